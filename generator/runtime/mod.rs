@@ -1,0 +1,5 @@
+//! Support code the generated models and client use. Shipped verbatim with every generated crate.
+
+mod nullable;
+
+pub use nullable::Nullable;

@@ -1,0 +1,70 @@
+//! The crate around the models: `lib.rs`, `Cargo.toml` and the runtime files.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use crate::ir::Api;
+use crate::naming;
+use crate::Settings;
+
+/// The runtime files, shipped verbatim: (path in the crate, source).
+pub(crate) const RUNTIME: &[(&str, &str)] = &[
+    ("src/runtime/mod.rs", include_str!("../../runtime/mod.rs")),
+    ("src/runtime/nullable.rs", include_str!("../../runtime/nullable.rs")),
+];
+
+pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
+    let mut paragraphs = vec![vec![format!("# {}", docs::inline(&api.title))]];
+    if let Some(description) = &api.description {
+        paragraphs.push(docs::text(description));
+    }
+    paragraphs.push(vec![format!(
+        "Generated from version `{}` of the OpenAPI document {} by `{}`.",
+        api.version.replace('`', "'"),
+        docs::inline(&settings.source_name),
+        settings.command.replace('`', "'"),
+    )]);
+    let lines: Vec<String> = docs::join(paragraphs).into_iter().map(|l| if l.is_empty() { l } else { format!(" {l}") }).collect();
+    let version = &api.version;
+    let extra = settings.extra_modules.iter().map(|module| {
+        let ident = naming::ident(module);
+        quote! { pub mod #ident; }
+    });
+    quote! {
+        #( #![doc = #lines] )*
+        #![warn(missing_docs)]
+
+        pub mod models;
+        pub mod runtime;
+        #(#extra)*
+
+        pub use runtime::Nullable;
+
+        /// The version of the API this crate was generated for (`info.version`).
+        pub const API_VERSION: &str = #version;
+    }
+}
+
+pub(crate) fn cargo_toml(api: &Api, settings: &Settings) -> String {
+    let description = format!("Typed async client for {}", api.title).replace('"', "'");
+    let workspace = if settings.standalone_workspace { "\n[workspace]\n" } else { "" };
+    format!(
+        r#"[package]
+name = "{name}"
+version = "{version}"
+edition = "2021"
+rust-version = "1.80"
+description = "{description}"
+publish = false
+
+[dependencies]
+chrono = {{ version = "0.4.38", default-features = false, features = ["serde", "std", "clock"] }}
+serde = {{ version = "1.0.190", features = ["derive"] }}
+serde_json = "1.0.100"
+uuid = {{ version = "1.8", features = ["serde"] }}
+{workspace}"#,
+        name = settings.crate_name,
+        version = settings.crate_version,
+    )
+}

@@ -1,0 +1,425 @@
+//! Named types → `models.rs`.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::docs;
+use super::types::type_tokens;
+use crate::ir::{Api, Field, Presence, Primitive, StringEnum, Struct, Tagged, TypeDef, TypeKind, TypeRef, Untagged};
+use crate::naming;
+
+pub(crate) fn models(api: &Api) -> TokenStream {
+    let items = api.types.values().map(type_def);
+    quote! {
+        //! The document's schemas as Rust types.
+        #(#items)*
+    }
+}
+
+fn type_docs(def: &TypeDef) -> TokenStream {
+    let mut lines = docs::lines(&def.docs, &format!("The `{}` schema.", def.name));
+    if let TypeKind::Struct(Struct { tag: Some(tag), .. }) = &def.kind {
+        lines.push(String::new());
+        lines.push(format!(
+            "A variant of [`{0}`]. Its tag, `\"{1}\": \"{2}\"`, is not a field: the type writes it itself.",
+            tag.union, tag.property, tag.value
+        ));
+    }
+    let deprecated = deprecated_attr(def.deprecated);
+    let attrs = docs::attrs(&lines);
+    quote! { #attrs #deprecated }
+}
+
+fn deprecated_attr(deprecated: bool) -> TokenStream {
+    if deprecated {
+        quote! { #[deprecated] }
+    } else {
+        quote! {}
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let docs = type_docs(def);
+    let name = naming::ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(def, s, docs),
+        TypeKind::StringEnum(e) => string_enum(&name, e, docs),
+        TypeKind::Tagged(t) => tagged(&name, t, docs),
+        TypeKind::Untagged(u) => untagged(&name, u, docs),
+        TypeKind::Const(value) => const_def(&name, value, docs),
+        TypeKind::Alias(ty) => {
+            let ty = type_tokens(ty);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn struct_def(def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
+    let name = naming::ident(&def.name);
+    let mut defaults = Vec::new();
+    let fields: Vec<TokenStream> = s.fields.iter().map(|field| field_def(&def.name, field, &mut defaults)).collect();
+    let additional = s.additional.as_ref().map(|additional| {
+        let ident = naming::ident(&additional.rust_name);
+        let ty = type_tokens(&additional.ty);
+        quote! {
+            /// Properties the schema does not list, by name.
+            #[serde(flatten)]
+            pub #ident: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        }
+    });
+    let all_optional = s.fields.iter().all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
+    let default = if all_optional { quote! { ::std::default::Default, } } else { quote! {} };
+    // A variant struct writes its own tag (serde's internally tagged struct), so it serializes the
+    // same alone as through its union; reading ignores the tag, the union has checked it.
+    let tag = match &s.tag {
+        Some(tag) => {
+            let (property, value) = (&tag.property, &tag.value);
+            quote! { #[serde(tag = #property, rename = #value)] }
+        }
+        None => quote! {},
+    };
+    quote! {
+        #docs
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, #default ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #tag
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+        #(#defaults)*
+    }
+}
+
+fn field_def(struct_name: &str, field: &Field, defaults: &mut Vec<TokenStream>) -> TokenStream {
+    let ident = naming::ident(&field.rust_name);
+    let fallback = format!("The `{}` property.", field.json_name);
+    let mut lines = docs::lines(&field.docs, &fallback);
+    if field.presence == Presence::OptionalNullable {
+        lines.push(String::new());
+        lines.push("Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).".to_owned());
+    }
+    let doc_attrs = docs::attrs(&lines);
+    let rename = if field.rust_name != field.json_name {
+        let json = &field.json_name;
+        quote! { #[serde(rename = #json)] }
+    } else {
+        quote! {}
+    };
+    let deprecated = deprecated_attr(field.deprecated);
+    let inner = type_tokens(&field.ty);
+    let (ty, serde) = match field.presence {
+        Presence::Required => (inner, quote! {}),
+        Presence::RequiredNullable => (quote! { ::std::option::Option<#inner> }, quote! {}),
+        Presence::Optional => (
+            quote! { ::std::option::Option<#inner> },
+            quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] },
+        ),
+        Presence::OptionalNullable => (
+            quote! { crate::runtime::Nullable<#inner> },
+            quote! { #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")] },
+        ),
+        Presence::Defaulted => {
+            let function = format!("default_{}_{}", naming::value_name(struct_name), field.rust_name.trim_start_matches("r#"));
+            let function_ident = format_ident!("{}", function);
+            let value = default_value(&field.ty, field.default.as_ref());
+            defaults.push(quote! {
+                fn #function_ident() -> #inner { #value }
+            });
+            (inner, quote! { #[serde(default = #function)] })
+        }
+    };
+    quote! {
+        #doc_attrs
+        #deprecated
+        #rename
+        #serde
+        pub #ident: #ty,
+    }
+}
+
+/// The expression for a default the resolve stage judged to fit the type.
+fn default_value(ty: &TypeRef, value: Option<&Value>) -> TokenStream {
+    match (ty, value) {
+        (TypeRef::Primitive(Primitive::Bool), Some(Value::Bool(b))) => quote! { #b },
+        (TypeRef::Primitive(Primitive::String), Some(Value::String(s))) => quote! { ::std::string::String::from(#s) },
+        (TypeRef::Primitive(Primitive::I32), Some(Value::Number(n))) => {
+            let n = Literal::i32_suffixed(n.as_i64().and_then(|n| i32::try_from(n).ok()).unwrap_or_default());
+            quote! { #n }
+        }
+        (TypeRef::Primitive(Primitive::I64), Some(Value::Number(n))) => {
+            let n = Literal::i64_suffixed(n.as_i64().unwrap_or_default());
+            quote! { #n }
+        }
+        (TypeRef::Primitive(Primitive::U32), Some(Value::Number(n))) => {
+            let n = Literal::u32_suffixed(n.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or_default());
+            quote! { #n }
+        }
+        (TypeRef::Primitive(Primitive::U64), Some(Value::Number(n))) => {
+            let n = Literal::u64_suffixed(n.as_u64().unwrap_or_default());
+            quote! { #n }
+        }
+        (TypeRef::Primitive(Primitive::F32), Some(Value::Number(n))) => {
+            let n = Literal::f32_suffixed(n.as_f64().unwrap_or_default() as f32);
+            quote! { #n }
+        }
+        (TypeRef::Primitive(Primitive::F64), Some(Value::Number(n))) => {
+            let n = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
+            quote! { #n }
+        }
+        (TypeRef::Named(name), Some(Value::String(s))) => {
+            let ident = naming::ident(name);
+            quote! { <crate::models::#ident as ::std::convert::From<&str>>::from(#s) }
+        }
+        _ => quote! { ::std::default::Default::default() },
+    }
+}
+
+fn string_enum(name: &proc_macro2::Ident, e: &StringEnum, docs: TokenStream) -> TokenStream {
+    let unknown = naming::ident(&e.unknown_variant);
+    let variants: Vec<_> = e.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
+    let values: Vec<_> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = values.iter().map(|v| format!(" `{v}`")).collect::<Vec<_>>();
+    let unknown_doc = format!(
+        " Values this version of the crate does not know decode into the [`{0}`](Self::{0}) variant instead of failing.",
+        e.unknown_variant
+    );
+    quote! {
+        #docs
+        ///
+        #[doc = #unknown_doc]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants,
+            )*
+            /// A value this version of the crate does not know, kept verbatim.
+            #unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #values, )*
+                    Self::#unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#variants, )*
+                    other => Self::#unknown(::std::string::String::from(other)),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #( #values => Self::#variants, )*
+                    _ => Self::#unknown(value),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn tagged(name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStream {
+    let tag = &t.tag;
+    let unknown = naming::ident(&t.unknown_variant);
+    let variants: Vec<_> = t.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
+    let values: Vec<_> = t.variants.iter().map(|v| v.tag_value.as_str()).collect();
+    let types: Vec<_> = t.variants.iter().map(|v| type_tokens(&v.ty)).collect();
+    let variant_docs: Vec<_> = values.iter().map(|v| format!(" `{tag}: {v}`")).collect();
+    let unknown_doc = format!(" A `{tag}` this version of the crate does not know: the whole JSON object, kept verbatim.");
+    let union_doc = format!(
+        " Tagged by the `{tag}` property. An unknown tag decodes into the [`{0}`](Self::{0}) variant.",
+        t.unknown_variant
+    );
+    quote! {
+        #docs
+        ///
+        #[doc = #union_doc]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants(#types),
+            )*
+            #[doc = #unknown_doc]
+            #unknown(::serde_json::Value),
+        }
+
+        impl #name {
+            /// The value of the tag.
+            pub fn tag(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #( Self::#variants(_) => ::std::option::Option::Some(#values), )*
+                    Self::#unknown(value) => value.get(#tag).and_then(::serde_json::Value::as_str),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                if !value.is_object() {
+                    return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::invalid_type(
+                        ::serde::de::Unexpected::Other("a non-object JSON value"),
+                        &"an object",
+                    ));
+                }
+                match value.get(#tag).and_then(::serde_json::Value::as_str) {
+                    #(
+                        ::std::option::Option::Some(#values) => ::serde_json::from_value(value)
+                            .map(Self::#variants)
+                            .map_err(<D::Error as ::serde::de::Error>::custom),
+                    )*
+                    _ => ::std::result::Result::Ok(Self::#unknown(value)),
+                }
+            }
+        }
+    }
+}
+
+fn untagged(name: &proc_macro2::Ident, u: &Untagged, docs: TokenStream) -> TokenStream {
+    let variants: Vec<_> = u.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
+    let types: Vec<_> = u.variants.iter().map(|v| type_tokens(&v.ty)).collect();
+    let variant_docs: Vec<_> = u.variants.iter().map(|v| format!(" A value of the `{}` kind.", v.rust_name)).collect();
+    let mut distinct = u.variants.iter().map(|v| &v.ty).collect::<Vec<_>>();
+    distinct.sort();
+    distinct.dedup();
+    let from_impls = if distinct.len() == u.variants.len() {
+        let impls = variants.iter().zip(&types).map(|(variant, ty)| {
+            quote! {
+                impl ::std::convert::From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#variant(value)
+                    }
+                }
+            }
+        });
+        quote! { #(#impls)* }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #docs
+        ///
+        /// Untagged: the variants are tried in order.
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants(#types),
+            )*
+        }
+        #from_impls
+    }
+}
+
+fn const_def(name: &proc_macro2::Ident, value: &Value, docs: TokenStream) -> TokenStream {
+    let literal_doc = format!(" Always `{value}`: the type serializes itself as that value and accepts nothing else.");
+    let common = quote! {
+        #docs
+        ///
+        #[doc = #literal_doc]
+        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        pub struct #name;
+    };
+    match value {
+        Value::String(text) => quote! {
+            #common
+
+            impl #name {
+                /// The literal value.
+                pub const VALUE: &'static str = #text;
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(Self::VALUE)
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                    if value == Self::VALUE {
+                        ::std::result::Result::Ok(Self)
+                    } else {
+                        ::std::result::Result::Err(<D::Error as ::serde::de::Error>::invalid_value(
+                            ::serde::de::Unexpected::Str(&value),
+                            &Self::VALUE,
+                        ))
+                    }
+                }
+            }
+        },
+        other => {
+            let json = other.to_string();
+            quote! {
+                #common
+
+                impl #name {
+                    /// The literal value, as JSON text.
+                    pub const JSON: &'static str = #json;
+
+                    fn value() -> ::serde_json::Value {
+                        ::serde_json::from_str(Self::JSON).unwrap_or(::serde_json::Value::Null)
+                    }
+                }
+
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        ::serde::Serialize::serialize(&Self::value(), serializer)
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <::serde_json::Value as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                        if value == Self::value() {
+                            ::std::result::Result::Ok(Self)
+                        } else {
+                            ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(
+                                ::std::format!("expected the literal {}", Self::JSON),
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

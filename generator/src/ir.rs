@@ -1,0 +1,432 @@
+//! The intermediate representation: what the emit stage turns into Rust.
+//!
+//! Every `$ref` is resolved and every Rust name decided. Nothing here refers to `openapiv3`.
+
+use std::collections::BTreeMap;
+
+/// A whole API, ready to emit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description` (or `summary`).
+    pub description: Option<String>,
+    /// `info.version`.
+    pub version: String,
+    /// The document's servers.
+    pub servers: Vec<Server>,
+    /// Named types by Rust name (sorted, so emission order is stable).
+    pub types: BTreeMap<String, TypeDef>,
+    /// Operations, sorted by group then method name.
+    pub operations: Vec<Operation>,
+}
+
+/// A server from the document's `servers`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Server {
+    /// Rust name of its constant or variant, such as `Production`.
+    pub name: String,
+    /// The base URL (variables substituted with their defaults).
+    pub url: String,
+    /// What it is.
+    pub description: Option<String>,
+}
+
+/// Documentation gathered from a schema or operation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Docs {
+    /// `title`, when it says more than the name.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Limits and facts worth a bullet each: `Maximum: 100`, `Pattern: ...`, `Read-only`.
+    pub facts: Vec<String>,
+    /// Examples as JSON text.
+    pub examples: Vec<String>,
+    /// Where the item came from, such as `#/components/schemas/FileRead`.
+    pub pointer: String,
+}
+
+/// The use of a type at some position (a field, a parameter, a body).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// A scalar.
+    Primitive(Primitive),
+    /// A named type of [`Api::types`].
+    Named(String),
+    /// A JSON array.
+    Vec(Box<TypeRef>),
+    /// A JSON object with values of one type, keys kept in order.
+    Map(Box<TypeRef>),
+    /// A fixed-length JSON array (`prefixItems`).
+    Tuple(Vec<TypeRef>),
+    /// Any JSON value.
+    Json,
+    /// A JSON object of any values.
+    JsonObject,
+    /// Behind a `Box` (set by the recursion analysis).
+    Boxed(Box<TypeRef>),
+}
+
+/// Scalar types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Primitive {
+    /// `string`.
+    String,
+    /// `boolean`.
+    Bool,
+    /// `integer` with `format: int32`.
+    I32,
+    /// `integer` (no format, or `int64`).
+    I64,
+    /// `integer` with `format: uint32`.
+    U32,
+    /// `integer` with `format: uint64`.
+    U64,
+    /// `number` with `format: float`.
+    F32,
+    /// `number`.
+    F64,
+    /// `format: uuid` or `uuid4`.
+    Uuid,
+    /// `format: date-time`.
+    DateTime,
+    /// `format: date`.
+    Date,
+    /// A request body of raw bytes (`application/octet-stream`, `format: binary`).
+    Bytes,
+}
+
+/// A named type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Its documentation.
+    pub docs: Docs,
+    /// Whether the schema is deprecated.
+    pub deprecated: bool,
+    /// Its shape.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// A JSON object with known properties.
+    Struct(Struct),
+    /// A string enum that keeps values it does not know.
+    StringEnum(StringEnum),
+    /// A `oneOf` with a discriminator.
+    Tagged(Tagged),
+    /// A `oneOf`/`anyOf` without one.
+    Untagged(Untagged),
+    /// A single literal value (`const`), serialized from the type itself.
+    Const(serde_json::Value),
+    /// Another name for a type.
+    Alias(TypeRef),
+}
+
+/// A struct.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    /// Fields in document order.
+    pub fields: Vec<Field>,
+    /// A map of the properties not listed (`additionalProperties` or `patternProperties`).
+    pub additional: Option<AdditionalField>,
+    /// Set when the struct is a variant of a tagged union: the tag is not a field, the struct
+    /// serializes it from its type.
+    pub tag: Option<StructTag>,
+}
+
+/// The tag a variant struct of a tagged union writes itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StructTag {
+    /// The tag property, such as `service`.
+    pub property: String,
+    /// Its value for this struct, such as `downloadable`.
+    pub value: String,
+    /// The Rust name of the union.
+    pub union: String,
+}
+
+/// The flattened map of properties a struct does not list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdditionalField {
+    /// The Rust field name.
+    pub rust_name: String,
+    /// The value type.
+    pub ty: TypeRef,
+}
+
+/// A struct field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The JSON property name.
+    pub json_name: String,
+    /// The Rust field name (without `r#`).
+    pub rust_name: String,
+    /// The value type, not counting optionality.
+    pub ty: TypeRef,
+    /// Whether it may be absent and whether it may be `null`.
+    pub presence: Presence,
+    /// `default`, when it is honoured by the type (see [`Presence`]).
+    pub default: Option<serde_json::Value>,
+    /// Its documentation.
+    pub docs: Docs,
+    /// Whether the property is deprecated.
+    pub deprecated: bool,
+}
+
+/// Requiredness and nullability of a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never `null`: `T`.
+    Required,
+    /// Always present, may be `null`: `Option<T>` that serializes `null`.
+    RequiredNullable,
+    /// May be absent, never `null`: `Option<T>` left out when `None`.
+    Optional,
+    /// May be absent with a default: `T`, the default filled in when absent.
+    Defaulted,
+    /// May be absent or `null`: three states.
+    OptionalNullable,
+}
+
+/// A string enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StringEnum {
+    /// Known values.
+    pub variants: Vec<EnumVariant>,
+    /// Rust name of the variant that keeps unknown values.
+    pub unknown_variant: String,
+}
+
+/// One value of a string enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The JSON string.
+    pub value: String,
+}
+
+/// A discriminated union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tagged {
+    /// The tag property.
+    pub tag: String,
+    /// Variants in mapping order.
+    pub variants: Vec<TaggedVariant>,
+    /// Rust name of the variant that keeps an unknown tag's whole JSON.
+    pub unknown_variant: String,
+}
+
+/// One variant of a tagged union.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaggedVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The tag's value.
+    pub tag_value: String,
+    /// The struct it wraps.
+    pub ty: TypeRef,
+}
+
+/// An untagged union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Untagged {
+    /// Variants in the order they are tried.
+    pub variants: Vec<UntaggedVariant>,
+}
+
+/// One variant of an untagged union.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UntaggedVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The wrapped type.
+    pub ty: TypeRef,
+}
+
+/// An HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    /// GET.
+    Get,
+    /// PUT.
+    Put,
+    /// POST.
+    Post,
+    /// DELETE.
+    Delete,
+    /// OPTIONS.
+    Options,
+    /// HEAD.
+    Head,
+    /// PATCH.
+    Patch,
+    /// TRACE.
+    Trace,
+}
+
+impl Method {
+    /// The method as HTTP writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation (`OperationMethod` in progenitor's terms).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// `operationId`, or one derived from method and path.
+    pub id: String,
+    /// The group (Rust module/accessor name), such as `files`.
+    pub group: String,
+    /// The method name in its group, such as `list`.
+    pub name: String,
+    /// Rust type-name stem for the operation's own types, such as `FilesList`.
+    pub type_stem: String,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, such as `/v1/files/{id}`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Whether it is deprecated.
+    pub deprecated: bool,
+    /// OAuth-style scopes named in the description or security requirements.
+    pub scopes: Vec<String>,
+    /// Whether it needs the bearer token (false for an explicitly empty `security`).
+    pub authenticated: bool,
+    /// Parameters: path ones in template order, then the rest in document order.
+    pub parameters: Vec<Parameter>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// Responses with a 2xx status.
+    pub success: Vec<Response>,
+    /// Responses with another status.
+    pub errors: Vec<Response>,
+    /// The `default` response.
+    pub default_response: Option<Response>,
+    /// Page/limit pagination, when the operation declares it.
+    pub pagination: Option<Pagination>,
+    /// Where the operation is in the document.
+    pub pointer: String,
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParameterLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// One parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    /// The wire name.
+    pub name: String,
+    /// The Rust argument/setter name.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParameterLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it is required.
+    pub required: bool,
+    /// Whether arrays are sent as repeated keys (`explode`, the default for query).
+    pub explode: bool,
+    /// Its documentation.
+    pub docs: Docs,
+    /// Whether it is deprecated.
+    pub deprecated: bool,
+}
+
+/// How a body is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BodyEncoding {
+    /// `application/json` (or `+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `text/*`.
+    Text,
+    /// Anything else: raw bytes.
+    Bytes,
+}
+
+/// A request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// The media type.
+    pub content_type: String,
+    /// Its encoding.
+    pub encoding: BodyEncoding,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it is required.
+    pub required: bool,
+    /// Its documentation.
+    pub docs: Docs,
+}
+
+/// One documented response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// The status code, or `None` for `default`; ranges such as `4XX` are kept as their first code
+    /// with [`Response::range`] set.
+    pub status: Option<u16>,
+    /// Set for a range such as `4XX`.
+    pub range: bool,
+    /// Rust variant name in the operation's error or response enum.
+    pub rust_name: String,
+    /// The decoded body, if the response has one.
+    pub body: Option<ResponseBody>,
+    /// The response's description.
+    pub description: Option<String>,
+}
+
+/// The body of a response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseBody {
+    /// Its media type.
+    pub content_type: String,
+    /// Its encoding.
+    pub encoding: BodyEncoding,
+    /// Its type.
+    pub ty: TypeRef,
+}
+
+/// Page/limit pagination of a list operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// The Rust name of the page parameter.
+    pub page_parameter: String,
+    /// The item type.
+    pub item: TypeRef,
+    /// The Rust name of the response's items field.
+    pub items_field: String,
+    /// The Rust name of the response's pagination field.
+    pub pagination_field: String,
+    /// The Rust name of the max-page field inside it.
+    pub max_page_field: String,
+}

@@ -1,0 +1,86 @@
+//! Turns an OpenAPI 3.0 or 3.1 document into a typed, async Rust client crate.
+//!
+//! One pipeline, in stages, each its own module:
+//!
+//! 1. [`load`]: YAML/JSON text → OpenAPI 3.0 structures, with 3.1 constructs lowered;
+//! 2. [`resolve`]: → the [`ir`], every `$ref` followed and every Rust name decided ([`naming`]);
+//! 3. [`emit`]: → Rust source files, pretty-printed.
+//!
+//! The library does no file I/O: [`generate`] returns the files, the caller writes them.
+//! Problems are [`Diagnostic`]s located by JSON pointer; a stage reports all of its errors at once.
+
+#![deny(missing_docs)]
+
+pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod load;
+pub mod naming;
+pub mod resolve;
+
+pub use diagnostics::{Diagnostic, Error, Severity, Stage};
+
+/// How to generate: everything that is not the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The generated crate's package name, such as `polar-files`.
+    pub crate_name: String,
+    /// The generated crate's version.
+    pub crate_version: String,
+    /// The command named in every file's do-not-edit header.
+    pub command: String,
+    /// The document's name as the header and crate docs cite it, such as `specs/polar-files.openapi.yaml`.
+    pub source_name: String,
+    /// Whether to emit a `Cargo.toml` (a crate that stands alone, outside this workspace).
+    pub standalone: bool,
+    /// Whether that `Cargo.toml` declares its own (empty) `[workspace]`, so it builds even when it
+    /// sits inside another workspace's directory.
+    pub standalone_workspace: bool,
+    /// Hand-written modules of the crate to declare in `lib.rs` (their files are never written).
+    pub extra_modules: Vec<String>,
+}
+
+impl Settings {
+    /// Settings for a standalone crate named `crate_name`.
+    pub fn standalone(crate_name: &str, source_name: &str) -> Self {
+        Settings {
+            crate_name: crate_name.to_owned(),
+            crate_version: "0.1.0".to_owned(),
+            command: "openapi-rust-gen".to_owned(),
+            source_name: source_name.to_owned(),
+            standalone: true,
+            standalone_workspace: true,
+            extra_modules: Vec::new(),
+        }
+    }
+}
+
+/// One generated file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Its path inside the crate, with `/` separators, such as `src/models.rs`.
+    pub path: String,
+    /// Its contents.
+    pub contents: String,
+}
+
+/// What [`generate`] produced.
+#[derive(Clone, Debug)]
+pub struct Output {
+    /// The files, sorted by path.
+    pub files: Vec<GeneratedFile>,
+    /// Problems that did not stop generation, in stage order.
+    pub warnings: Vec<Diagnostic>,
+    /// The IR the files were emitted from.
+    pub api: ir::Api,
+}
+
+/// Runs the whole pipeline on a document's text.
+pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
+    let loaded = load::load(source)?;
+    let mut warnings = loaded.warnings.clone();
+    let (api, resolve_warnings) = resolve::resolve(&loaded)?;
+    warnings.extend(resolve_warnings);
+    let files = emit::emit(&api, settings)?;
+    Ok(Output { files, warnings, api })
+}

@@ -1,0 +1,120 @@
+//! Documentation and limits gathered from schemas.
+
+use openapiv3::{Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+use serde_json::Value;
+
+use crate::ir::Docs;
+use crate::load::ext;
+
+/// Examples longer than this (as compact JSON) are left out of the docs.
+const MAX_EXAMPLE_LEN: usize = 160;
+
+/// Docs for a schema found at `pointer`. `name` is the Rust name it gets; a title that only
+/// restates it is dropped.
+pub(crate) fn schema_docs(schema: &Schema, pointer: &str, name: &str) -> Docs {
+    let data = &schema.schema_data;
+    let title = data.title.clone().filter(|title| !restates(title, name));
+    let mut docs = Docs { title, description: data.description.clone(), pointer: pointer.to_owned(), ..Docs::default() };
+    docs.facts = facts(schema);
+    docs.examples = examples(schema);
+    docs
+}
+
+fn restates(title: &str, name: &str) -> bool {
+    let normalize = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    normalize(title) == normalize(name)
+}
+
+fn examples(schema: &Schema) -> Vec<String> {
+    let data = &schema.schema_data;
+    let values: Vec<Value> = match data.extensions.get(ext::EXAMPLES) {
+        Some(Value::Array(values)) => values.clone(),
+        _ => data.example.iter().cloned().collect(),
+    };
+    values
+        .iter()
+        .map(|v| v.to_string())
+        .filter(|text| text.len() <= MAX_EXAMPLE_LEN)
+        .take(3)
+        .collect()
+}
+
+/// Limits and facts, one bullet each.
+pub(crate) fn facts(schema: &Schema) -> Vec<String> {
+    let data = &schema.schema_data;
+    let mut out = Vec::new();
+    let exclusive_min = data.extensions.get(ext::EXCLUSIVE_MINIMUM);
+    let exclusive_max = data.extensions.get(ext::EXCLUSIVE_MAXIMUM);
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            if let VariantOrUnknownOrEmpty::Unknown(format) = &s.format {
+                out.push(format!("Format: `{format}`"));
+            } else if let VariantOrUnknownOrEmpty::Item(format) = &s.format {
+                let format = serde_json::to_value(format).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                out.push(format!("Format: `{format}`"));
+            }
+            if let Some(pattern) = &s.pattern {
+                out.push(format!("Pattern: `{pattern}`"));
+            }
+            if let Some(min) = s.min_length {
+                out.push(format!("Minimum length: {min}"));
+            }
+            if let Some(max) = s.max_length {
+                out.push(format!("Maximum length: {max}"));
+            }
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            bounds(&mut out, i.minimum.map(Value::from), i.exclusive_minimum, exclusive_min, "Minimum");
+            bounds(&mut out, i.maximum.map(Value::from), i.exclusive_maximum, exclusive_max, "Maximum");
+            if let Some(m) = i.multiple_of {
+                out.push(format!("Multiple of: {m}"));
+            }
+            let values: Vec<String> = i.enumeration.iter().flatten().map(i64::to_string).collect();
+            if !values.is_empty() {
+                out.push(format!("One of: {}", values.join(", ")));
+            }
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            bounds(&mut out, n.minimum.and_then(|v| serde_json::Number::from_f64(v).map(Value::Number)), n.exclusive_minimum, exclusive_min, "Minimum");
+            bounds(&mut out, n.maximum.and_then(|v| serde_json::Number::from_f64(v).map(Value::Number)), n.exclusive_maximum, exclusive_max, "Maximum");
+            let values: Vec<String> = n.enumeration.iter().flatten().map(f64::to_string).collect();
+            if !values.is_empty() {
+                out.push(format!("One of: {}", values.join(", ")));
+            }
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            if let Some(min) = a.min_items {
+                out.push(format!("Minimum items: {min}"));
+            }
+            if let Some(max) = a.max_items {
+                out.push(format!("Maximum items: {max}"));
+            }
+            if a.unique_items {
+                out.push("Items are unique".to_owned());
+            }
+        }
+        SchemaKind::Any(any)
+            if !any.enumeration.is_empty() => {
+                let values: Vec<String> = any.enumeration.iter().map(Value::to_string).collect();
+                out.push(format!("One of: {}", values.join(", ")));
+            }
+        _ => {}
+    }
+    if let Some(default) = &data.default {
+        out.push(format!("Default: `{default}`"));
+    }
+    if data.read_only {
+        out.push("Read-only: set by the server".to_owned());
+    }
+    if data.write_only {
+        out.push("Write-only: never returned by the server".to_owned());
+    }
+    out
+}
+
+fn bounds(out: &mut Vec<String>, bound: Option<Value>, exclusive: bool, lowered: Option<&Value>, label: &str) {
+    if let Some(value) = lowered.cloned().or(bound) {
+        let qualifier = if exclusive { " (exclusive)" } else { "" };
+        out.push(format!("{label}: {value}{qualifier}"));
+    }
+}

@@ -1,0 +1,257 @@
+//! Resolve: the loaded document → the [`ir::Api`](crate::ir::Api), every `$ref` followed and every
+//! Rust name decided.
+//!
+//! Order matters for stable names: component schemas claim their names first (sorted by key),
+//! then component types are defined (sorted), then operations (document order), then webhooks.
+//! Analyses that need the whole type graph (tag ownership, recursion boxing, pagination) run last.
+
+mod docs;
+mod operation;
+mod recursion;
+mod schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use crate::diagnostics::{pointer_push, Diagnostic, Diagnostics, Error, Stage};
+use crate::ir::{Api, Server, TypeDef};
+use crate::load::Loaded;
+use crate::naming::{self, Scope};
+
+/// Resolves a loaded document into the IR. Warnings come back with the API.
+pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
+    let arena = Arena::default();
+    let mut resolver = Resolver::new(&loaded.document, &arena);
+    resolver.define_components();
+    let operations = operation::resolve_operations(&mut resolver, &loaded.webhooks);
+    resolver.assign_tags();
+    recursion::box_recursive_fields(&mut resolver.types);
+    let operations = operation::attach_pagination(&resolver.types, &mut resolver.diagnostics, operations);
+    let info = &loaded.document.info;
+    let description = info.description.clone().or_else(|| info.extensions.get("summary").and_then(|v| v.as_str()).map(str::to_owned));
+    let api = Api {
+        title: info.title.clone(),
+        description,
+        version: info.version.clone(),
+        servers: servers(&loaded.document, &mut resolver.diagnostics),
+        types: resolver.types,
+        operations,
+    };
+    let warnings = resolver.diagnostics.finish(Stage::Resolve)?;
+    Ok((api, warnings))
+}
+
+/// A schema position: a `$ref` or an inline schema.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum SchemaRef<'a> {
+    Ref(&'a str),
+    Item(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(value: &'a ReferenceOr<Schema>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Item(schema),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(value: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Item(schema),
+        }
+    }
+}
+
+/// Owns schemas that live in extensions (lowered `prefixItems`, `patternProperties`), so they can
+/// be borrowed for as long as the document.
+#[derive(Default)]
+pub(crate) struct Arena {
+    schemas: typed_arena::Arena<Schema>,
+    strings: typed_arena::Arena<String>,
+}
+
+pub(crate) struct Resolver<'a> {
+    pub(crate) doc: &'a OpenAPI,
+    pub(crate) arena: &'a Arena,
+    pub(crate) diagnostics: Diagnostics,
+    pub(crate) type_scope: Scope,
+    /// Component schema key → Rust name.
+    pub(crate) component_names: BTreeMap<String, String>,
+    /// Component schema keys whose schema admits `null`.
+    pub(crate) nullable_components: BTreeSet<String>,
+    pub(crate) types: BTreeMap<String, TypeDef>,
+    /// (variant struct's Rust name, its tag) for every variant of every tagged union.
+    pub(crate) tag_owners: Vec<(String, crate::ir::StructTag)>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(doc: &'a OpenAPI, arena: &'a Arena) -> Self {
+        Resolver {
+            doc,
+            arena,
+            diagnostics: Diagnostics::default(),
+            type_scope: Scope::default(),
+            component_names: BTreeMap::new(),
+            nullable_components: BTreeSet::new(),
+            types: BTreeMap::new(),
+            tag_owners: Vec::new(),
+        }
+    }
+
+    fn component_schemas(&self) -> Vec<(&'a String, &'a ReferenceOr<Schema>)> {
+        let mut schemas: Vec<_> = match &self.doc.components {
+            Some(components) => components.schemas.iter().collect(),
+            None => Vec::new(),
+        };
+        schemas.sort_by(|a, b| a.0.cmp(b.0));
+        schemas
+    }
+
+    fn define_components(&mut self) {
+        let schemas = self.component_schemas();
+        let mut claimed_by: BTreeMap<String, String> = BTreeMap::new();
+        for (key, schema) in &schemas {
+            let candidate = naming::type_name(key);
+            let (name, renamed) = self.type_scope.claim(&candidate);
+            if renamed {
+                let other = claimed_by.get(&candidate).cloned().unwrap_or_default();
+                self.diagnostics.warning(
+                    pointer_push("#/components/schemas", key),
+                    format!("the schema is named `{name}` in Rust: `{candidate}` is taken by the schema `{other}`"),
+                );
+            }
+            claimed_by.insert(candidate, (*key).clone());
+            self.component_names.insert((*key).clone(), name);
+            if let ReferenceOr::Item(schema) = schema {
+                if schema.schema_data.nullable {
+                    self.nullable_components.insert((*key).clone());
+                }
+            }
+        }
+        for (key, schema) in schemas {
+            self.define_component(key, schema);
+        }
+    }
+
+    /// The component key a local `$ref` names, or an error at `pointer`.
+    pub(crate) fn component_key(&mut self, reference: &str, pointer: &str) -> Option<String> {
+        let Some(encoded) = reference.strip_prefix("#/components/schemas/") else {
+            let message = if reference.starts_with('#') {
+                format!("unresolvable $ref `{reference}`: only references to #/components/schemas/... are supported")
+            } else {
+                format!("unresolvable $ref `{reference}`: references to other documents are not supported")
+            };
+            self.diagnostics.error(pointer, message);
+            return None;
+        };
+        let key = percent_decode(encoded).replace("~1", "/").replace("~0", "~");
+        if self.component_names.contains_key(&key) {
+            Some(key)
+        } else {
+            self.diagnostics.error(pointer, format!("unresolvable $ref `{reference}`: there is no schema `{key}`"));
+            None
+        }
+    }
+
+    /// The schema a component key names.
+    pub(crate) fn component(&self, key: &str) -> Option<&'a ReferenceOr<Schema>> {
+        self.doc.components.as_ref().and_then(|c| c.schemas.get(key))
+    }
+
+    /// After all types exist: a struct that is a tagged union's variant leaves the tag to the union.
+    fn assign_tags(&mut self) {
+        let owners = std::mem::take(&mut self.tag_owners);
+        for (variant, tag) in owners {
+            let mut removed_const = None;
+            if let Some(TypeDef { kind: crate::ir::TypeKind::Struct(s), .. }) = self.types.get_mut(&variant) {
+                if s.tag.is_some() {
+                    // A variant of two unions keeps the first union's tag.
+                    continue;
+                }
+                if let Some(index) = s.fields.iter().position(|f| f.json_name == tag.property) {
+                    let field = s.fields.remove(index);
+                    if let crate::ir::TypeRef::Named(name) = field.ty {
+                        removed_const = Some(name);
+                    }
+                }
+                s.tag = Some(tag);
+            }
+            // The literal type made for the tag field is unused once the field is gone.
+            if let Some(name) = removed_const {
+                let still_used = self.types.values().any(|t| mentions(t, &name));
+                if matches!(self.types.get(&name), Some(TypeDef { kind: crate::ir::TypeKind::Const(_), .. })) && !still_used {
+                    self.types.remove(&name);
+                }
+            }
+        }
+    }
+}
+
+fn mentions(def: &TypeDef, name: &str) -> bool {
+    use crate::ir::{TypeKind, TypeRef};
+    fn in_ref(ty: &TypeRef, name: &str) -> bool {
+        match ty {
+            TypeRef::Named(n) => n == name,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => in_ref(inner, name),
+            TypeRef::Tuple(items) => items.iter().any(|t| in_ref(t, name)),
+            TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => false,
+        }
+    }
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| in_ref(&f.ty, name)) || s.additional.as_ref().is_some_and(|a| in_ref(&a.ty, name)),
+        TypeKind::Tagged(t) => t.variants.iter().any(|v| in_ref(&v.ty, name)),
+        TypeKind::Untagged(u) => u.variants.iter().any(|v| in_ref(&v.ty, name)),
+        TypeKind::Alias(ty) => in_ref(ty, name),
+        TypeKind::StringEnum(_) | TypeKind::Const(_) => false,
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn servers(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Vec<Server> {
+    let mut scope = Scope::default();
+    let mut out = Vec::new();
+    for (index, server) in doc.servers.iter().enumerate() {
+        let mut url = server.url.clone();
+        if let Some(variables) = &server.variables {
+            for (name, variable) in variables {
+                url = url.replace(&format!("{{{name}}}"), &variable.default);
+            }
+        }
+        if url.contains('{') {
+            diagnostics.warning(format!("#/servers/{index}/url"), "the server URL has a variable with no default; it is left out");
+            continue;
+        }
+        let raw_name = server
+            .extensions
+            .get("x-speakeasy-server-id")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .or_else(|| server.description.as_deref().and_then(|d| d.split_whitespace().next()).map(str::to_owned))
+            .unwrap_or_else(|| format!("server {}", index + 1));
+        let (name, _) = scope.claim(&naming::type_name(&raw_name));
+        out.push(Server { name, url, description: server.description.clone() });
+    }
+    out
+}

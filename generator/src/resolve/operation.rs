@@ -1,0 +1,519 @@
+//! Operations → IR operations; webhooks → their payload types.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as OaResponse, StatusCode,
+};
+use serde_json::Value;
+
+use super::schema::Naming;
+use super::{Resolver, SchemaRef};
+use crate::diagnostics::{pointer_push, Diagnostics};
+use crate::ir::{
+    Body, BodyEncoding, Docs, Method, Operation, Pagination, ParameterLocation, Primitive, Response, ResponseBody, TypeDef,
+    TypeKind, TypeRef,
+};
+use crate::naming::{self, Scope};
+
+pub(crate) fn resolve_operations<'a>(
+    resolver: &mut Resolver<'a>,
+    webhooks: &'a IndexMap<String, ReferenceOr<PathItem>>,
+) -> Vec<Operation> {
+    let doc = resolver.doc;
+    let mut operations = Vec::new();
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut method_scopes: BTreeMap<String, Scope> = BTreeMap::new();
+    for (path, item) in &doc.paths.paths {
+        let item_pointer = pointer_push("#/paths", path);
+        let ReferenceOr::Item(item) = item else {
+            resolver.diagnostics.error(&item_pointer, "a path item $ref is not supported: inline the path item");
+            continue;
+        };
+        for (method_name, operation) in item.iter() {
+            let pointer = pointer_push(&item_pointer, method_name);
+            let Some(method) = parse_method(method_name) else { continue };
+            if let Some(id) = &operation.operation_id {
+                if let Some(first) = ids.insert(id.clone(), pointer.clone()) {
+                    resolver.diagnostics.error(
+                        pointer_push(&pointer, "operationId"),
+                        format!("duplicate operationId `{id}`: also used at {first}"),
+                    );
+                    continue;
+                }
+            }
+            let op = resolve_operation(resolver, path, item, operation, method, &pointer, &mut method_scopes);
+            operations.push(op);
+        }
+    }
+    for (name, item) in webhooks {
+        let pointer = pointer_push("#/webhooks", name);
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method_name, operation) in item.iter() {
+            let body_pointer = pointer_push(&pointer_push(&pointer, method_name), "requestBody");
+            if let Some(body) = &operation.request_body {
+                let hint = format!("Webhook{}Payload", naming::type_name(name));
+                request_body(resolver, body, &body_pointer, &hint);
+            }
+        }
+    }
+    operations.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
+    operations
+}
+
+fn parse_method(method: &str) -> Option<Method> {
+    Some(match method {
+        "get" => Method::Get,
+        "put" => Method::Put,
+        "post" => Method::Post,
+        "delete" => Method::Delete,
+        "options" => Method::Options,
+        "head" => Method::Head,
+        "patch" => Method::Patch,
+        "trace" => Method::Trace,
+        _ => return None,
+    })
+}
+
+fn extension_str<'o>(extensions: &'o IndexMap<String, Value>, key: &str) -> Option<&'o str> {
+    extensions.get(key).and_then(Value::as_str)
+}
+
+fn resolve_operation<'a>(
+    resolver: &mut Resolver<'a>,
+    path: &str,
+    item: &'a PathItem,
+    operation: &'a openapiv3::Operation,
+    method: Method,
+    pointer: &str,
+    method_scopes: &mut BTreeMap<String, Scope>,
+) -> Operation {
+    let id = operation.operation_id.clone().unwrap_or_else(|| derived_id(method, path));
+    let group_raw = extension_str(&operation.extensions, "x-speakeasy-group")
+        .map(str::to_owned)
+        .or_else(|| operation.tags.first().cloned())
+        .unwrap_or_else(|| "default".to_owned());
+    let group = naming::value_name(&group_raw);
+    let name_raw = extension_str(&operation.extensions, "x-speakeasy-name-override").map(str::to_owned).unwrap_or_else(|| {
+        let snake = naming::value_name(&id);
+        snake.strip_prefix(&format!("{group}_")).filter(|rest| !rest.is_empty()).map(str::to_owned).unwrap_or(snake)
+    });
+    let scope = method_scopes.entry(group.clone()).or_insert_with(|| Scope::with_reserved(RESERVED_METHODS.iter().copied()));
+    let (name, renamed) = scope.claim(&naming::value_name(&name_raw));
+    if renamed {
+        resolver.diagnostics.warning(pointer, format!("the operation is named `{group}().{name}()`: the name `{name_raw}` is taken in its group"));
+    }
+    let type_stem = naming::type_name(&format!("{group}_{name}"));
+
+    // Parameters: path-level ones, overridden by operation-level ones with the same name and place.
+    let mut raw_parameters: Vec<(&'a Parameter, String)> = Vec::new();
+    let item_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
+    for (index, parameter) in item.parameters.iter().enumerate() {
+        let parameter_pointer = pointer_push(&pointer_push(&item_pointer, "parameters"), &index.to_string());
+        if let Some(p) = lookup_parameter(resolver, parameter, &parameter_pointer) {
+            raw_parameters.push(p);
+        }
+    }
+    for (index, parameter) in operation.parameters.iter().enumerate() {
+        let parameter_pointer = pointer_push(&pointer_push(pointer, "parameters"), &index.to_string());
+        if let Some((p, p_pointer)) = lookup_parameter(resolver, parameter, &parameter_pointer) {
+            let key = (p.parameter_data_ref().name.clone(), location_of(p));
+            raw_parameters.retain(|(q, _)| (q.parameter_data_ref().name.clone(), location_of(q)) != key);
+            raw_parameters.push((p, p_pointer));
+        }
+    }
+    let template_names = template_variables(path);
+    let mut parameters = Vec::new();
+    let mut argument_scope = Scope::with_reserved(["body", "client", "self_"]);
+    // Path parameters first, in template order.
+    raw_parameters.sort_by_key(|(p, _)| match location_of(p) {
+        ParameterLocation::Path => (0, template_names.iter().position(|n| n == &p.parameter_data_ref().name).unwrap_or(usize::MAX)),
+        _ => (1, 0),
+    });
+    for (parameter, parameter_pointer) in raw_parameters {
+        let data = parameter.parameter_data_ref();
+        let location = location_of(parameter);
+        let (schema, schema_pointer) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => (Some(SchemaRef::from(schema)), pointer_push(&parameter_pointer, "schema")),
+            ParameterSchemaOrContent::Content(content) => {
+                let media = content.iter().next();
+                let pointer = pointer_push(&parameter_pointer, "content");
+                (media.and_then(|(_, m)| m.schema.as_ref()).map(SchemaRef::from), pointer)
+            }
+        };
+        let hint = format!("{type_stem}{}", naming::type_name(&data.name));
+        let ty = match schema {
+            Some(schema) => resolver.schema_type(schema, &schema_pointer, Naming::Hint(hint)).ty,
+            None => TypeRef::Primitive(Primitive::String),
+        };
+        if location == ParameterLocation::Path && !template_names.contains(&data.name) {
+            resolver.diagnostics.error(&parameter_pointer, format!("the path parameter `{}` is not in the path `{path}`", data.name));
+        }
+        let required = data.required || location == ParameterLocation::Path;
+        let explode = match parameter {
+            Parameter::Query { .. } | Parameter::Cookie { .. } => data.explode.unwrap_or(true),
+            _ => data.explode.unwrap_or(false),
+        };
+        let (rust_name, _) = argument_scope.claim(&naming::value_name(&data.name));
+        let docs = Docs {
+            description: data.description.clone().or_else(|| match schema {
+                Some(SchemaRef::Item(s)) => s.schema_data.description.clone(),
+                _ => None,
+            }),
+            facts: match schema {
+                Some(SchemaRef::Item(s)) => super::docs::facts(s),
+                _ => Vec::new(),
+            },
+            pointer: parameter_pointer.clone(),
+            ..Docs::default()
+        };
+        parameters.push(crate::ir::Parameter {
+            name: data.name.clone(),
+            rust_name,
+            location,
+            ty,
+            required,
+            explode,
+            docs,
+            deprecated: data.deprecated.unwrap_or(false),
+        });
+    }
+    for name in &template_names {
+        if !parameters.iter().any(|p| p.location == ParameterLocation::Path && &p.name == name) {
+            resolver.diagnostics.error(pointer, format!("the path variable `{{{name}}}` has no path parameter"));
+        }
+    }
+
+    let body = operation
+        .request_body
+        .as_ref()
+        .and_then(|body| request_body(resolver, body, &pointer_push(pointer, "requestBody"), &format!("{type_stem}Body")));
+
+    let mut success = Vec::new();
+    let mut errors = Vec::new();
+    let mut response_scope = Scope::default();
+    let responses_pointer = pointer_push(pointer, "responses");
+    for (status, response_ref) in &operation.responses.responses {
+        let (code, range) = match status {
+            StatusCode::Code(code) => (*code, false),
+            StatusCode::Range(range) => (*range * 100, true),
+        };
+        let response_pointer = pointer_push(&responses_pointer, &status.to_string());
+        let (rust_name, _) = response_scope.claim(&status_name(code, range));
+        let hint = if (200..300).contains(&code) { format!("{type_stem}Response") } else { format!("{type_stem}{rust_name}") };
+        let resolved = response(resolver, response_ref, &response_pointer, &hint, Some(code), range, rust_name);
+        if (200..300).contains(&code) {
+            success.push(resolved);
+        } else {
+            errors.push(resolved);
+        }
+    }
+    let default_response = operation.responses.default.as_ref().map(|response_ref| {
+        let rust_name = response_scope.claim("Default").0;
+        response(resolver, response_ref, &pointer_push(&responses_pointer, "default"), &format!("{type_stem}Default"), None, false, rust_name)
+    });
+    if success.is_empty() && default_response.is_none() {
+        resolver.diagnostics.warning(&responses_pointer, "no success (2xx) response is documented: the call returns ()");
+    }
+    let scopes = scopes(operation.description.as_deref());
+    let authenticated = match &operation.security {
+        Some(requirements) => !requirements.is_empty() && !requirements.iter().any(|r| r.is_empty()),
+        None => resolver.doc.security.as_ref().is_some_and(|requirements| !requirements.is_empty()),
+    };
+    Operation {
+        id,
+        group,
+        name,
+        type_stem,
+        method,
+        path: path.to_owned(),
+        summary: operation.summary.clone(),
+        description: operation.description.clone(),
+        deprecated: operation.deprecated,
+        scopes,
+        authenticated,
+        parameters,
+        body,
+        success,
+        errors,
+        default_response,
+        pagination: pagination_hint(operation),
+        pointer: pointer.to_owned(),
+    }
+}
+
+/// Method names the generated request builders already use.
+const RESERVED_METHODS: &[&str] = &["new", "send", "into_future", "timeout", "retry", "client"];
+
+fn derived_id(method: Method, path: &str) -> String {
+    let mut id = method.as_str().to_lowercase();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        let segment = segment.trim_start_matches('{').trim_end_matches('}');
+        id.push_str(segment);
+    }
+    id
+}
+
+fn template_variables(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        out.push(rest[start + 1..start + len].to_owned());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+fn location_of(parameter: &Parameter) -> ParameterLocation {
+    match parameter {
+        Parameter::Query { .. } => ParameterLocation::Query,
+        Parameter::Header { .. } => ParameterLocation::Header,
+        Parameter::Path { .. } => ParameterLocation::Path,
+        Parameter::Cookie { .. } => ParameterLocation::Cookie,
+    }
+}
+
+fn lookup_parameter<'a>(
+    resolver: &mut Resolver<'a>,
+    parameter: &'a ReferenceOr<Parameter>,
+    pointer: &str,
+) -> Option<(&'a Parameter, String)> {
+    match parameter {
+        ReferenceOr::Item(p) => Some((p, pointer.to_owned())),
+        ReferenceOr::Reference { reference } => {
+            let key = reference.strip_prefix("#/components/parameters/");
+            let found = key.and_then(|key| resolver.doc.components.as_ref()?.parameters.get(key).map(|p| (key, p)));
+            match found {
+                Some((key, ReferenceOr::Item(p))) => Some((p, pointer_push("#/components/parameters", key))),
+                _ => {
+                    resolver.diagnostics.error(pointer, format!("unresolvable $ref `{reference}`"));
+                    None
+                }
+            }
+        }
+    }
+}
+
+fn encoding_of(content_type: &str) -> BodyEncoding {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        BodyEncoding::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if essence.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        BodyEncoding::Bytes
+    }
+}
+
+/// Picks the media type the client speaks best: JSON, then form, then text, then bytes.
+fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+    content.iter().min_by_key(|(content_type, _)| encoding_of(content_type))
+}
+
+fn request_body<'a>(
+    resolver: &mut Resolver<'a>,
+    body: &'a ReferenceOr<RequestBody>,
+    pointer: &str,
+    hint: &str,
+) -> Option<Body> {
+    let (body, pointer) = match body {
+        ReferenceOr::Item(body) => (body, pointer.to_owned()),
+        ReferenceOr::Reference { reference } => {
+            let key = reference.strip_prefix("#/components/requestBodies/");
+            let found = key.and_then(|key| resolver.doc.components.as_ref()?.request_bodies.get(key).map(|b| (key, b)));
+            match found {
+                Some((key, ReferenceOr::Item(body))) => (body, pointer_push("#/components/requestBodies", key)),
+                _ => {
+                    resolver.diagnostics.error(pointer, format!("unresolvable $ref `{reference}`"));
+                    return None;
+                }
+            }
+        }
+    };
+    let (content_type, media) = pick_media(&body.content)?;
+    let encoding = encoding_of(content_type);
+    let schema_pointer = pointer_push(&pointer_push(&pointer_push(&pointer, "content"), content_type), "schema");
+    let ty = media_type(resolver, media, encoding, &schema_pointer, hint);
+    if encoding == BodyEncoding::Form && !matches!(&ty, TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::JsonObject) {
+        resolver.diagnostics.error(&schema_pointer, "a form-encoded body must be an object schema");
+    }
+    Some(Body {
+        content_type: content_type.clone(),
+        encoding,
+        ty,
+        required: body.required,
+        docs: Docs { description: body.description.clone(), pointer, ..Docs::default() },
+    })
+}
+
+fn media_type<'a>(resolver: &mut Resolver<'a>, media: &'a MediaType, encoding: BodyEncoding, pointer: &str, hint: &str) -> TypeRef {
+    match (encoding, &media.schema) {
+        (BodyEncoding::Json | BodyEncoding::Form, Some(schema)) => {
+            resolver.schema_type(SchemaRef::from(schema), pointer, Naming::Hint(hint.to_owned())).ty
+        }
+        (BodyEncoding::Json, None) => TypeRef::Json,
+        (BodyEncoding::Form, None) => TypeRef::JsonObject,
+        (BodyEncoding::Text, _) => TypeRef::Primitive(Primitive::String),
+        (BodyEncoding::Bytes, _) => TypeRef::Primitive(Primitive::Bytes),
+    }
+}
+
+fn response<'a>(
+    resolver: &mut Resolver<'a>,
+    response: &'a ReferenceOr<OaResponse>,
+    pointer: &str,
+    hint: &str,
+    status: Option<u16>,
+    range: bool,
+    rust_name: String,
+) -> Response {
+    let (found, pointer) = match response {
+        ReferenceOr::Item(r) => (Some(r), pointer.to_owned()),
+        ReferenceOr::Reference { reference } => {
+            let key = reference.strip_prefix("#/components/responses/");
+            let found = key.and_then(|key| resolver.doc.components.as_ref()?.responses.get(key).map(|r| (key, r)));
+            match found {
+                Some((key, ReferenceOr::Item(r))) => (Some(r), pointer_push("#/components/responses", key)),
+                _ => {
+                    resolver.diagnostics.error(pointer, format!("unresolvable $ref `{reference}`"));
+                    (None, pointer.to_owned())
+                }
+            }
+        }
+    };
+    let body = found.and_then(|r| {
+        let (content_type, media) = pick_media(&r.content)?;
+        let encoding = encoding_of(content_type);
+        let schema_pointer = pointer_push(&pointer_push(&pointer_push(&pointer, "content"), content_type), "schema");
+        let ty = media_type(resolver, media, encoding, &schema_pointer, hint);
+        Some(ResponseBody { content_type: content_type.clone(), encoding, ty })
+    });
+    Response { status, range, rust_name, body, description: found.map(|r| r.description.clone()).filter(|d| !d.is_empty()) }
+}
+
+/// A variant name for a status: `NotFound` for 404, `Status499` for one without a name.
+fn status_name(code: u16, range: bool) -> String {
+    if range {
+        return format!("Status{}xx", code / 100);
+    }
+    let name = match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        206 => "PartialContent",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        424 => "FailedDependency",
+        425 => "TooEarly",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return format!("Status{code}"),
+    };
+    name.to_owned()
+}
+
+/// Scopes from Polar's "**Scopes**: `files:read` `files:write`" description line.
+fn scopes(description: Option<&str>) -> Vec<String> {
+    let Some(description) = description else { return Vec::new() };
+    let Some(line) = description.lines().find(|line| line.contains("Scopes")) else { return Vec::new() };
+    line.split('`').skip(1).step_by(2).map(str::to_owned).filter(|s| !s.is_empty()).collect()
+}
+
+/// Whether the operation declares page/limit pagination, and the name of its page parameter.
+fn pagination_hint(operation: &openapiv3::Operation) -> Option<Pagination> {
+    let polar = operation.extensions.get("x-polar-pagination").and_then(|v| v.get("type")).and_then(Value::as_str);
+    let speakeasy = operation.extensions.get("x-speakeasy-pagination");
+    let page = if polar == Some("page_limit") {
+        Some("page".to_owned())
+    } else if speakeasy.and_then(|v| v.get("type")).and_then(Value::as_str) == Some("offsetLimit") {
+        speakeasy
+            .and_then(|v| v.get("inputs"))
+            .and_then(Value::as_array)
+            .and_then(|inputs| inputs.iter().find(|i| i.get("type").and_then(Value::as_str) == Some("page")))
+            .and_then(|i| i.get("name"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    } else {
+        None
+    }?;
+    Some(Pagination {
+        page_parameter: page,
+        item: TypeRef::Json,
+        items_field: String::new(),
+        pagination_field: String::new(),
+        max_page_field: String::new(),
+    })
+}
+
+/// Completes the pagination hints once every type exists: the response must have `items` and
+/// `pagination.max_page`, else the operation is not paginated (with a warning).
+pub(crate) fn attach_pagination(
+    types: &BTreeMap<String, TypeDef>,
+    diagnostics: &mut Diagnostics,
+    operations: Vec<Operation>,
+) -> Vec<Operation> {
+    operations
+        .into_iter()
+        .map(|mut op| {
+            let Some(hint) = op.pagination.take() else { return op };
+            let found = (|| {
+                let page = op.parameters.iter().find(|p| p.name == hint.page_parameter && p.location == ParameterLocation::Query)?;
+                let TypeRef::Named(response) = &op.success.first()?.body.as_ref()?.ty else { return None };
+                let TypeDef { kind: TypeKind::Struct(list), .. } = types.get(response)? else { return None };
+                let items = list.fields.iter().find(|f| f.json_name == "items")?;
+                let TypeRef::Vec(item) = &items.ty else { return None };
+                let pagination = list.fields.iter().find(|f| f.json_name == "pagination")?;
+                let TypeRef::Named(pagination_type) = &pagination.ty else { return None };
+                let TypeDef { kind: TypeKind::Struct(meta), .. } = types.get(pagination_type)? else { return None };
+                let max_page = meta.fields.iter().find(|f| f.json_name == "max_page")?;
+                Some(Pagination {
+                    page_parameter: page.rust_name.clone(),
+                    item: (**item).clone(),
+                    items_field: items.rust_name.clone(),
+                    pagination_field: pagination.rust_name.clone(),
+                    max_page_field: max_page.rust_name.clone(),
+                })
+            })();
+            if found.is_none() {
+                diagnostics.warning(
+                    &op.pointer,
+                    "the operation is marked paginated, but has no `page` query parameter or its response no `items` and `pagination.max_page`: it is not paginated",
+                );
+            }
+            op.pagination = found;
+            op
+        })
+        .collect()
+}

@@ -1,0 +1,131 @@
+//! Recursion analysis: a type that contains itself by value (directly or through others) gets a
+//! `Box` at every by-value edge inside its strongly connected component.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{TypeDef, TypeKind, TypeRef};
+
+/// Named types a position holds by value (not behind `Vec`, a map or a `Box`).
+fn by_value(ty: &TypeRef, out: &mut BTreeSet<String>) {
+    match ty {
+        TypeRef::Named(name) => {
+            out.insert(name.clone());
+        }
+        TypeRef::Tuple(items) => items.iter().for_each(|t| by_value(t, out)),
+        TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Boxed(_) | TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
+    }
+}
+
+fn positions(def: &TypeDef) -> Vec<&TypeRef> {
+    match &def.kind {
+        TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(s.additional.iter().map(|a| &a.ty)).collect(),
+        TypeKind::Tagged(t) => t.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Untagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(ty) => vec![ty],
+        TypeKind::StringEnum(_) | TypeKind::Const(_) => Vec::new(),
+    }
+}
+
+fn positions_mut(def: &mut TypeDef) -> Vec<&mut TypeRef> {
+    match &mut def.kind {
+        TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).collect(),
+        TypeKind::Tagged(t) => t.variants.iter_mut().map(|v| &mut v.ty).collect(),
+        TypeKind::Untagged(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+        // An alias is not a new type: `type A = Box<B>` would change what `A` means to users, and a
+        // cycle of aliases alone is reported by the resolve stage.
+        TypeKind::Alias(_) | TypeKind::StringEnum(_) | TypeKind::Const(_) => Vec::new(),
+    }
+}
+
+pub(crate) fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, def) in types.iter() {
+        let mut targets = BTreeSet::new();
+        for ty in positions(def) {
+            by_value(ty, &mut targets);
+        }
+        targets.retain(|t| types.contains_key(t));
+        edges.insert(name.clone(), targets);
+    }
+    let component = strongly_connected(&edges);
+    for (name, def) in types.iter_mut() {
+        let Some(own) = component.get(name) else { continue };
+        for ty in positions_mut(def) {
+            let mut targets = BTreeSet::new();
+            by_value(ty, &mut targets);
+            if targets.iter().any(|t| component.get(t) == Some(own)) {
+                let inner = std::mem::replace(ty, TypeRef::Json);
+                *ty = TypeRef::Boxed(Box::new(inner));
+            }
+        }
+    }
+}
+
+/// Tarjan's algorithm, iterative and in sorted order; maps each node to its component's index.
+fn strongly_connected(edges: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, usize> {
+    let mut index_of: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut low: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut on_stack: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut component: BTreeMap<String, usize> = BTreeMap::new();
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in edges.keys() {
+        if index_of.contains_key(root.as_str()) {
+            continue;
+        }
+        // (node, its successors, position in them)
+        let mut work: Vec<(&str, Vec<&str>, usize)> = Vec::new();
+        let successors = |n: &str| edges.get(n).map(|s| s.iter().map(String::as_str).collect()).unwrap_or_default();
+        index_of.insert(root, next_index);
+        low.insert(root, next_index);
+        next_index += 1;
+        stack.push(root);
+        on_stack.insert(root);
+        work.push((root, successors(root), 0));
+        while let Some((node, succ, pos)) = work.last_mut() {
+            let node = *node;
+            if *pos < succ.len() {
+                let next = succ[*pos];
+                *pos += 1;
+                if !index_of.contains_key(next) {
+                    index_of.insert(next, next_index);
+                    low.insert(next, next_index);
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack.insert(next);
+                    work.push((next, successors(next), 0));
+                } else if on_stack.contains(next) {
+                    let candidate = index_of[next];
+                    if candidate < low[node] {
+                        low.insert(node, candidate);
+                    }
+                }
+                continue;
+            }
+            work.pop();
+            if let Some((parent, _, _)) = work.last() {
+                let node_low = low[node];
+                if node_low < low[*parent] {
+                    low.insert(*parent, node_low);
+                }
+            }
+            if low[node] == index_of[node] {
+                let members: Vec<&str> = std::iter::from_fn(|| stack.pop()).take_while(|m| *m != node).collect();
+                let single = members.is_empty();
+                for member in members {
+                    on_stack.remove(member);
+                    component.insert(member.to_owned(), next_component);
+                }
+                on_stack.remove(node);
+                // A lone node only counts when it refers to itself.
+                let self_loop = edges.get(node).is_some_and(|s| s.contains(node));
+                if !single || self_loop {
+                    component.insert(node.to_owned(), next_component);
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}

@@ -1,0 +1,692 @@
+//! Schemas → types.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::docs::schema_docs;
+use super::{Resolver, SchemaRef};
+use crate::diagnostics::pointer_push;
+use crate::ir::{
+    AdditionalField, Docs, EnumVariant, Field, Presence, Primitive, StringEnum, Struct, StructTag, Tagged, TaggedVariant, TypeDef, TypeKind, TypeRef,
+    Untagged, UntaggedVariant,
+};
+use crate::load::ext;
+use crate::naming::{self, Scope};
+
+/// What a schema position resolves to.
+#[derive(Clone, Debug)]
+pub(crate) struct Shape {
+    pub(crate) ty: TypeRef,
+    pub(crate) nullable: bool,
+}
+
+/// How to name a type the schema needs.
+#[derive(Clone, Debug)]
+pub(crate) enum Naming {
+    /// A component: this exact (already claimed) name.
+    Exact(String),
+    /// An inline schema: claim this name, or a free variant of it.
+    Hint(String),
+}
+
+impl Naming {
+    fn stem(&self) -> &str {
+        match self {
+            Naming::Exact(name) | Naming::Hint(name) => name,
+        }
+    }
+}
+
+/// The properties of an object schema, gathered through `allOf` and `$ref`s.
+#[derive(Default)]
+struct ObjectParts<'a> {
+    properties: IndexMap<String, (SchemaRef<'a>, String)>,
+    required: Vec<String>,
+    additional: Option<(&'a AdditionalProperties, String)>,
+}
+
+impl<'a> Resolver<'a> {
+    pub(crate) fn define_component(&mut self, key: &str, schema: &'a ReferenceOr<Schema>) {
+        let pointer = pointer_push("#/components/schemas", key);
+        let Some(name) = self.component_names.get(key).cloned() else { return };
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                if let Some(cycle) = self.reference_cycle(key) {
+                    self.diagnostics.error(&pointer, format!("cyclic $ref: {}", cycle.join(" → ")));
+                    return;
+                }
+                let shape = self.schema_type(SchemaRef::Ref(reference), &pointer, Naming::Hint(name.clone()));
+                let docs = Docs { pointer: pointer.clone(), ..Docs::default() };
+                self.types.insert(name.clone(), TypeDef { name, docs, deprecated: false, kind: TypeKind::Alias(shape.ty) });
+            }
+            ReferenceOr::Item(schema) => {
+                let shape = self.inline_type(schema, &pointer, Naming::Exact(name.clone()));
+                if !self.types.contains_key(&name) {
+                    let docs = schema_docs(schema, &pointer, &name);
+                    let deprecated = schema.schema_data.deprecated;
+                    self.types.insert(name.clone(), TypeDef { name, docs, deprecated, kind: TypeKind::Alias(shape.ty) });
+                }
+            }
+        }
+    }
+
+    /// Follows a chain of components that are only `$ref`s; returns it if it loops.
+    fn reference_cycle(&self, start: &str) -> Option<Vec<String>> {
+        let mut chain = vec![start.to_owned()];
+        let mut key = start.to_owned();
+        loop {
+            let next = match self.component(&key)? {
+                ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/")?.to_owned(),
+                ReferenceOr::Item(schema) => match single_ref(schema) {
+                    Some(reference) => reference.strip_prefix("#/components/schemas/")?.to_owned(),
+                    None => return None,
+                },
+            };
+            if next == start {
+                chain.push(next);
+                return Some(chain.iter().map(|k| format!("#/components/schemas/{k}")).collect());
+            }
+            if chain.contains(&next) {
+                return None;
+            }
+            chain.push(next.clone());
+            key = next;
+        }
+    }
+
+    /// The type of a schema position.
+    pub(crate) fn schema_type(&mut self, schema: SchemaRef<'a>, pointer: &str, naming: Naming) -> Shape {
+        match schema {
+            SchemaRef::Ref(reference) => match self.component_key(reference, pointer) {
+                Some(key) => {
+                    let name = self.component_names.get(&key).cloned().unwrap_or_default();
+                    Shape { ty: TypeRef::Named(name), nullable: self.nullable_components.contains(&key) }
+                }
+                None => Shape { ty: TypeRef::Json, nullable: false },
+            },
+            SchemaRef::Item(schema) => self.inline_type(schema, pointer, naming),
+        }
+    }
+
+    pub(crate) fn inline_type(&mut self, schema: &'a Schema, pointer: &str, naming: Naming) -> Shape {
+        let data = &schema.schema_data;
+        let nullable = data.nullable;
+        if data.extensions.get(ext::NULL) == Some(&Value::Bool(true)) {
+            return Shape { ty: TypeRef::Json, nullable: true };
+        }
+        if let Some(value) = data.extensions.get(ext::CONST) {
+            let name = self.claim(naming);
+            let docs = schema_docs(schema, pointer, &name);
+            self.insert(name.clone(), docs, data.deprecated, TypeKind::Const(value.clone()));
+            return Shape { ty: TypeRef::Named(name), nullable };
+        }
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<&String> = s.enumeration.iter().flatten().collect();
+                if values.is_empty() {
+                    TypeRef::Primitive(string_primitive(&s.format))
+                } else {
+                    self.string_enum(schema, &values, pointer, naming)
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => TypeRef::Primitive(match &i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,
+                VariantOrUnknownOrEmpty::Unknown(f) if f == "uint32" => Primitive::U32,
+                VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" => Primitive::U64,
+                _ => Primitive::I64,
+            }),
+            SchemaKind::Type(Type::Number(n)) => TypeRef::Primitive(match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Primitive::F32,
+                _ => Primitive::F64,
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Primitive(Primitive::Bool),
+            SchemaKind::Type(Type::Array(a)) => self.array_type(schema, a.items.as_ref(), pointer, &naming),
+            SchemaKind::Type(Type::Object(o)) => {
+                let mut parts = ObjectParts::default();
+                for (key, value) in &o.properties {
+                    let property_pointer = pointer_push(&pointer_push(pointer, "properties"), key);
+                    parts.properties.insert(key.clone(), (SchemaRef::from(value), property_pointer));
+                }
+                parts.required = o.required.clone();
+                parts.additional = o.additional_properties.as_ref().map(|a| (a, pointer_push(pointer, "additionalProperties")));
+                self.object_type(schema, parts, pointer, naming)
+            }
+            SchemaKind::OneOf { one_of } => self.union_type(schema, one_of, "oneOf", pointer, naming),
+            SchemaKind::AnyOf { any_of } => self.union_type(schema, any_of, "anyOf", pointer, naming),
+            SchemaKind::AllOf { all_of } => return self.all_of_type(schema, all_of, pointer, naming),
+            SchemaKind::Not { .. } => {
+                self.diagnostics.warning(pointer, "`not` is not modelled: the value is generated as serde_json::Value");
+                TypeRef::Json
+            }
+            SchemaKind::Any(any) => {
+                if !any.one_of.is_empty() && any.properties.is_empty() {
+                    self.union_type(schema, &any.one_of, "oneOf", pointer, naming)
+                } else if !any.any_of.is_empty() && any.properties.is_empty() {
+                    self.union_type(schema, &any.any_of, "anyOf", pointer, naming)
+                } else if !any.all_of.is_empty() || !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+                    let mut parts = ObjectParts::default();
+                    for (index, member) in any.all_of.iter().enumerate() {
+                        let member_pointer = pointer_push(&pointer_push(pointer, "allOf"), &index.to_string());
+                        if !self.gather_object(SchemaRef::from(member), &member_pointer, &mut parts, 0) {
+                            return Shape { ty: TypeRef::Json, nullable };
+                        }
+                    }
+                    for (key, value) in &any.properties {
+                        let property_pointer = pointer_push(&pointer_push(pointer, "properties"), key);
+                        parts.properties.insert(key.clone(), (SchemaRef::from(value), property_pointer));
+                    }
+                    parts.required.extend(any.required.iter().cloned());
+                    if let Some(additional) = &any.additional_properties {
+                        parts.additional = Some((additional, pointer_push(pointer, "additionalProperties")));
+                    }
+                    if !any.one_of.is_empty() || !any.any_of.is_empty() {
+                        self.diagnostics.warning(
+                            pointer,
+                            "properties beside oneOf/anyOf: only the properties are modelled, the union is not checked",
+                        );
+                    }
+                    self.object_type(schema, parts, pointer, naming)
+                } else if any.typ.as_deref() == Some("array") || any.items.is_some() {
+                    self.array_type(schema, any.items.as_ref(), pointer, &naming)
+                } else if !any.enumeration.is_empty() {
+                    self.diagnostics.warning(
+                        pointer,
+                        "an enum of mixed or non-string values is generated as serde_json::Value; its values are listed in the docs",
+                    );
+                    TypeRef::Json
+                } else {
+                    match any.typ.as_deref() {
+                        Some("string") => TypeRef::Primitive(any.format.as_deref().map_or(Primitive::String, format_primitive)),
+                        Some("integer") => TypeRef::Primitive(Primitive::I64),
+                        Some("number") => TypeRef::Primitive(Primitive::F64),
+                        Some("boolean") => TypeRef::Primitive(Primitive::Bool),
+                        _ => TypeRef::Json,
+                    }
+                }
+            }
+        };
+        Shape { ty, nullable }
+    }
+
+    fn claim(&mut self, naming: Naming) -> String {
+        match naming {
+            Naming::Exact(name) => name,
+            Naming::Hint(hint) => self.type_scope.claim(&naming::type_name(&hint)).0,
+        }
+    }
+
+    fn insert(&mut self, name: String, docs: Docs, deprecated: bool, kind: TypeKind) {
+        self.types.insert(name.clone(), TypeDef { name, docs, deprecated, kind });
+    }
+
+    fn string_enum(&mut self, schema: &Schema, values: &[&String], pointer: &str, naming: Naming) -> TypeRef {
+        let name = self.claim(naming);
+        let mut scope = Scope::default();
+        let variants: Vec<EnumVariant> = values
+            .iter()
+            .map(|value| EnumVariant { rust_name: scope.claim(&naming::type_name(value)).0, value: (*value).clone() })
+            .collect();
+        let unknown_variant = unknown_name(&mut scope);
+        let docs = schema_docs(schema, pointer, &name);
+        self.insert(name.clone(), docs, schema.schema_data.deprecated, TypeKind::StringEnum(StringEnum { variants, unknown_variant }));
+        TypeRef::Named(name)
+    }
+
+    fn array_type(
+        &mut self,
+        schema: &'a Schema,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        pointer: &str,
+        naming: &Naming,
+    ) -> TypeRef {
+        if let Some(Value::Array(prefix)) = schema.schema_data.extensions.get(ext::PREFIX_ITEMS) {
+            let closed = schema.schema_data.extensions.get(ext::ITEMS_FALSE) == Some(&Value::Bool(true)) || items.is_none();
+            if !closed {
+                self.diagnostics.warning(
+                    pointer,
+                    "prefixItems with further items: generated as a Vec of serde_json::Value",
+                );
+                return TypeRef::Vec(Box::new(TypeRef::Json));
+            }
+            let mut members = Vec::new();
+            for (index, item) in prefix.iter().enumerate() {
+                let item_pointer = pointer_push(&pointer_push(pointer, "prefixItems"), &index.to_string());
+                let member = match serde_json::from_value::<ReferenceOr<Schema>>(item.clone()) {
+                    Ok(member) => member,
+                    Err(err) => {
+                        self.diagnostics.error(item_pointer, format!("not a valid schema: {err}"));
+                        return TypeRef::Json;
+                    }
+                };
+                let shape = self.owned_schema_type(member, &item_pointer, Naming::Hint(format!("{}{index}", naming.stem())));
+                members.push(optional_if(shape));
+            }
+            return TypeRef::Tuple(members);
+        }
+        match items {
+            Some(items) => {
+                let item_pointer = pointer_push(pointer, "items");
+                let shape = self.schema_type(SchemaRef::from(items), &item_pointer, Naming::Hint(format!("{}Item", naming.stem())));
+                TypeRef::Vec(Box::new(optional_if(shape)))
+            }
+            None => TypeRef::Vec(Box::new(TypeRef::Json)),
+        }
+    }
+
+    /// Resolves a schema that does not live in the document (a lowered extension's content).
+    fn owned_schema_type(&mut self, schema: ReferenceOr<Schema>, pointer: &str, naming: Naming) -> Shape {
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                let reference: &'a str = self.intern(reference);
+                self.schema_type(SchemaRef::Ref(reference), pointer, naming)
+            }
+            ReferenceOr::Item(schema) => {
+                let schema: &'a Schema = self.intern_schema(schema);
+                self.inline_type(schema, pointer, naming)
+            }
+        }
+    }
+
+    fn object_type(&mut self, schema: &'a Schema, parts: ObjectParts<'a>, pointer: &str, naming: Naming) -> TypeRef {
+        let pattern = schema.schema_data.extensions.get(ext::PATTERN_PROPERTIES);
+        if parts.properties.is_empty() {
+            if let Some(Value::Object(patterns)) = pattern {
+                return self.pattern_map(patterns, pointer, &naming);
+            }
+            return match parts.additional {
+                Some((AdditionalProperties::Schema(value), additional_pointer)) => {
+                    let shape = self.schema_type(
+                        SchemaRef::from(value.as_ref()),
+                        &additional_pointer,
+                        Naming::Hint(format!("{}Value", naming.stem())),
+                    );
+                    TypeRef::Map(Box::new(optional_if(shape)))
+                }
+                _ => TypeRef::JsonObject,
+            };
+        }
+        let name = self.claim(naming);
+        let mut scope = Scope::with_reserved([]);
+        let mut fields = Vec::new();
+        for (json_name, (property, property_pointer)) in &parts.properties {
+            let (rust_name, renamed) = scope.claim(&naming::value_name(json_name));
+            if renamed {
+                self.diagnostics.warning(property_pointer, format!("the property is named `{rust_name}` in Rust: another property has the same Rust name"));
+            }
+            let hint = format!("{name}{}", naming::type_name(json_name));
+            let shape = self.schema_type(*property, property_pointer, Naming::Hint(hint));
+            let required = parts.required.contains(json_name);
+            let (docs, deprecated, default) = match property {
+                SchemaRef::Item(s) => (schema_docs(s, property_pointer, json_name), s.schema_data.deprecated, s.schema_data.default.clone()),
+                SchemaRef::Ref(_) => (Docs { pointer: property_pointer.clone(), ..Docs::default() }, false, None),
+            };
+            let default = default.filter(|d| self.default_fits(&shape.ty, d));
+            let presence = match (required, shape.nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::RequiredNullable,
+                (false, true) => Presence::OptionalNullable,
+                (false, false) if default.is_some() => Presence::Defaulted,
+                (false, false) => Presence::Optional,
+            };
+            let default = if presence == Presence::Defaulted { default } else { None };
+            fields.push(Field { json_name: json_name.clone(), rust_name, ty: shape.ty, presence, default, docs, deprecated });
+        }
+        for required in &parts.required {
+            if !parts.properties.contains_key(required) {
+                self.diagnostics.warning(
+                    pointer_push(pointer, "required"),
+                    format!("`{required}` is required but not among the properties; it is not modelled"),
+                );
+            }
+        }
+        let additional_name = scope.claim("additional_properties").0;
+        let additional = if let Some(Value::Object(patterns)) = pattern {
+            Some(self.pattern_map_value(patterns, pointer, &name))
+        } else {
+            match parts.additional {
+                Some((AdditionalProperties::Schema(value), additional_pointer)) => {
+                    let shape = self.schema_type(SchemaRef::from(value.as_ref()), &additional_pointer, Naming::Hint(format!("{name}Value")));
+                    Some(optional_if(shape))
+                }
+                Some((AdditionalProperties::Any(true), _)) => None,
+                _ => None,
+            }
+        };
+        let additional = additional.map(|ty| AdditionalField { rust_name: additional_name, ty });
+        let docs = schema_docs(schema, pointer, &name);
+        self.insert(
+            name.clone(),
+            docs,
+            schema.schema_data.deprecated,
+            TypeKind::Struct(Struct { fields, additional, tag: None }),
+        );
+        TypeRef::Named(name)
+    }
+
+    fn pattern_map(&mut self, patterns: &serde_json::Map<String, Value>, pointer: &str, naming: &Naming) -> TypeRef {
+        TypeRef::Map(Box::new(self.pattern_map_value(patterns, pointer, naming.stem())))
+    }
+
+    fn pattern_map_value(&mut self, patterns: &serde_json::Map<String, Value>, pointer: &str, stem: &str) -> TypeRef {
+        if patterns.len() != 1 {
+            self.diagnostics.warning(
+                pointer_push(pointer, "patternProperties"),
+                "several patternProperties: their values are generated as serde_json::Value",
+            );
+            return TypeRef::Json;
+        }
+        let Some((pattern, value)) = patterns.iter().next() else { return TypeRef::Json };
+        let value_pointer = pointer_push(&pointer_push(pointer, "patternProperties"), pattern);
+        match serde_json::from_value::<ReferenceOr<Schema>>(value.clone()) {
+            Ok(schema) => optional_if(self.owned_schema_type(schema, &value_pointer, Naming::Hint(format!("{stem}Value")))),
+            Err(err) => {
+                self.diagnostics.error(value_pointer, format!("not a valid schema: {err}"));
+                TypeRef::Json
+            }
+        }
+    }
+
+    fn all_of_type(&mut self, schema: &'a Schema, all_of: &'a [ReferenceOr<Schema>], pointer: &str, naming: Naming) -> Shape {
+        let nullable = schema.schema_data.nullable;
+        if all_of.len() == 1 {
+            // `$ref` with siblings (lowered), or a lone `allOf` used to attach docs to a `$ref`.
+            let member_pointer = if schema.schema_data.extensions.contains_key(ext::REF_SIBLINGS) {
+                pointer.to_owned()
+            } else {
+                pointer_push(&pointer_push(pointer, "allOf"), "0")
+            };
+            let shape = self.schema_type(SchemaRef::from(&all_of[0]), &member_pointer, naming);
+            return Shape { ty: shape.ty, nullable: nullable || shape.nullable };
+        }
+        let mut parts = ObjectParts::default();
+        for (index, member) in all_of.iter().enumerate() {
+            let member_pointer = pointer_push(&pointer_push(pointer, "allOf"), &index.to_string());
+            if !self.gather_object(SchemaRef::from(member), &member_pointer, &mut parts, 0) {
+                return Shape { ty: TypeRef::Json, nullable };
+            }
+        }
+        Shape { ty: self.object_type(schema, parts, pointer, naming), nullable }
+    }
+
+    /// Adds an `allOf` member's properties to `parts`; false (with a warning) if it is no object.
+    fn gather_object(&mut self, member: SchemaRef<'a>, pointer: &str, parts: &mut ObjectParts<'a>, depth: usize) -> bool {
+        if depth > 64 {
+            self.diagnostics.error(pointer, "allOf nests too deep (a cycle of allOf references?)");
+            return false;
+        }
+        let (schema, base) = match member {
+            SchemaRef::Ref(reference) => {
+                let Some(key) = self.component_key(reference, pointer) else { return false };
+                match self.component(&key) {
+                    Some(ReferenceOr::Item(schema)) => (schema, pointer_push("#/components/schemas", &key)),
+                    Some(ReferenceOr::Reference { reference }) => {
+                        return self.gather_object(SchemaRef::Ref(reference), pointer, parts, depth + 1)
+                    }
+                    None => return false,
+                }
+            }
+            SchemaRef::Item(schema) => (schema, pointer.to_owned()),
+        };
+        let (properties, required, additional, all_of) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, &o.additional_properties, None),
+            SchemaKind::AllOf { all_of } => {
+                for (index, inner) in all_of.iter().enumerate() {
+                    let inner_pointer = pointer_push(&pointer_push(&base, "allOf"), &index.to_string());
+                    if !self.gather_object(SchemaRef::from(inner), &inner_pointer, parts, depth + 1) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                (&any.properties, &any.required, &any.additional_properties, Some(&any.all_of))
+            }
+            _ => {
+                self.diagnostics.warning(pointer, "an allOf member that is not an object: the whole allOf is generated as serde_json::Value");
+                return false;
+            }
+        };
+        for (index, inner) in all_of.into_iter().flatten().enumerate() {
+            let inner_pointer = pointer_push(&pointer_push(&base, "allOf"), &index.to_string());
+            if !self.gather_object(SchemaRef::from(inner), &inner_pointer, parts, depth + 1) {
+                return false;
+            }
+        }
+        for (key, value) in properties {
+            let property_pointer = pointer_push(&pointer_push(&base, "properties"), key);
+            parts.properties.insert(key.clone(), (SchemaRef::from(value), property_pointer));
+        }
+        for r in required {
+            if !parts.required.contains(r) {
+                parts.required.push(r.clone());
+            }
+        }
+        if let Some(additional) = additional {
+            parts.additional = Some((additional, pointer_push(&base, "additionalProperties")));
+        }
+        true
+    }
+
+    fn union_type(
+        &mut self,
+        schema: &'a Schema,
+        members: &'a [ReferenceOr<Schema>],
+        keyword: &str,
+        pointer: &str,
+        naming: Naming,
+    ) -> TypeRef {
+        let base = pointer_push(pointer, keyword);
+        let live: Vec<(usize, &'a ReferenceOr<Schema>)> =
+            members.iter().enumerate().filter(|(_, m)| !is_null_member(m)).collect();
+        match live.len() {
+            0 => return TypeRef::Json,
+            1 => {
+                let (index, member) = live[0];
+                let shape = self.schema_type(SchemaRef::from(member), &pointer_push(&base, &index.to_string()), naming);
+                return shape.ty;
+            }
+            _ => {}
+        }
+        if let Some(discriminator) = &schema.schema_data.discriminator {
+            if live.iter().all(|(_, m)| matches!(m, ReferenceOr::Reference { .. })) {
+                return self.tagged_union(schema, discriminator, &live, pointer, naming);
+            }
+            self.diagnostics.warning(
+                pointer_push(pointer, "discriminator"),
+                "a discriminator over inline schemas is not modelled: generated as an untagged union",
+            );
+        }
+        let stem = naming.stem().to_owned();
+        let mut shapes = Vec::new();
+        for (index, member) in &live {
+            let member_pointer = pointer_push(&base, &index.to_string());
+            let shape = self.schema_type(SchemaRef::from(*member), &member_pointer, Naming::Hint(format!("{stem}Variant{index}")));
+            shapes.push(optional_if(shape));
+        }
+        let name = self.claim(naming);
+        let names = variant_names(&shapes);
+        let variants = names.into_iter().zip(shapes).map(|(rust_name, ty)| UntaggedVariant { rust_name, ty }).collect();
+        let docs = schema_docs(schema, pointer, &name);
+        self.insert(name.clone(), docs, schema.schema_data.deprecated, TypeKind::Untagged(Untagged { variants }));
+        TypeRef::Named(name)
+    }
+
+    fn tagged_union(
+        &mut self,
+        schema: &'a Schema,
+        discriminator: &openapiv3::Discriminator,
+        live: &[(usize, &'a ReferenceOr<Schema>)],
+        pointer: &str,
+        naming: Naming,
+    ) -> TypeRef {
+        let discriminator_pointer = pointer_push(pointer, "discriminator");
+        let mut entries: Vec<(String, String)> = Vec::new(); // (tag value, component key)
+        for (value, reference) in &discriminator.mapping {
+            let mapping_pointer = pointer_push(&pointer_push(&discriminator_pointer, "mapping"), value);
+            let target = if reference.starts_with('#') { reference.clone() } else { format!("#/components/schemas/{reference}") };
+            if let Some(key) = self.component_key(&target, &mapping_pointer) {
+                entries.push((value.clone(), key));
+            }
+        }
+        for (index, member) in live {
+            let ReferenceOr::Reference { reference } = member else { continue };
+            let member_pointer = pointer_push(&pointer_push(pointer, "oneOf"), &index.to_string());
+            let Some(key) = self.component_key(reference, &member_pointer) else { continue };
+            if !entries.iter().any(|(_, k)| *k == key) {
+                // No mapping entry: the tag value is the schema's name (OpenAPI's implicit mapping).
+                entries.push((key.clone(), key));
+            }
+        }
+        let name = self.claim(naming);
+        let mut scope = Scope::default();
+        let mut variants = Vec::new();
+        for (value, key) in entries {
+            let rust_type = self.component_names.get(&key).cloned().unwrap_or_default();
+            let (rust_name, _) = scope.claim(&naming::type_name(&value));
+            if !self.is_object_component(&key) {
+                self.diagnostics.error(
+                    pointer_push(&pointer_push(&discriminator_pointer, "mapping"), &value),
+                    format!("the discriminated variant `{key}` is not an object schema"),
+                );
+                continue;
+            }
+            let tag = StructTag { property: discriminator.property_name.clone(), value: value.clone(), union: name.clone() };
+            self.tag_owners.push((rust_type.clone(), tag));
+            variants.push(TaggedVariant { rust_name, tag_value: value, ty: TypeRef::Named(rust_type) });
+        }
+        let unknown_variant = unknown_name(&mut scope);
+        let docs = schema_docs(schema, pointer, &name);
+        let tagged = Tagged { tag: discriminator.property_name.clone(), variants, unknown_variant };
+        self.insert(name.clone(), docs, schema.schema_data.deprecated, TypeKind::Tagged(tagged));
+        TypeRef::Named(name)
+    }
+
+    fn is_object_component(&self, key: &str) -> bool {
+        match self.component(key) {
+            Some(ReferenceOr::Item(schema)) => match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
+                SchemaKind::Any(any) => !any.properties.is_empty() || !any.all_of.is_empty(),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether a `default` can be honoured by the field's type (else it is only documented).
+    fn default_fits(&self, ty: &TypeRef, default: &Value) -> bool {
+        match (ty, default) {
+            (TypeRef::Primitive(Primitive::Bool), Value::Bool(_)) => true,
+            (TypeRef::Primitive(Primitive::String), Value::String(_)) => true,
+            (TypeRef::Primitive(Primitive::I32 | Primitive::I64), Value::Number(n)) => n.is_i64(),
+            (TypeRef::Primitive(Primitive::U32 | Primitive::U64), Value::Number(n)) => n.is_u64(),
+            (TypeRef::Primitive(Primitive::F32 | Primitive::F64), Value::Number(_)) => true,
+            (TypeRef::Vec(_), Value::Array(items)) => items.is_empty(),
+            (TypeRef::Map(_) | TypeRef::JsonObject, Value::Object(map)) => map.is_empty(),
+            (TypeRef::Named(name), Value::String(value)) => match self.types.get(name) {
+                Some(TypeDef { kind: TypeKind::StringEnum(e), .. }) => e.variants.iter().any(|v| &v.value == value),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    fn intern(&mut self, text: String) -> &'a str {
+        self.arena.strings.alloc(text)
+    }
+
+    fn intern_schema(&mut self, schema: Schema) -> &'a Schema {
+        self.arena.schemas.alloc(schema)
+    }
+}
+
+/// `Option<T>` where the position admits `null` (array items, map values, tuple members).
+fn optional_if(shape: Shape) -> TypeRef {
+    // Items that admit null are rare; they are kept as the JSON value so nothing is lost.
+    if shape.nullable && shape.ty != TypeRef::Json {
+        TypeRef::Json
+    } else {
+        shape.ty
+    }
+}
+
+fn is_null_member(member: &ReferenceOr<Schema>) -> bool {
+    matches!(member, ReferenceOr::Item(schema) if schema.schema_data.extensions.get(ext::NULL) == Some(&Value::Bool(true)))
+}
+
+fn single_ref(schema: &Schema) -> Option<&str> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } | SchemaKind::AnyOf { any_of: all_of } | SchemaKind::OneOf { one_of: all_of } => {
+            let live: Vec<_> = all_of.iter().filter(|m| !is_null_member(m)).collect();
+            match live.as_slice() {
+                [ReferenceOr::Reference { reference }] => Some(reference),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn unknown_name(scope: &mut Scope) -> String {
+    for candidate in ["Unknown", "UnknownValue", "Other"] {
+        if !scope.contains(candidate) {
+            return scope.claim(candidate).0;
+        }
+    }
+    scope.claim("Unknown").0
+}
+
+fn string_primitive(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Primitive {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Primitive::Date,
+        VariantOrUnknownOrEmpty::Unknown(format) => format_primitive(format),
+        _ => Primitive::String,
+    }
+}
+
+fn format_primitive(format: &str) -> Primitive {
+    match format {
+        "uuid" | "uuid4" => Primitive::Uuid,
+        "date-time" => Primitive::DateTime,
+        "date" => Primitive::Date,
+        _ => Primitive::String,
+    }
+}
+
+/// Meaningful names for untagged variants: `One`/`Many` for `T | [T]`, else by type.
+fn variant_names(types: &[TypeRef]) -> Vec<String> {
+    if let [single, TypeRef::Vec(many)] = types {
+        if **many == *single {
+            return vec!["One".to_owned(), "Many".to_owned()];
+        }
+    }
+    let mut scope = Scope::default();
+    types.iter().map(|ty| scope.claim(&type_label(ty)).0).collect()
+}
+
+fn type_label(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Primitive(p) => match p {
+            Primitive::String => "String",
+            Primitive::Bool => "Boolean",
+            Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => "Integer",
+            Primitive::F32 | Primitive::F64 => "Number",
+            Primitive::Uuid => "Uuid",
+            Primitive::DateTime => "DateTime",
+            Primitive::Date => "Date",
+            Primitive::Bytes => "Bytes",
+        }
+        .to_owned(),
+        TypeRef::Vec(inner) => format!("{}List", type_label(inner)),
+        TypeRef::Map(inner) => format!("{}Map", type_label(inner)),
+        TypeRef::Tuple(_) => "Tuple".to_owned(),
+        TypeRef::Json => "Value".to_owned(),
+        TypeRef::JsonObject => "Object".to_owned(),
+        TypeRef::Boxed(inner) => type_label(inner),
+    }
+}

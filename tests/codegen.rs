@@ -1,0 +1,84 @@
+//! The generator end to end: one snapshot per fixture document (globbed: a new fixture is a new
+//! test), snapshots of the errors for bad documents, determinism, and compiling every snapshot.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use integration_tests::{compile_crates, fixture_settings, render, root, spec_path};
+use openapi_rust_gen::generate;
+
+fn fixture_name(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn generate_fixture(path: &Path) -> Result<openapi_rust_gen::Output, openapi_rust_gen::Error> {
+    let source = std::fs::read_to_string(path).expect("fixture is readable");
+    let name = fixture_name(path).replace('_', "-");
+    let relative = path.strip_prefix(root()).unwrap_or(path).to_string_lossy().into_owned();
+    generate(&source, &fixture_settings(&format!("fixture-{name}"), &relative))
+}
+
+#[test]
+fn fixtures() {
+    insta::glob!("fixtures/*.yaml", |path| {
+        let output = generate_fixture(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        insta::assert_snapshot!(render(&output));
+    });
+}
+
+#[test]
+fn bad_documents_are_reported_with_pointers() {
+    insta::glob!("fixtures/errors/*.*", |path| {
+        let err = generate_fixture(path).err().unwrap_or_else(|| panic!("{} should fail", path.display()));
+        assert!(err.errors().count() > 0, "{err}");
+        insta::assert_snapshot!(err.to_string());
+    });
+}
+
+#[test]
+fn polar_spec() {
+    let source = std::fs::read_to_string(spec_path()).unwrap();
+    let output = generate(&source, &fixture_settings("polar-files-standalone", "specs/polar-files.openapi.yaml")).unwrap();
+    assert!(output.warnings.is_empty(), "{:#?}", output.warnings);
+    insta::assert_snapshot!(render(&output));
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let source = std::fs::read_to_string(spec_path()).unwrap();
+    let settings = fixture_settings("polar-files", "specs/polar-files.openapi.yaml");
+    let first = generate(&source, &settings).unwrap().files;
+    let second = generate(&source, &settings).unwrap().files;
+    assert_eq!(first, second);
+    // The same document with its schemas and properties in another order gives the same types.
+    let mut value: serde_json::Value = serde_yaml::from_str(&source).unwrap();
+    let schemas = value["components"]["schemas"].as_object_mut().unwrap();
+    let mut reversed: Vec<_> = std::mem::take(schemas).into_iter().collect();
+    reversed.reverse();
+    schemas.extend(reversed);
+    let reordered = generate(&serde_json::to_string(&value).unwrap(), &settings).unwrap().files;
+    let models = |files: &[openapi_rust_gen::GeneratedFile]| files.iter().find(|f| f.path == "src/models.rs").unwrap().contents.clone();
+    assert_eq!(models(&first), models(&reordered));
+}
+
+/// Every fixture's generated crate, and the project's document as a standalone crate, pass
+/// `cargo clippy -D warnings` (so they compile without warnings).
+#[test]
+fn generated_crates_compile_without_warnings() {
+    let mut crates = Vec::new();
+    let fixtures = root().join("tests").join("fixtures");
+    let mut paths: Vec<_> = std::fs::read_dir(&fixtures).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect();
+    paths.sort();
+    for path in paths {
+        let output = generate_fixture(&path).unwrap();
+        crates.push((fixture_name(&path), output.files));
+    }
+    let source = std::fs::read_to_string(spec_path()).unwrap();
+    let output = generate(&source, &fixture_settings("polar-files-standalone", "specs/polar-files.openapi.yaml")).unwrap();
+    crates.push(("polar-files-standalone".to_owned(), output.files));
+    let dir = root().join("target").join("compile-tests");
+    if let Err(errors) = compile_crates(&dir, &crates) {
+        panic!("generated code does not pass clippy:\n{errors}");
+    }
+}

@@ -1,0 +1,49 @@
+//! Project automation: `cargo xtask <command>`.
+//!
+//! - `codegen [--check]`: regenerate `generated/` from `specs/` (or fail if it is stale);
+//! - `generate --spec <file> --out <dir> --crate-name <name>`: any document → a standalone crate;
+//! - `test`: install the test tools (under `target/tools`), then run every check and test.
+
+mod codegen;
+#[path = "../../generator/src/fs_sync.rs"]
+mod fs_sync;
+mod test;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  codegen [--check]     regenerate generated/ from specs/ (--check: write nothing, fail if stale)
+  generate --spec <file> --out <dir> --crate-name <name> [--check]
+                        generate a standalone crate from any OpenAPI 3.0/3.1 document
+  test                  install the test tools, then run all checks and tests";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::run(&args[1..]),
+        Some("generate") => codegen::generate_command(&args[1..]),
+        Some("test") => test::run(&args[1..]),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root.
+pub(crate) fn project_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}

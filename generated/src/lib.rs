@@ -9,8 +9,10 @@
 //!
 //! Generated from version `2026-10` of the OpenAPI document specs/polar-files.openapi.yaml by `cargo xtask codegen`.
 #![warn(missing_docs)]
+pub mod client;
 pub mod models;
 pub mod runtime;
-pub use runtime::Nullable;
+pub use client::Server;
+pub use runtime::{Client, ClientBuilder, Error, Nullable, RetryPolicy, SecretToken};
 /// The version of the API this crate was generated for (`info.version`).
 pub const API_VERSION: &str = "2026-10";

@@ -1,5 +1,37 @@
 //! Support code the generated models and client use. Shipped verbatim with every generated crate.
 
+mod client;
+mod error;
 mod nullable;
+mod pagination;
+mod request;
+mod retry;
 
+pub use client::{BuildError, Client, ClientBuilder, SecretToken};
+pub use error::Error;
+pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use nullable::Nullable;
+pub use request::RequestOptions;
+pub use reqwest::header::HeaderMap;
+pub use reqwest::StatusCode;
+pub use retry::RetryPolicy;
+
+// Which of these a crate uses depends on its document (a crate without paginated operations
+// never pages), so unused ones are not a warning.
+#[allow(unused_imports)]
+pub(crate) use pagination::{items, pages};
+#[allow(unused_imports)]
+pub(crate) use request::{path_segment, Body, Request};
+
+/// What the document says about reaching the API: generated into `client.rs`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Defaults {
+    /// The first server of the document.
+    pub(crate) base_url: &'static str,
+    /// A header that carries the API version, and the version (`info.version`).
+    pub(crate) version_header: Option<(&'static str, &'static str)>,
+    /// The environment variable the token is read from when none is given.
+    pub(crate) token_env: Option<&'static str>,
+    /// `crate-name/version`.
+    pub(crate) user_agent: &'static str,
+}

@@ -19,6 +19,19 @@ pub struct Api {
     pub types: BTreeMap<String, TypeDef>,
     /// Operations, sorted by group then method name.
     pub operations: Vec<Operation>,
+    /// The groups operations are in, sorted by name.
+    pub groups: Vec<Group>,
+}
+
+/// A group of operations (`client.files()`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// The accessor and module-style name, such as `files`.
+    pub name: String,
+    /// The struct's type name, such as `Files`.
+    pub type_name: String,
+    /// The tag's description, if the group is a tag.
+    pub description: Option<String>,
 }
 
 /// A server from the document's `servers`.
@@ -297,6 +310,12 @@ pub struct Operation {
     pub name: String,
     /// Rust type-name stem for the operation's own types, such as `FilesList`.
     pub type_stem: String,
+    /// The request builder's type name in the client module, such as `FilesList`.
+    pub builder_type: String,
+    /// The documented-errors enum's type name, such as `FilesListError`.
+    pub error_type: String,
+    /// The success enum's type name, used when success statuses have different bodies.
+    pub response_type: String,
     /// The HTTP method.
     pub method: Method,
     /// The path template, such as `/v1/files/{id}`.

@@ -38,6 +38,11 @@ pub struct Settings {
     pub standalone_workspace: bool,
     /// Hand-written modules of the crate to declare in `lib.rs` (their files are never written).
     pub extra_modules: Vec<String>,
+    /// A header that carries the document's `info.version` on every request, such as Polar's
+    /// `Polar-Version`.
+    pub version_header: Option<String>,
+    /// The environment variable the client reads the access token from when none is given.
+    pub token_env: Option<String>,
 }
 
 impl Settings {
@@ -51,6 +56,8 @@ impl Settings {
             standalone: true,
             standalone_workspace: true,
             extra_modules: Vec::new(),
+            version_header: None,
+            token_env: None,
         }
     }
 }

@@ -22,6 +22,8 @@ pub(crate) fn settings() -> Settings {
         standalone: false,
         standalone_workspace: false,
         extra_modules: Vec::new(),
+        version_header: Some("Polar-Version".to_owned()),
+        token_env: Some("POLAR_ACCESS_TOKEN".to_owned()),
     }
 }
 

@@ -11,7 +11,12 @@ use crate::Settings;
 /// The runtime files, shipped verbatim: (path in the crate, source).
 pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../../runtime/mod.rs")),
+    ("src/runtime/client.rs", include_str!("../../runtime/client.rs")),
+    ("src/runtime/error.rs", include_str!("../../runtime/error.rs")),
     ("src/runtime/nullable.rs", include_str!("../../runtime/nullable.rs")),
+    ("src/runtime/pagination.rs", include_str!("../../runtime/pagination.rs")),
+    ("src/runtime/request.rs", include_str!("../../runtime/request.rs")),
+    ("src/runtime/retry.rs", include_str!("../../runtime/retry.rs")),
 ];
 
 pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
@@ -35,11 +40,13 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         #( #![doc = #lines] )*
         #![warn(missing_docs)]
 
+        pub mod client;
         pub mod models;
         pub mod runtime;
         #(#extra)*
 
-        pub use runtime::Nullable;
+        pub use client::Server;
+        pub use runtime::{Client, ClientBuilder, Error, Nullable, RetryPolicy, SecretToken};
 
         /// The version of the API this crate was generated for (`info.version`).
         pub const API_VERSION: &str = #version;
@@ -59,9 +66,18 @@ description = "{description}"
 publish = false
 
 [dependencies]
+bytes = "1.5"
 chrono = {{ version = "0.4.38", default-features = false, features = ["serde", "std", "clock"] }}
+fastrand = "2"
+futures-util = {{ version = "0.3.30", default-features = false, features = ["std"] }}
+httpdate = "1"
+percent-encoding = "2.3"
+reqwest = {{ version = "0.12.5", default-features = false, features = ["rustls-tls"] }}
 serde = {{ version = "1.0.190", features = ["derive"] }}
 serde_json = "1.0.100"
+serde_urlencoded = "0.7"
+tokio = {{ version = "1.38", features = ["time"] }}
+tracing = "0.1.40"
 uuid = {{ version = "1.8", features = ["serde"] }}
 {workspace}"#,
         name = settings.crate_name,

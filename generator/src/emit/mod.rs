@@ -2,6 +2,7 @@
 //!
 //! Nothing here reads OpenAPI types: the IR is the only input.
 
+mod client;
 mod crate_files;
 mod docs;
 mod models;
@@ -23,6 +24,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error>
     };
     rust("src/lib.rs", crate_files::lib_rs(api, settings));
     rust("src/models.rs", models::models(api));
+    rust("src/client.rs", client::client(api, settings));
     for (path, source) in crate_files::RUNTIME {
         files.push(GeneratedFile { path: (*path).to_owned(), contents: with_header(settings, source, "//") });
     }

@@ -24,7 +24,7 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
     let arena = Arena::default();
     let mut resolver = Resolver::new(&loaded.document, &arena);
     resolver.define_components();
-    let operations = operation::resolve_operations(&mut resolver, &loaded.webhooks);
+    let (operations, groups) = operation::resolve_operations(&mut resolver, &loaded.webhooks);
     resolver.assign_tags();
     recursion::box_recursive_fields(&mut resolver.types);
     let operations = operation::attach_pagination(&resolver.types, &mut resolver.diagnostics, operations);
@@ -37,6 +37,7 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
         servers: servers(&loaded.document, &mut resolver.diagnostics),
         types: resolver.types,
         operations,
+        groups,
     };
     let warnings = resolver.diagnostics.finish(Stage::Resolve)?;
     Ok((api, warnings))

@@ -12,7 +12,7 @@ use super::schema::Naming;
 use super::{Resolver, SchemaRef};
 use crate::diagnostics::{pointer_push, Diagnostics};
 use crate::ir::{
-    Body, BodyEncoding, Docs, Method, Operation, Pagination, ParameterLocation, Primitive, Response, ResponseBody, TypeDef,
+    Body, BodyEncoding, Docs, Group, Method, Operation, Pagination, ParameterLocation, Presence, Primitive, Response, ResponseBody, TypeDef,
     TypeKind, TypeRef,
 };
 use crate::naming::{self, Scope};
@@ -20,7 +20,7 @@ use crate::naming::{self, Scope};
 pub(crate) fn resolve_operations<'a>(
     resolver: &mut Resolver<'a>,
     webhooks: &'a IndexMap<String, ReferenceOr<PathItem>>,
-) -> Vec<Operation> {
+) -> (Vec<Operation>, Vec<Group>) {
     let doc = resolver.doc;
     let mut operations = Vec::new();
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
@@ -59,7 +59,34 @@ pub(crate) fn resolve_operations<'a>(
         }
     }
     operations.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
-    operations
+    let groups = name_client_types(resolver, &mut operations);
+    (operations, groups)
+}
+
+/// Names the client module's types: group structs, then each operation's builder, errors and
+/// responses, claimed in sorted order from one scope.
+fn name_client_types(resolver: &Resolver<'_>, operations: &mut [Operation]) -> Vec<Group> {
+    let mut scope = Scope::with_reserved(["Server", "DEFAULTS", "Client", "ClientBuilder", "Error"]);
+    let mut groups: Vec<Group> = Vec::new();
+    for op in operations.iter() {
+        if groups.iter().any(|g| g.name == op.group) {
+            continue;
+        }
+        let description = resolver
+            .doc
+            .tags
+            .iter()
+            .find(|tag| naming::value_name(&tag.name) == op.group)
+            .and_then(|tag| tag.description.clone());
+        let (type_name, _) = scope.claim(&naming::type_name(&op.group));
+        groups.push(Group { name: op.group.clone(), type_name, description });
+    }
+    for op in operations.iter_mut() {
+        op.builder_type = scope.claim(&op.type_stem).0;
+        op.error_type = scope.claim(&format!("{}Error", op.type_stem)).0;
+        op.response_type = scope.claim(&format!("{}Response", op.type_stem)).0;
+    }
+    groups
 }
 
 fn parse_method(method: &str) -> Option<Method> {
@@ -125,7 +152,7 @@ fn resolve_operation<'a>(
     }
     let template_names = template_variables(path);
     let mut parameters = Vec::new();
-    let mut argument_scope = Scope::with_reserved(["body", "client", "self_"]);
+    let mut argument_scope = Scope::with_reserved(RESERVED_ARGUMENTS.iter().copied());
     // Path parameters first, in template order.
     raw_parameters.sort_by_key(|(p, _)| match location_of(p) {
         ParameterLocation::Path => (0, template_names.iter().position(|n| n == &p.parameter_data_ref().name).unwrap_or(usize::MAX)),
@@ -226,6 +253,9 @@ fn resolve_operation<'a>(
         group,
         name,
         type_stem,
+        builder_type: String::new(),
+        error_type: String::new(),
+        response_type: String::new(),
         method,
         path: path.to_owned(),
         summary: operation.summary.clone(),
@@ -244,7 +274,12 @@ fn resolve_operation<'a>(
 }
 
 /// Method names the generated request builders already use.
-const RESERVED_METHODS: &[&str] = &["new", "send", "into_future", "timeout", "retry", "client"];
+const RESERVED_METHODS: &[&str] = &["new", "clone", "client"];
+
+/// Names a request builder's own fields and methods use (parameters become setters).
+const RESERVED_ARGUMENTS: &[&str] = &[
+    "body", "client", "options", "send", "timeout", "retry", "pages", "items", "request", "new", "into_future", "clone", "self_",
+];
 
 fn derived_id(method: Method, path: &str) -> String {
     let mut id = method.as_str().to_lowercase();
@@ -490,14 +525,20 @@ pub(crate) fn attach_pagination(
             let Some(hint) = op.pagination.take() else { return op };
             let found = (|| {
                 let page = op.parameters.iter().find(|p| p.name == hint.page_parameter && p.location == ParameterLocation::Query)?;
+                if page.ty != TypeRef::Primitive(Primitive::I64) || page.required {
+                    return None;
+                }
                 let TypeRef::Named(response) = &op.success.first()?.body.as_ref()?.ty else { return None };
                 let TypeDef { kind: TypeKind::Struct(list), .. } = types.get(response)? else { return None };
-                let items = list.fields.iter().find(|f| f.json_name == "items")?;
+                let items = list.fields.iter().find(|f| f.json_name == "items" && f.presence == Presence::Required)?;
                 let TypeRef::Vec(item) = &items.ty else { return None };
-                let pagination = list.fields.iter().find(|f| f.json_name == "pagination")?;
+                let pagination = list.fields.iter().find(|f| f.json_name == "pagination" && f.presence == Presence::Required)?;
                 let TypeRef::Named(pagination_type) = &pagination.ty else { return None };
                 let TypeDef { kind: TypeKind::Struct(meta), .. } = types.get(pagination_type)? else { return None };
-                let max_page = meta.fields.iter().find(|f| f.json_name == "max_page")?;
+                let max_page = meta
+                    .fields
+                    .iter()
+                    .find(|f| f.json_name == "max_page" && f.presence == Presence::Required && f.ty == TypeRef::Primitive(Primitive::I64))?;
                 Some(Pagination {
                     page_parameter: page.rust_name.clone(),
                     item: (**item).clone(),

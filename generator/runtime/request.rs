@@ -1,0 +1,340 @@
+//! Building requests, sending them with retries, and reading responses.
+
+// Which encodings and decodings a crate uses depends on its document.
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tracing::Instrument;
+
+use super::error::cap;
+use super::retry::{Failure, RetryPolicy};
+use super::{Client, Error};
+
+/// Per-call settings: override the client's timeout and retry policy for one call.
+#[derive(Clone, Debug, Default)]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+}
+
+impl RequestOptions {
+    /// How long each attempt may take.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy of this call.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+}
+
+/// A request body, encoded.
+#[derive(Clone, Debug)]
+pub(crate) struct Body {
+    bytes: Bytes,
+    content_type: String,
+}
+
+impl Body {
+    pub(crate) fn json<T: Serialize, E>(value: &T, content_type: &str) -> Result<Self, Error<E>> {
+        let bytes = serde_json::to_vec(value).map_err(|err| Error::InvalidRequest(format!("the body cannot be encoded: {err}")))?;
+        Ok(Body { bytes: bytes.into(), content_type: content_type.to_owned() })
+    }
+
+    pub(crate) fn form<T: Serialize, E>(value: &T, content_type: &str) -> Result<Self, Error<E>> {
+        let text = serde_urlencoded::to_string(value).map_err(|err| Error::InvalidRequest(format!("the form cannot be encoded: {err}")))?;
+        Ok(Body { bytes: text.into(), content_type: content_type.to_owned() })
+    }
+
+    pub(crate) fn text<E>(value: &str, content_type: &str) -> Result<Self, Error<E>> {
+        Ok(Body { bytes: Bytes::copy_from_slice(value.as_bytes()), content_type: content_type.to_owned() })
+    }
+
+    pub(crate) fn bytes<E>(value: &[u8], content_type: &str) -> Result<Self, Error<E>> {
+        Ok(Body { bytes: Bytes::copy_from_slice(value), content_type: content_type.to_owned() })
+    }
+}
+
+/// Query parameters, in order.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Query(Vec<(&'static str, String)>);
+
+impl Query {
+    /// Adds a parameter: `null` and absent values are left out; arrays become repeated keys
+    /// (`explode`, OpenAPI's default for query) or one comma-separated value.
+    pub(crate) fn push<T: Serialize, E>(&mut self, name: &'static str, value: &T, explode: bool) -> Result<(), Error<E>> {
+        match to_json(value, name)? {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => {
+                let items: Vec<String> = items.iter().filter(|v| !v.is_null()).map(scalar).collect();
+                if explode {
+                    self.0.extend(items.into_iter().map(|item| (name, item)));
+                } else if !items.is_empty() {
+                    self.0.push((name, items.join(",")));
+                }
+            }
+            other => self.0.push((name, scalar(&other))),
+        }
+        Ok(())
+    }
+}
+
+fn to_json<T: Serialize, E>(value: &T, name: &str) -> Result<serde_json::Value, Error<E>> {
+    serde_json::to_value(value).map_err(|err| Error::InvalidRequest(format!("`{name}` cannot be encoded: {err}")))
+}
+
+/// A JSON scalar as it goes in a URL or header (objects as JSON text).
+fn scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Everything but unreserved characters (`A-Z a-z 0-9 - _ ~`) is percent-encoded; `.` too, so a
+/// value can never be a dot segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
+
+/// A path parameter, percent-encoded so it stays one path segment.
+pub(crate) fn path_segment<T: Serialize, E>(name: &str, value: &T) -> Result<String, Error<E>> {
+    let text = scalar(&to_json(value, name)?);
+    if text.is_empty() || text == "." || text == ".." {
+        return Err(Error::InvalidRequest(format!("the path parameter `{name}` cannot be `{text}`")));
+    }
+    Ok(utf8_percent_encode(&text, PATH_SEGMENT).to_string())
+}
+
+/// One call, ready to send.
+#[derive(Clone, Debug)]
+pub(crate) struct Request {
+    pub(crate) method: Method,
+    /// The path template, for traces.
+    pub(crate) template: &'static str,
+    /// The path, parameters encoded.
+    pub(crate) path: String,
+    pub(crate) query: Query,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    /// Cookie parameters, sent together in one `Cookie` header.
+    pub(crate) cookies: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Body>,
+    /// Whether the bearer token goes with it.
+    pub(crate) authenticated: bool,
+}
+
+impl Request {
+    pub(crate) fn new(method: Method, template: &'static str, path: String) -> Self {
+        Request {
+            method,
+            template,
+            path,
+            query: Query::default(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            authenticated: true,
+        }
+    }
+
+    /// Adds a header parameter (absent and `null` values are left out).
+    pub(crate) fn header<T: Serialize, E>(&mut self, name: &'static str, value: &T) -> Result<(), Error<E>> {
+        match to_json(value, name)? {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => self.headers.push((name, items.iter().map(scalar).collect::<Vec<_>>().join(","))),
+            other => self.headers.push((name, scalar(&other))),
+        }
+        Ok(())
+    }
+}
+
+impl Request {
+    /// Adds a cookie parameter (absent and `null` values are left out).
+    pub(crate) fn cookie<T: Serialize, E>(&mut self, name: &'static str, value: &T) -> Result<(), Error<E>> {
+        match to_json(value, name)? {
+            serde_json::Value::Null => {}
+            other => self.cookies.push((name, scalar(&other))),
+        }
+        Ok(())
+    }
+}
+
+/// A whole response.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl RawResponse {
+    /// The body as JSON of type `T`.
+    pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(value),
+            Err(source) => Err(Error::Decode { status: self.status, body: cap(&self.body), headers: Box::new(self.headers), source }),
+        }
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub(crate) fn text<E>(self) -> Result<String, Error<E>> {
+        Ok(String::from_utf8_lossy(&self.body).into_owned())
+    }
+
+    /// The body as bytes.
+    pub(crate) fn bytes<E>(self) -> Result<Vec<u8>, Error<E>> {
+        Ok(self.body.to_vec())
+    }
+
+    /// A documented error whose body decodes into `T`, wrapped by `wrap`.
+    pub(crate) fn api_error<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(value)) },
+            Err(source) => Error::Decode { status: self.status, body: cap(&self.body), headers: Box::new(self.headers), source },
+        }
+    }
+
+    /// A documented error whose body is text.
+    pub(crate) fn api_error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
+        let text = String::from_utf8_lossy(&self.body).into_owned();
+        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(text)) }
+    }
+
+    /// A documented error whose body is bytes.
+    pub(crate) fn api_error_bytes<E>(self, wrap: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
+        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(self.body.to_vec())) }
+    }
+
+    /// A documented error without a body.
+    pub(crate) fn api_error_empty<E>(self, error: E) -> Error<E> {
+        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(error) }
+    }
+
+    /// An undocumented status.
+    pub(crate) fn unexpected<E>(self) -> Error<E> {
+        Error::UnexpectedStatus { status: self.status, body: cap(&self.body), headers: Box::new(self.headers) }
+    }
+}
+
+impl Client {
+    /// Sends `request`, retrying as the policy says; any complete response is returned (the
+    /// caller decodes it), including the last one of a retried error status.
+    pub(crate) async fn execute<E>(&self, request: Request, options: &RequestOptions) -> Result<RawResponse, Error<E>> {
+        let inner = &self.inner;
+        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path))
+            .map_err(|err| Error::InvalidRequest(format!("invalid URL for {}: {err}", request.template)))?;
+        if !request.query.0.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &request.query.0 {
+                pairs.append_pair(name, value);
+            }
+        }
+        let mut headers = inner.headers.clone();
+        for (name, value) in &request.headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidRequest(format!("invalid header name `{name}`")))?;
+            let value = HeaderValue::from_str(value).map_err(|_| Error::InvalidRequest(format!("invalid value for header `{name}`")))?;
+            headers.append(name, value);
+        }
+        if !request.cookies.is_empty() {
+            let cookie = request.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("; ");
+            let value = HeaderValue::from_str(&cookie).map_err(|_| Error::InvalidRequest("invalid cookie value".to_owned()))?;
+            headers.insert(reqwest::header::COOKIE, value);
+        }
+        if let (true, Some(authorization)) = (request.authenticated, &inner.authorization) {
+            headers.insert(AUTHORIZATION, authorization.clone());
+        }
+        if let Some(body) = &request.body {
+            let value = HeaderValue::from_str(&body.content_type).map_err(|_| Error::InvalidRequest("invalid content type".to_owned()))?;
+            headers.insert(CONTENT_TYPE, value);
+        }
+        let policy = options.retry.as_ref().unwrap_or(&inner.retry);
+        let timeout = options.timeout.or(inner.timeout);
+        let started = Instant::now();
+        let mut attempt: u32 = 1;
+        loop {
+            let span = tracing::info_span!(
+                "http_request",
+                method = %request.method,
+                path = request.template,
+                attempt,
+                status = tracing::field::Empty,
+                elapsed_ms = tracing::field::Empty,
+            );
+            let attempt_started = Instant::now();
+            let result = self.attempt(&request, url.clone(), headers.clone(), timeout).instrument(span.clone()).await;
+            span.record("elapsed_ms", u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX));
+            let (failure, response_headers) = match &result {
+                Ok(response) => {
+                    span.record("status", response.status.as_u16());
+                    if response.status.is_success() {
+                        return result.map_err(Error::from_reqwest);
+                    }
+                    (Failure::Status(response.status), Some(&response.headers))
+                }
+                Err(err) if err.is_connect() => (Failure::Connect, None),
+                Err(_) => (Failure::Transport, None),
+            };
+            match policy.retry_after(&request.method, failure, response_headers, attempt, started.elapsed()) {
+                Some(wait) => {
+                    span.in_scope(|| tracing::info!(wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying"));
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None => return result.map_err(Error::from_reqwest),
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: reqwest::Url,
+        headers: HeaderMap,
+        timeout: Option<Duration>,
+    ) -> Result<RawResponse, reqwest::Error> {
+        let mut builder = self.inner.http.request(request.method.clone(), url).headers(headers);
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.bytes.clone());
+        }
+        let response = builder.send().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        Ok(RawResponse { status, headers, body })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_stay_one_segment() {
+        assert_eq!(path_segment::<_, ()>("id", &"a/b c").unwrap(), "a%2Fb%20c");
+        assert_eq!(path_segment::<_, ()>("id", &"v1.2").unwrap(), "v1%2E2");
+        assert!(path_segment::<_, ()>("id", &"..").is_err());
+        assert!(path_segment::<_, ()>("id", &"").is_err());
+        assert_eq!(path_segment::<_, ()>("id", &42).unwrap(), "42");
+    }
+
+    #[test]
+    fn query_arrays_repeat_and_nulls_vanish() {
+        let mut query = Query::default();
+        query.push::<_, ()>("ids", &vec!["a", "b"], true).unwrap();
+        query.push::<_, ()>("none", &Option::<i64>::None, true).unwrap();
+        query.push::<_, ()>("csv", &vec![1, 2], false).unwrap();
+        query.push::<_, ()>("page", &Some(2), true).unwrap();
+        assert_eq!(query.0, [("ids", "a".to_owned()), ("ids", "b".to_owned()), ("csv", "1,2".to_owned()), ("page", "2".to_owned())]);
+    }
+}

@@ -1,0 +1,640 @@
+//! Operations → `client.rs`: servers, defaults, one struct per group, one request builder and one
+//! error enum per operation.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::types::type_tokens;
+use crate::ir::{Api, BodyEncoding, Method, Operation, Parameter, ParameterLocation, Response, TypeRef};
+use crate::naming;
+use crate::Settings;
+
+pub(crate) fn client(api: &Api, settings: &Settings) -> TokenStream {
+    let servers = servers(api);
+    let defaults = defaults(api, settings);
+    let groups = api.groups.iter().map(|group| {
+        let accessor = naming::ident(&group.name);
+        let type_name = naming::ident(&group.type_name);
+        let mut lines = vec![format!("The `{}` operations.", group.name)];
+        if let Some(description) = &group.description {
+            lines.push(String::new());
+            lines.extend(docs::text(description));
+        }
+        let type_docs = docs::attrs(&lines);
+        let accessor_doc = format!(" The `{}` operations.", group.name);
+        let methods = api.operations.iter().filter(|op| op.group == group.name).map(|op| group_method(op, settings));
+        quote! {
+            impl crate::runtime::Client {
+                #[doc = #accessor_doc]
+                pub fn #accessor(&self) -> #type_name {
+                    #type_name { client: self.clone() }
+                }
+            }
+
+            #type_docs
+            #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+            pub struct #type_name {
+                client: crate::runtime::Client,
+            }
+
+            impl #type_name {
+                #(#methods)*
+            }
+        }
+    });
+    let operations = api.operations.iter().map(operation);
+    quote! {
+        //! The API's operations, grouped as the document groups them, and the servers it lists.
+        #servers
+        #defaults
+        #(#groups)*
+        #(#operations)*
+    }
+}
+
+fn servers(api: &Api) -> TokenStream {
+    if api.servers.is_empty() {
+        return quote! {
+            /// The document lists no servers: set one with [`ClientBuilder::base_url`](crate::runtime::ClientBuilder::base_url).
+            #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
+            pub enum Server {}
+
+            impl Server {
+                /// The server's base URL.
+                pub fn url(self) -> &'static str {
+                    match self {}
+                }
+            }
+        };
+    }
+    let variants: Vec<Ident> = api.servers.iter().map(|s| naming::ident(&s.name)).collect();
+    let urls: Vec<&str> = api.servers.iter().map(|s| s.url.as_str()).collect();
+    let variant_docs: Vec<String> = api
+        .servers
+        .iter()
+        .map(|s| match &s.description {
+            Some(description) => format!(" {}: <{}>", docs::inline(description), s.url),
+            None => format!(" <{}>", s.url),
+        })
+        .collect();
+    let defaults: Vec<TokenStream> =
+        (0..variants.len()).map(|i| if i == 0 { quote! { #[default] } } else { quote! {} }).collect();
+    quote! {
+        /// The servers the document lists. The first one is the default.
+        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::default::Default, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        pub enum Server {
+            #( #[doc = #variant_docs] #defaults #variants, )*
+        }
+
+        impl Server {
+            /// The server's base URL.
+            pub fn url(self) -> &'static str {
+                match self {
+                    #( Self::#variants => #urls, )*
+                }
+            }
+        }
+
+        impl crate::runtime::ClientBuilder {
+            /// Sends requests to one of the document's servers.
+            pub fn server(self, server: Server) -> Self {
+                self.base_url(server.url())
+            }
+        }
+    }
+}
+
+fn defaults(api: &Api, settings: &Settings) -> TokenStream {
+    let base_url = api.servers.first().map(|s| s.url.clone()).unwrap_or_else(|| "http://localhost".to_owned());
+    let version_header = match &settings.version_header {
+        Some(header) => {
+            let version = &api.version;
+            quote! { ::std::option::Option::Some((#header, #version)) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    let token_env = match &settings.token_env {
+        Some(name) => quote! { ::std::option::Option::Some(#name) },
+        None => quote! { ::std::option::Option::None },
+    };
+    quote! {
+        /// What the document says about reaching the API.
+        pub(crate) const DEFAULTS: crate::runtime::Defaults = crate::runtime::Defaults {
+            base_url: #base_url,
+            version_header: #version_header,
+            token_env: #token_env,
+            user_agent: ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")),
+        };
+    }
+}
+
+fn required_arguments(op: &Operation) -> Vec<&Parameter> {
+    op.parameters.iter().filter(|p| p.required).collect()
+}
+
+fn operation_doc_lines(op: &Operation, settings: &Settings) -> Vec<String> {
+    let mut paragraphs = Vec::new();
+    if let Some(summary) = &op.summary {
+        paragraphs.push(docs::text(summary));
+    }
+    if let Some(description) = &op.description {
+        // Polar's descriptions end with the scopes line, said again below.
+        let text: Vec<String> = docs::text(description).into_iter().filter(|l| !l.contains("**Scopes**")).collect();
+        paragraphs.push(text);
+    }
+    if paragraphs.iter().all(Vec::is_empty) {
+        paragraphs.push(vec![format!("The `{}` operation.", op.id)]);
+    }
+    let mut facts = vec![format!("`{} {}`", op.method.as_str(), op.path)];
+    if !op.scopes.is_empty() {
+        facts.push(format!("Scopes: {}", op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+    }
+    if !op.authenticated {
+        facts.push("Sent without the access token".to_owned());
+    }
+    paragraphs.push(facts.into_iter().map(|f| format!("- {f}")).collect());
+    let errors: Vec<String> = op
+        .errors
+        .iter()
+        .chain(op.default_response.iter())
+        .map(|r| {
+            let status = r.status.map_or("default".to_owned(), |s| if r.range { format!("{}XX", s / 100) } else { s.to_string() });
+            let description = r.description.as_deref().map(|d| format!(": {}", docs::inline(d))).unwrap_or_default();
+            format!("- {status} → [`{}::{}`]{description}", op.error_type, r.rust_name)
+        })
+        .collect();
+    if !errors.is_empty() {
+        paragraphs.push(vec!["# Errors".to_owned(), String::new(), "The documented errors come back as `Error::Api`:".to_owned()]);
+        paragraphs.push(errors);
+    }
+    paragraphs.push(example(op, settings));
+    docs::join(paragraphs)
+}
+
+fn example(op: &Operation, settings: &Settings) -> Vec<String> {
+    let krate = settings.crate_name.replace('-', "_");
+    let mut parameters = vec![format!("client: {krate}::Client")];
+    let mut arguments = Vec::new();
+    for p in required_arguments(op) {
+        parameters.push(format!("{}: {}", p.rust_name, example_type(&p.ty, &krate)));
+        arguments.push(p.rust_name.clone());
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        parameters.push(format!("body: {}", example_type(&body.ty, &krate)));
+        arguments.push("body".to_owned());
+    }
+    let call = format!("client.{}().{}({})", op.group, op.name, arguments.join(", "));
+    let mut lines = vec![
+        "# Example".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+        format!("# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{", parameters.join(", ")),
+        format!("let response = {call}.send().await?;"),
+        "# let _ = response;".to_owned(),
+    ];
+    if let Some(pagination) = &op.pagination {
+        let _ = pagination;
+        lines.push(String::new());
+        lines.push("// Or every item, across all pages:".to_owned());
+        lines.push(format!("use {krate}::runtime::TryStreamExt;"));
+        lines.push(format!("let mut items = std::pin::pin!({call}.items());"));
+        lines.push("while let Some(item) = items.try_next().await? {".to_owned());
+        lines.push("    # let _ = item;".to_owned());
+        lines.push("}".to_owned());
+    }
+    lines.push("# Ok(())".to_owned());
+    lines.push("# }".to_owned());
+    lines.push("```".to_owned());
+    lines
+}
+
+fn example_type(ty: &TypeRef, krate: &str) -> String {
+    type_tokens(ty).to_string().replace(' ', "").replace("crate::", &format!("{krate}::"))
+}
+
+fn group_method(op: &Operation, settings: &Settings) -> TokenStream {
+    let name = naming::ident(&op.name);
+    let builder = naming::ident(&op.builder_type);
+    let doc_attrs = docs::attrs(&operation_doc_lines(op, settings));
+    let deprecated = if op.deprecated { quote! { #[deprecated] } } else { quote! {} };
+    let mut arguments = Vec::new();
+    let mut assignments = Vec::new();
+    for p in required_arguments(op) {
+        let ident = naming::ident(&p.rust_name);
+        let ty = type_tokens(&p.ty);
+        arguments.push(quote! { #ident: impl ::std::convert::Into<#ty> });
+        assignments.push(quote! { #ident: #ident.into(), });
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let ty = type_tokens(&body.ty);
+        arguments.push(quote! { body: impl ::std::convert::Into<#ty> });
+        assignments.push(quote! { body: body.into(), });
+    }
+    let optional = op.parameters.iter().filter(|p| !p.required).map(|p| {
+        let ident = naming::ident(&p.rust_name);
+        quote! { #ident: ::std::option::Option::None, }
+    });
+    let optional_body = op.body.as_ref().filter(|b| !b.required).map(|_| quote! { body: ::std::option::Option::None, });
+    quote! {
+        #doc_attrs
+        #deprecated
+        pub fn #name(&self, #(#arguments),*) -> #builder {
+            #builder {
+                client: self.client.clone(),
+                #(#assignments)*
+                #(#optional)*
+                #optional_body
+                options: ::std::default::Default::default(),
+            }
+        }
+    }
+}
+
+/// The type a call returns on success.
+fn success_type(op: &Operation) -> (TokenStream, Option<TokenStream>) {
+    let successes = successes(op);
+    let mut distinct: Vec<Option<&TypeRef>> = successes.iter().map(|r| r.body.as_ref().map(|b| &b.ty)).collect();
+    distinct.sort();
+    distinct.dedup();
+    match distinct.as_slice() {
+        [] | [None] => (quote! { () }, None),
+        [Some(ty)] => (type_tokens(ty), None),
+        _ => {
+            let name = naming::ident(&op.response_type);
+            let variants = successes.iter().map(|r| {
+                let variant = naming::ident(&r.rust_name);
+                let doc = response_doc(r);
+                match &r.body {
+                    Some(body) => {
+                        let ty = type_tokens(&body.ty);
+                        quote! { #[doc = #doc] #variant(#ty), }
+                    }
+                    None => quote! { #[doc = #doc] #variant, },
+                }
+            });
+            let doc = format!(" The successful responses of [`{}`].", op.builder_type);
+            let def = quote! {
+                #[doc = #doc]
+                #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            };
+            (quote! { #name }, Some(def))
+        }
+    }
+}
+
+/// The responses that count as success: the 2xx ones, or `default` when there is none.
+fn successes(op: &Operation) -> Vec<&Response> {
+    if op.success.is_empty() {
+        op.default_response.iter().collect()
+    } else {
+        op.success.iter().collect()
+    }
+}
+
+fn response_doc(r: &Response) -> String {
+    let status = match r.status {
+        Some(code) if r.range => format!("{}XX", code / 100),
+        Some(code) => code.to_string(),
+        None => "Any other status".to_owned(),
+    };
+    match &r.description {
+        Some(description) => format!(" {status}: {}", docs::inline(description)),
+        None => format!(" {status}."),
+    }
+}
+
+fn operation(op: &Operation) -> TokenStream {
+    let builder = naming::ident(&op.builder_type);
+    let error = naming::ident(&op.error_type);
+    let (success, success_def) = success_type(op);
+    let error_responses: Vec<&Response> =
+        op.errors.iter().chain(op.default_response.iter().filter(|_| !op.success.is_empty())).collect();
+
+    // Fields: required arguments as they are, optional ones as Option.
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for p in &op.parameters {
+        let ident = naming::ident(&p.rust_name);
+        let ty = type_tokens(&p.ty);
+        if p.required {
+            fields.push(quote! { #ident: #ty, });
+        } else {
+            fields.push(quote! { #ident: ::std::option::Option<#ty>, });
+            let mut lines = docs::lines(&p.docs, &format!("The `{}` {} parameter.", p.name, location_word(p.location)));
+            if !lines.iter().any(|l| l.contains(&format!("`{}`", p.name))) {
+                lines.insert(0, format!("`{}` ({} parameter)", p.name, location_word(p.location)));
+                lines.insert(1, String::new());
+            }
+            let doc_attrs = docs::attrs(&lines);
+            let deprecated = if p.deprecated { quote! { #[deprecated] } } else { quote! {} };
+            setters.push(quote! {
+                #doc_attrs
+                #deprecated
+                pub fn #ident(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#ident = ::std::option::Option::Some(value.into());
+                    self
+                }
+            });
+        }
+    }
+    if let Some(body) = &op.body {
+        let ty = type_tokens(&body.ty);
+        if body.required {
+            fields.push(quote! { body: #ty, });
+        } else {
+            fields.push(quote! { body: ::std::option::Option<#ty>, });
+            setters.push(quote! {
+                /// The request body.
+                pub fn body(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.body = ::std::option::Option::Some(value.into());
+                    self
+                }
+            });
+        }
+    }
+
+    let request = build_request(op);
+    let decode = decode_response(op, &error_responses, success_def.is_some());
+    let pagination = pagination(op, &success, &error);
+    let error_enum = error_enum(op, &error_responses);
+    let builder_doc = format!(
+        " A `{} {}` request: set optional parameters, then `.send().await` (or just `.await`).",
+        op.method.as_str(),
+        op.path
+    );
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder {
+            client: crate::runtime::Client,
+            #(#fields)*
+            options: crate::runtime::RequestOptions,
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            /// How long each attempt of this call may take (overrides the client's timeout).
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            /// The retry policy of this call (overrides the client's).
+            pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+                self.options = self.options.retry(policy);
+                self
+            }
+
+            fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::runtime::Error<#error>> {
+                #request
+            }
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> ::std::result::Result<#success, crate::runtime::Error<#error>> {
+                let request = self.request()?;
+                let response = self.client.execute::<#error>(request, &self.options).await?;
+                #decode
+            }
+
+            #pagination
+        }
+
+        impl ::std::future::IntoFuture for #builder {
+            type Output = ::std::result::Result<#success, crate::runtime::Error<#error>>;
+            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+
+        #success_def
+        #error_enum
+    }
+}
+
+fn location_word(location: ParameterLocation) -> &'static str {
+    match location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
+    }
+}
+
+fn method_tokens(method: Method) -> TokenStream {
+    let ident = format_ident!("{}", method.as_str());
+    quote! { ::reqwest::Method::#ident }
+}
+
+fn build_request(op: &Operation) -> TokenStream {
+    // The path, from literal pieces and encoded parameters.
+    let mut pieces = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        let literal = &rest[..start];
+        if !literal.is_empty() {
+            pieces.push(quote! { path.push_str(#literal); });
+        }
+        let name = &rest[start + 1..start + len];
+        if let Some(p) = op.parameters.iter().find(|p| p.location == ParameterLocation::Path && p.name == name) {
+            let ident = naming::ident(&p.rust_name);
+            pieces.push(quote! { path.push_str(&crate::runtime::path_segment(#name, &self.#ident)?); });
+        }
+        rest = &rest[start + len + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(quote! { path.push_str(#rest); });
+    }
+    let method = method_tokens(op.method);
+    let template = &op.path;
+    let parameters = op.parameters.iter().filter(|p| p.location != ParameterLocation::Path).map(|p| {
+        let ident = naming::ident(&p.rust_name);
+        let name = &p.name;
+        let explode = p.explode;
+        match p.location {
+            ParameterLocation::Query => quote! { request.query.push(#name, &self.#ident, #explode)?; },
+            ParameterLocation::Header => quote! { request.header(#name, &self.#ident)?; },
+            ParameterLocation::Cookie => quote! { request.cookie(#name, &self.#ident)?; },
+            ParameterLocation::Path => quote! {},
+        }
+    });
+    let body = op.body.as_ref().map(|body| {
+        let content_type = &body.content_type;
+        let encode = match body.encoding {
+            BodyEncoding::Json => quote! { crate::runtime::Body::json(value, #content_type)? },
+            BodyEncoding::Form => quote! { crate::runtime::Body::form(value, #content_type)? },
+            BodyEncoding::Text => quote! { crate::runtime::Body::text(value, #content_type)? },
+            BodyEncoding::Bytes => quote! { crate::runtime::Body::bytes(value, #content_type)? },
+        };
+        if body.required {
+            quote! {
+                let value = &self.body;
+                request.body = ::std::option::Option::Some(#encode);
+            }
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(value) = &self.body {
+                    request.body = ::std::option::Option::Some(#encode);
+                }
+            }
+        }
+    });
+    let authenticated = op.authenticated;
+    let path_init = if op.parameters.iter().any(|p| p.location == ParameterLocation::Path) {
+        quote! {
+            let mut path = ::std::string::String::new();
+            #(#pieces)*
+        }
+    } else {
+        quote! { let path = ::std::string::String::from(#template); }
+    };
+    let needs_mut = op.parameters.iter().any(|p| p.location != ParameterLocation::Path) || op.body.is_some() || !authenticated;
+    let request_mut = if needs_mut { quote! { mut } } else { quote! {} };
+    let authenticated_set = if authenticated { quote! {} } else { quote! { request.authenticated = false; } };
+    quote! {
+        #path_init
+        let #request_mut request = crate::runtime::Request::new(#method, #template, path);
+        #(#parameters)*
+        #body
+        #authenticated_set
+        ::std::result::Result::Ok(request)
+    }
+}
+
+fn decode_response(op: &Operation, error_responses: &[&Response], enum_success: bool) -> TokenStream {
+    let error = naming::ident(&op.error_type);
+    let response_type = naming::ident(&op.response_type);
+    let successes = successes(op);
+    let mut arms = Vec::new();
+    let mut range_arms = Vec::new();
+    let mut fallback = quote! { ::std::result::Result::Err(response.unexpected()) };
+    let any_success_documented = !op.success.is_empty();
+    for r in &successes {
+        let value = match &r.body {
+            Some(body) => match body.encoding {
+                BodyEncoding::Json | BodyEncoding::Form => quote! { response.json() },
+                BodyEncoding::Text => quote! { response.text() },
+                BodyEncoding::Bytes => quote! { response.bytes() },
+            },
+            None => quote! { ::std::result::Result::Ok(()) },
+        };
+        let value = if enum_success {
+            let variant = naming::ident(&r.rust_name);
+            match &r.body {
+                Some(_) => quote! { #value.map(#response_type::#variant) },
+                None => quote! { ::std::result::Result::Ok(#response_type::#variant) },
+            }
+        } else {
+            value
+        };
+        match r.status {
+            Some(code) if r.range => {
+                let (low, high) = (code, code + 99);
+                range_arms.push(quote! { #low..=#high => #value, });
+            }
+            Some(code) => arms.push(quote! { #code => #value, }),
+            None => fallback = quote! { #value },
+        }
+    }
+    if !any_success_documented && op.default_response.is_none() {
+        // Nothing documented: any 2xx is success.
+        range_arms.push(quote! { 200..=299 => ::std::result::Result::Ok(()), });
+    }
+    for r in error_responses {
+        let variant = naming::ident(&r.rust_name);
+        let value = match &r.body {
+            Some(body) if matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) => {
+                quote! { ::std::result::Result::Err(response.api_error(#error::#variant)) }
+            }
+            Some(body) if body.encoding == BodyEncoding::Text => quote! {
+                ::std::result::Result::Err(response.api_error_text(#error::#variant))
+            },
+            Some(_) => quote! {
+                ::std::result::Result::Err(response.api_error_bytes(#error::#variant))
+            },
+            None => quote! { ::std::result::Result::Err(response.api_error_empty(#error::#variant)) },
+        };
+        match r.status {
+            Some(code) if r.range => {
+                let (low, high) = (code, code + 99);
+                range_arms.push(quote! { #low..=#high => #value, });
+            }
+            Some(code) => arms.push(quote! { #code => #value, }),
+            None => fallback = value,
+        }
+    }
+    quote! {
+        match response.status.as_u16() {
+            #(#arms)*
+            #(#range_arms)*
+            _ => #fallback,
+        }
+    }
+}
+
+fn error_enum(op: &Operation, error_responses: &[&Response]) -> TokenStream {
+    let error = naming::ident(&op.error_type);
+    let variants = error_responses.iter().map(|r| {
+        let variant = naming::ident(&r.rust_name);
+        let doc = response_doc(r);
+        match &r.body {
+            Some(body) => {
+                let ty = match body.encoding {
+                    BodyEncoding::Json | BodyEncoding::Form => type_tokens(&body.ty),
+                    BodyEncoding::Text => quote! { ::std::string::String },
+                    BodyEncoding::Bytes => quote! { ::std::vec::Vec<u8> },
+                };
+                quote! { #[doc = #doc] #variant(#ty), }
+            }
+            None => quote! { #[doc = #doc] #variant, },
+        }
+    });
+    let doc = format!(" The errors [`{}`] documents, decoded; they come back as `Error::Api`.", op.builder_type);
+    quote! {
+        #[doc = #doc]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        pub enum #error {
+            #(#variants)*
+        }
+    }
+}
+
+fn pagination(op: &Operation, success: &TokenStream, error: &Ident) -> TokenStream {
+    let Some(p) = &op.pagination else { return quote! {} };
+    let page = naming::ident(&p.page_parameter);
+    let items_field = naming::ident(&p.items_field);
+    let pagination_field = naming::ident(&p.pagination_field);
+    let max_page = naming::ident(&p.max_page_field);
+    let item = type_tokens(&p.item);
+    quote! {
+        /// Every page from this one (default the first) on, fetched as the stream is polled.
+        /// The stream ends after the last page (`max_page`), after an empty page, or after an
+        /// error, which it yields.
+        pub fn pages(self) -> impl crate::runtime::Stream<Item = ::std::result::Result<#success, crate::runtime::Error<#error>>> + ::std::marker::Send + 'static {
+            let first = self.#page.unwrap_or(1);
+            crate::runtime::pages(
+                first,
+                move |page| {
+                    let mut next = self.clone();
+                    next.#page = ::std::option::Option::Some(page);
+                    next.send()
+                },
+                |body| body.#pagination_field.#max_page,
+                |body| body.#items_field.is_empty(),
+            )
+        }
+
+        /// Every item of every page, in order (see [`pages`](Self::pages)).
+        pub fn items(self) -> impl crate::runtime::Stream<Item = ::std::result::Result<#item, crate::runtime::Error<#error>>> + ::std::marker::Send + 'static {
+            crate::runtime::items(self.pages(), |body| body.#items_field)
+        }
+    }
+}

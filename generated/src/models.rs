@@ -174,6 +174,27 @@ impl<'de> ::serde::Deserialize<'de> for FileCreate {
         }
     }
 }
+impl ::std::convert::From<crate::models::DownloadableFileCreate> for FileCreate {
+    fn from(value: crate::models::DownloadableFileCreate) -> Self {
+        Self::Downloadable(value)
+    }
+}
+impl ::std::convert::From<crate::models::ProductMediaFileCreate> for FileCreate {
+    fn from(value: crate::models::ProductMediaFileCreate) -> Self {
+        Self::ProductMedia(value)
+    }
+}
+impl ::std::convert::From<crate::models::OrganizationAvatarFileCreate> for FileCreate {
+    fn from(value: crate::models::OrganizationAvatarFileCreate) -> Self {
+        Self::OrganizationAvatar(value)
+    }
+}
+impl ::std::convert::From<crate::models::SupportCaseAttachmentFileCreate>
+for FileCreate {
+    fn from(value: crate::models::SupportCaseAttachmentFileCreate) -> Self {
+        Self::SupportCaseAttachment(value)
+    }
+}
 /// The `FilePatch` schema.
 ///
 /// Example: `{"name":"app-1.4.3.zip","version":null}`
@@ -275,6 +296,26 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
             }
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
+    }
+}
+impl ::std::convert::From<crate::models::DownloadableFileRead> for FileRead {
+    fn from(value: crate::models::DownloadableFileRead) -> Self {
+        Self::Downloadable(value)
+    }
+}
+impl ::std::convert::From<crate::models::ProductMediaFileRead> for FileRead {
+    fn from(value: crate::models::ProductMediaFileRead) -> Self {
+        Self::ProductMedia(value)
+    }
+}
+impl ::std::convert::From<crate::models::OrganizationAvatarFileRead> for FileRead {
+    fn from(value: crate::models::OrganizationAvatarFileRead) -> Self {
+        Self::OrganizationAvatar(value)
+    }
+}
+impl ::std::convert::From<crate::models::SupportCaseAttachmentFileRead> for FileRead {
+    fn from(value: crate::models::SupportCaseAttachmentFileRead) -> Self {
+        Self::SupportCaseAttachment(value)
     }
 }
 /// The `FileServiceTypes` schema.

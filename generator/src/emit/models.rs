@@ -261,6 +261,7 @@ fn tagged(name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStre
     let types: Vec<_> = t.variants.iter().map(|v| type_tokens(&v.ty)).collect();
     let variant_docs: Vec<_> = values.iter().map(|v| format!(" `{tag}: {v}`")).collect();
     let unknown_doc = format!(" A `{tag}` this version of the crate does not know: the whole JSON object, kept verbatim.");
+    let from_impls = from_impls(name, &variants, &t.variants.iter().map(|v| &v.ty).collect::<Vec<_>>());
     let union_doc = format!(
         " Tagged by the `{tag}` property. An unknown tag decodes into the [`{0}`](Self::{0}) variant.",
         t.unknown_variant
@@ -309,6 +310,8 @@ fn tagged(name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStre
                 }
             }
         }
+
+        #from_impls
     }
 }
 
@@ -316,23 +319,7 @@ fn untagged(name: &proc_macro2::Ident, u: &Untagged, docs: TokenStream) -> Token
     let variants: Vec<_> = u.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
     let types: Vec<_> = u.variants.iter().map(|v| type_tokens(&v.ty)).collect();
     let variant_docs: Vec<_> = u.variants.iter().map(|v| format!(" A value of the `{}` kind.", v.rust_name)).collect();
-    let mut distinct = u.variants.iter().map(|v| &v.ty).collect::<Vec<_>>();
-    distinct.sort();
-    distinct.dedup();
-    let from_impls = if distinct.len() == u.variants.len() {
-        let impls = variants.iter().zip(&types).map(|(variant, ty)| {
-            quote! {
-                impl ::std::convert::From<#ty> for #name {
-                    fn from(value: #ty) -> Self {
-                        Self::#variant(value)
-                    }
-                }
-            }
-        });
-        quote! { #(#impls)* }
-    } else {
-        quote! {}
-    };
+    let from_impls = from_impls(name, &variants, &u.variants.iter().map(|v| &v.ty).collect::<Vec<_>>());
     quote! {
         #docs
         ///
@@ -347,6 +334,27 @@ fn untagged(name: &proc_macro2::Ident, u: &Untagged, docs: TokenStream) -> Token
         }
         #from_impls
     }
+}
+
+/// `From<Variant>` for a union, when no two variants wrap the same type.
+fn from_impls(name: &proc_macro2::Ident, variants: &[proc_macro2::Ident], types: &[&TypeRef]) -> TokenStream {
+    let mut distinct = types.to_vec();
+    distinct.sort();
+    distinct.dedup();
+    if distinct.len() != types.len() {
+        return quote! {};
+    }
+    let impls = variants.iter().zip(types).map(|(variant, ty)| {
+        let ty = type_tokens(ty);
+        quote! {
+            impl ::std::convert::From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        }
+    });
+    quote! { #(#impls)* }
 }
 
 fn const_def(name: &proc_macro2::Ident, value: &Value, docs: TokenStream) -> TokenStream {

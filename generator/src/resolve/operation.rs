@@ -120,7 +120,7 @@ fn resolve_operation<'a>(
     let group_raw = extension_str(&operation.extensions, "x-speakeasy-group")
         .map(str::to_owned)
         .or_else(|| operation.tags.first().cloned())
-        .unwrap_or_else(|| "default".to_owned());
+        .unwrap_or_else(|| "api".to_owned());
     let group = naming::value_name(&group_raw);
     let name_raw = extension_str(&operation.extensions, "x-speakeasy-name-override").map(str::to_owned).unwrap_or_else(|| {
         let snake = naming::value_name(&id);

@@ -1,0 +1,400 @@
+//! The generated client against wiremock: exact requests for every operation, every documented
+//! error, undocumented statuses, garbage, timeouts, retries and pagination.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use polar_files::client::{FilesListError, FilesUpdateError, FilesUploadedError};
+use polar_files::models::*;
+use polar_files::{Client, Error, Nullable, RetryPolicy};
+use serde_json::{json, Value};
+use uuid::Uuid;
+use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const TOKEN: &str = "polar_oat_test_secret_123";
+const FILE_ID: &str = "9e4d1a7c-3b52-4f0e-8a61-2c7f5b9d0e13";
+const ORG_ID: &str = "1dbfc517-0bbf-4301-9ba8-555ca42b9737";
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .token(TOKEN)
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)).jitter(false))
+        .build()
+        .unwrap()
+}
+
+fn file_read(service: &str, name: &str) -> Value {
+    json!({
+        "id": FILE_ID, "organization_id": ORG_ID, "name": name, "path": "p", "mime_type": "application/zip",
+        "size": 5_368_709_120_i64, "storage_version": null, "checksum_etag": null,
+        "checksum_sha256_base64": null, "checksum_sha256_hex": null, "last_modified_at": null,
+        "version": null, "service": service, "is_uploaded": true,
+        "created_at": "2026-11-07T05:29:12Z", "size_readable": "5 GB", "flagged_malicious_at": null
+    })
+}
+
+fn list_page(names: &[&str], max_page: i64) -> Value {
+    json!({
+        "items": names.iter().map(|n| file_read("downloadable", n)).collect::<Vec<_>>(),
+        "pagination": {"total_count": 7, "max_page": max_page}
+    })
+}
+
+fn only_request(requests: &[Request]) -> &Request {
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    &requests[0]
+}
+
+#[tokio::test]
+async fn list_sends_exact_query_and_headers() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/files/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(&["a.zip"], 1)))
+        .mount(&server)
+        .await;
+    let org: Uuid = ORG_ID.parse().unwrap();
+    let ids = vec![FILE_ID.parse::<Uuid>().unwrap(), Uuid::nil()];
+    let page = client(&server).files().list().organization_id(org).ids(ids).page(2).limit(5).send().await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    let requests = server.received_requests().await.unwrap();
+    let request = only_request(&requests);
+    assert_eq!(
+        request.url.query(),
+        Some(format!("organization_id={ORG_ID}&ids={FILE_ID}&ids=00000000-0000-0000-0000-000000000000&page=2&limit=5").as_str())
+    );
+    assert_eq!(request.headers.get("authorization").unwrap(), &format!("Bearer {TOKEN}"));
+    assert_eq!(request.headers.get("polar-version").unwrap(), "2026-10");
+    assert_eq!(request.headers.get("user-agent").unwrap(), "polar-files/0.1.0");
+    assert!(request.body.is_empty());
+}
+
+#[tokio::test]
+async fn list_leaves_absent_parameters_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/files/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(&[], 1)))
+        .mount(&server)
+        .await;
+    client(&server).files().list().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(only_request(&requests).url.query(), None);
+}
+
+#[tokio::test]
+async fn create_sends_the_body_with_its_tag_once() {
+    let server = MockServer::start().await;
+    let spec: Value = serde_yaml::from_str(&std::fs::read_to_string(integration_tests::spec_path()).unwrap()).unwrap();
+    let upload_example = spec["components"]["schemas"]["FileUpload"]["examples"][0].clone();
+    let expected = json!({
+        "name": "app.zip", "mime_type": "application/zip", "size": 12,
+        "upload": {"parts": [{"number": 1, "chunk_start": 0, "chunk_end": 12, "checksum_sha256_base64": "abc="}]},
+        "service": "downloadable"
+    });
+    Mock::given(method("POST"))
+        .and(path("/v1/files/"))
+        .and(header("content-type", "application/json"))
+        .and(body_json(&expected))
+        .respond_with(ResponseTemplate::new(201).set_body_json(&upload_example))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = DownloadableFileCreate {
+        organization_id: Nullable::Absent,
+        name: "app.zip".to_owned(),
+        mime_type: "application/zip".to_owned(),
+        size: 12,
+        checksum_sha256_base64: Nullable::Absent,
+        upload: S3FileCreateMultipart {
+            parts: vec![S3FileCreatePart {
+                number: 1,
+                chunk_start: 0,
+                chunk_end: 12,
+                checksum_sha256_base64: Nullable::Value("abc=".to_owned()),
+            }],
+        },
+        version: Nullable::Absent,
+    };
+    let upload = client(&server).files().create(body).await.unwrap();
+    assert_eq!(upload.size, 5_368_709_120);
+    assert_eq!(upload.upload.parts[0].headers["x-amz-sdk-checksum-algorithm"], "SHA256");
+    let requests = server.received_requests().await.unwrap();
+    let text = String::from_utf8(only_request(&requests).body.clone()).unwrap();
+    assert_eq!(text.matches("\"service\"").count(), 1, "{text}");
+}
+
+#[tokio::test]
+async fn uploaded_decodes_every_documented_error() {
+    let server = MockServer::start().await;
+    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let cases = [
+        (403, json!({"error": "NotPermitted", "detail": "nope"})),
+        (404, json!({"error": "ResourceNotFound", "detail": "gone"})),
+        (422, json!({"detail": [{"loc": ["body", "parts"], "msg": "Field required", "type": "missing"}]})),
+    ];
+    for (status, body) in cases {
+        server.reset().await;
+        Mock::given(method("POST"))
+            .and(path(format!("/v1/files/{FILE_ID}/uploaded")))
+            .and(body_json(json!({"id": "up", "path": "p", "parts": []})))
+            .respond_with(ResponseTemplate::new(status).set_body_json(&body))
+            .mount(&server)
+            .await;
+        let err = client(&server).files().uploaded(FILE_ID.parse::<Uuid>().unwrap(), completed.clone()).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        match (status, err.api_error()) {
+            (403, Some(FilesUploadedError::Forbidden(e))) => assert_eq!(e.detail, "nope"),
+            (404, Some(FilesUploadedError::NotFound(e))) => assert_eq!(e.detail, "gone"),
+            (422, Some(FilesUploadedError::UnprocessableEntity(e))) => assert_eq!(e.detail.as_ref().unwrap()[0].msg, "Field required"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn uploaded_returns_the_file() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/v1/files/{FILE_ID}/uploaded")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(file_read("product_media", "x.png").as_object().cloned().map(|mut o| {
+            o.insert("public_url".to_owned(), json!("https://cdn/x.png"));
+            o.remove("flagged_malicious_at");
+            Value::Object(o)
+        })))
+        .mount(&server)
+        .await;
+    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let file = client(&server).files().uploaded(FILE_ID.parse::<Uuid>().unwrap(), completed).await.unwrap();
+    let FileRead::ProductMedia(file) = file else { panic!("{file:?}") };
+    assert_eq!(file.public_url, "https://cdn/x.png");
+}
+
+#[tokio::test]
+async fn update_tells_absent_null_and_value_apart() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path(format!("/v1/files/{FILE_ID}")))
+        .and(body_string(r#"{"name":"new.zip","version":null}"#))
+        .respond_with(ResponseTemplate::new(200).set_body_json(file_read("downloadable", "new.zip")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let patch = FilePatch { name: Nullable::Value("new.zip".to_owned()), version: Nullable::Null };
+    let file = client(&server).files().update(FILE_ID.parse::<Uuid>().unwrap(), patch).await.unwrap();
+    assert!(matches!(file, FileRead::Downloadable(f) if f.name == "new.zip"));
+
+    server.reset().await;
+    Mock::given(method("PATCH"))
+        .and(body_string("{}"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "ResourceNotFound", "detail": "Not found"})))
+        .mount(&server)
+        .await;
+    let err = client(&server).files().update(Uuid::nil(), FilePatch::default()).await.unwrap_err();
+    assert!(matches!(err.api_error(), Some(FilesUpdateError::NotFound(_))), "{err}");
+}
+
+#[tokio::test]
+async fn delete_returns_unit_on_204() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("/v1/files/{FILE_ID}")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).files().delete(FILE_ID.parse::<Uuid>().unwrap()).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn undocumented_status_keeps_status_headers_and_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(418).insert_header("x-trace", "abc").set_body_string("short and stout"))
+        .mount(&server)
+        .await;
+    let err = client(&server).files().delete(Uuid::nil()).await.unwrap_err();
+    match &err {
+        Error::UnexpectedStatus { status, headers, body } => {
+            assert_eq!(status.as_u16(), 418);
+            assert_eq!(headers["x-trace"], "abc");
+            assert_eq!(&body[..], b"short and stout");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn garbage_body_is_a_decode_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_string("<html>oops</html>")).mount(&server).await;
+    let err = client(&server).files().list().await.unwrap_err();
+    assert!(matches!(&err, Error::Decode { status, body, .. } if status.as_u16() == 200 && &body[..] == b"<html>oops</html>"), "{err}");
+    // A documented error whose body does not decode is a decode error too, not a panic.
+    server.reset().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(422).set_body_string("{")).mount(&server).await;
+    let err = client(&server).files().list().await.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }));
+}
+
+#[tokio::test]
+async fn timeout_is_its_own_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(&[], 1)).set_delay(Duration::from_secs(3)))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let err = client(&server).files().list().timeout(Duration::from_millis(200)).retry(RetryPolicy::none()).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn retries_429_honouring_retry_after() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(list_page(&["a"], 1))).with_priority(2).mount(&server).await;
+    let started = Instant::now();
+    let page = client(&server).files().list().await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After was not honoured: {:?}", started.elapsed());
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn retries_503_twice_then_succeeds_even_for_post() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).up_to_n_times(2).with_priority(1).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(file_read("downloadable", "a")))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    client(&server).files().uploaded(Uuid::nil(), completed).await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn post_500_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let err = client(&server).files().uploaded(Uuid::nil(), completed).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn retry_budget_ends_with_the_last_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503).set_body_string("busy")).mount(&server).await;
+    let err = client(&server).files().list().retry(RetryPolicy::default().max_attempts(3).initial_backoff(Duration::from_millis(5))).await.unwrap_err();
+    assert!(matches!(&err, Error::UnexpectedStatus { status, body, .. } if status.as_u16() == 503 && &body[..] == b"busy"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_then_reported() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let client = Client::builder()
+        .base_url(format!("http://{address}"))
+        .token(TOKEN)
+        .retry(RetryPolicy::default().max_attempts(2).initial_backoff(Duration::from_millis(5)))
+        .build()
+        .unwrap();
+    let err = client.files().list().await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err}");
+    assert!(!format!("{err} {err:?}").contains(TOKEN));
+}
+
+#[tokio::test]
+async fn items_stream_across_three_pages() {
+    let server = MockServer::start().await;
+    for (page, names) in [("1", vec!["a", "b"]), ("2", vec!["c", "d"]), ("3", vec!["e"])] {
+        Mock::given(method("GET"))
+            .and(query_param("page", page))
+            .respond_with(ResponseTemplate::new(200).set_body_json(list_page(&names, 3)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let items: Vec<FileRead> = client(&server).files().list().limit(2).items().try_collect().await.unwrap();
+    let names: Vec<String> = items
+        .into_iter()
+        .map(|f| match f {
+            FileRead::Downloadable(f) => f.name,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(names, ["a", "b", "c", "d", "e"]);
+}
+
+#[tokio::test]
+async fn pages_stop_on_an_empty_page() {
+    let server = MockServer::start().await;
+    Mock::given(query_param("page", "1")).respond_with(ResponseTemplate::new(200).set_body_json(list_page(&["a"], 9))).mount(&server).await;
+    Mock::given(query_param("page", "2")).respond_with(ResponseTemplate::new(200).set_body_json(list_page(&[], 9))).mount(&server).await;
+    let pages: Vec<ListResourceFileRead> = client(&server).files().list().pages().try_collect().await.unwrap();
+    assert_eq!(pages.len(), 2);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_failing_page_ends_the_stream_with_its_error() {
+    let server = MockServer::start().await;
+    Mock::given(query_param("page", "1")).respond_with(ResponseTemplate::new(200).set_body_json(list_page(&["a"], 3))).mount(&server).await;
+    Mock::given(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({"detail": []})))
+        .mount(&server)
+        .await;
+    let results: Vec<Result<FileRead, Error<FilesListError>>> =
+        futures_util::StreamExt::collect(client(&server).files().list().items()).await;
+    assert_eq!(results.len(), 2);
+    assert!(results[0].is_ok());
+    assert!(matches!(results[1].as_ref().unwrap_err().api_error(), Some(FilesListError::UnprocessableEntity(_))));
+}
+
+#[tokio::test]
+async fn the_token_never_shows() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(401).set_body_string("bad token")).mount(&server).await;
+    let client = client(&server);
+    assert!(!format!("{client:?}").contains(TOKEN), "{client:?}");
+    let err = client.files().list().await.unwrap_err();
+    assert!(!format!("{err} {err:?}").contains(TOKEN));
+    assert!(!format!("{:?}", polar_files::SecretToken::new(TOKEN)).contains(TOKEN));
+}
+
+#[tokio::test]
+async fn no_token_means_no_authorization_header() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(list_page(&[], 1))).mount(&server).await;
+    let client = Client::builder().base_url(server.uri()).no_token_from_env().api_version("2025-01").build().unwrap();
+    client.files().list().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let request = only_request(&requests);
+    assert!(request.headers.get("authorization").is_none());
+    assert_eq!(request.headers.get("polar-version").unwrap(), "2025-01");
+}
+
+#[test]
+fn bad_base_urls_are_refused() {
+    assert!(Client::builder().base_url("not a url").build().is_err());
+    assert!(Client::builder().base_url("ftp://example.com").build().is_err());
+    let client = Client::builder().server(polar_files::Server::Sandbox).no_token_from_env().build().unwrap();
+    assert_eq!(client.base_url(), "https://sandbox-api.polar.sh");
+    assert_eq!(Client::builder().no_token_from_env().build().unwrap().base_url(), "https://api.polar.sh");
+}

@@ -89,3 +89,109 @@ pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Re
         Err(String::from_utf8_lossy(&output.stderr).into_owned())
     }
 }
+
+/// Test tools installed on first use under `target/tools` (reruns reuse them), with only the
+/// machine's Python and Node/npm. Concurrent installs are serialized with a file lock.
+pub mod tools {
+    use std::fs::File;
+    use std::path::PathBuf;
+    use std::process::Command;
+
+    /// The pinned Prism (npm): a mock server that validates requests against the document.
+    pub const PRISM: &str = "@stoplight/prism-cli@5.16.0";
+    /// The pinned `openapi-spec-validator` (PyPI): an independent OpenAPI 3.0/3.1 validator.
+    pub const OPENAPI_SPEC_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
+
+    fn dir(name: &str) -> Result<PathBuf, String> {
+        let dir = super::root().join("target").join("tools").join(name);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        Ok(dir)
+    }
+
+    fn run(command: &mut Command) -> Result<(), String> {
+        let output = command.output().map_err(|e| format!("cannot run {command:?}: {e}"))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(format!("{command:?} failed: {}\n{}", output.status, String::from_utf8_lossy(&output.stderr)))
+        }
+    }
+
+    /// Runs `install` once per `version` under a lock; returns `binary`.
+    fn ensure(name: &str, version: &str, binary: PathBuf, install: impl FnOnce(&PathBuf) -> Result<(), String>) -> Result<PathBuf, String> {
+        let dir = dir(name)?;
+        let lock = File::create(dir.join(".lock")).map_err(|e| e.to_string())?;
+        lock.lock().map_err(|e| e.to_string())?;
+        let marker = dir.join(format!(".installed-{}", version.replace(['/', '@', '='], "_")));
+        if !(marker.exists() && binary.exists()) {
+            install(&dir)?;
+            std::fs::write(&marker, "").map_err(|e| e.to_string())?;
+        }
+        Ok(binary)
+    }
+
+    /// Prism's binary, installed with npm if needed.
+    pub fn prism() -> Result<PathBuf, String> {
+        let dir = dir("prism")?;
+        let binary = dir.join("node_modules").join(".bin").join("prism");
+        ensure("prism", PRISM, binary, |dir| {
+            run(Command::new("npm").current_dir(dir).args(["install", "--no-audit", "--no-fund", "--loglevel=error", PRISM]))
+        })
+    }
+
+    /// `openapi-spec-validator`, in a virtualenv of its own.
+    pub fn openapi_spec_validator() -> Result<PathBuf, String> {
+        let dir = dir("venv")?;
+        let binary = dir.join("bin").join("openapi-spec-validator");
+        ensure("venv", OPENAPI_SPEC_VALIDATOR, binary, |dir| {
+            run(Command::new("python3").args(["-m", "venv"]).arg(dir))?;
+            run(Command::new(dir.join("bin").join("pip")).args(["install", "--quiet", "--disable-pip-version-check", OPENAPI_SPEC_VALIDATOR]))
+        })
+    }
+}
+
+/// A Prism mock server serving a document on a free loopback port; stopped on drop.
+#[derive(Debug)]
+pub struct Prism {
+    child: std::process::Child,
+    /// `http://127.0.0.1:<port>`.
+    pub base_url: String,
+}
+
+impl Prism {
+    /// Starts Prism (installing it if needed) and waits until it accepts connections.
+    pub fn start(spec: &Path) -> Result<Self, String> {
+        let binary = tools::prism()?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let log = std::fs::File::create(root().join("target").join("tools").join("prism").join(format!("prism-{port}.log")))
+            .map_err(|e| e.to_string())?;
+        let child = Command::new(binary)
+            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+            .arg(spec)
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start Prism: {e}"))?;
+        let mut prism = Prism { child, base_url: format!("http://127.0.0.1:{port}") };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(prism);
+            }
+            if let Ok(Some(status)) = prism.child.try_wait() {
+                return Err(format!("Prism exited with {status}; see target/tools/prism/prism-{port}.log"));
+            }
+            if std::time::Instant::now() > deadline {
+                return Err("Prism did not start within 60 s".to_owned());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

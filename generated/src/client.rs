@@ -280,12 +280,25 @@ impl FilesCreate {
         crate::models::FileUpload,
         crate::runtime::Error<FilesCreateError>,
     > {
+        self.send_with_metadata().await.map(|response| response.body)
+    }
+    /// Sends the request and decodes the response, keeping its status and headers.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<crate::models::FileUpload>,
+        crate::runtime::Error<FilesCreateError>,
+    > {
         let request = self.request()?;
         let response = self
             .client
             .execute::<FilesCreateError>(request, &self.options)
             .await?;
-        match response.status.as_u16() {
+        let (status, headers) = (response.status, response.headers.clone());
+        let result: ::std::result::Result<
+            crate::models::FileUpload,
+            crate::runtime::Error<FilesCreateError>,
+        > = match response.status.as_u16() {
             201u16 => response.json(),
             422u16 => {
                 ::std::result::Result::Err(
@@ -293,7 +306,13 @@ impl FilesCreate {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        result
+            .map(|body| crate::runtime::Response {
+                status,
+                headers,
+                body,
+            })
     }
 }
 impl ::std::future::IntoFuture for FilesCreate {
@@ -355,12 +374,25 @@ impl FilesDelete {
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::runtime::Error<FilesDeleteError>> {
+        self.send_with_metadata().await.map(|response| response.body)
+    }
+    /// Sends the request and decodes the response, keeping its status and headers.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<FilesDeleteError>,
+    > {
         let request = self.request()?;
         let response = self
             .client
             .execute::<FilesDeleteError>(request, &self.options)
             .await?;
-        match response.status.as_u16() {
+        let (status, headers) = (response.status, response.headers.clone());
+        let result: ::std::result::Result<(), crate::runtime::Error<FilesDeleteError>> = match response
+            .status
+            .as_u16()
+        {
             204u16 => ::std::result::Result::Ok(()),
             403u16 => {
                 ::std::result::Result::Err(
@@ -378,7 +410,13 @@ impl FilesDelete {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        result
+            .map(|body| crate::runtime::Response {
+                status,
+                headers,
+                body,
+            })
     }
 }
 impl ::std::future::IntoFuture for FilesDelete {
@@ -490,12 +528,25 @@ impl FilesList {
         crate::models::ListResourceFileRead,
         crate::runtime::Error<FilesListError>,
     > {
+        self.send_with_metadata().await.map(|response| response.body)
+    }
+    /// Sends the request and decodes the response, keeping its status and headers.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<crate::models::ListResourceFileRead>,
+        crate::runtime::Error<FilesListError>,
+    > {
         let request = self.request()?;
         let response = self
             .client
             .execute::<FilesListError>(request, &self.options)
             .await?;
-        match response.status.as_u16() {
+        let (status, headers) = (response.status, response.headers.clone());
+        let result: ::std::result::Result<
+            crate::models::ListResourceFileRead,
+            crate::runtime::Error<FilesListError>,
+        > = match response.status.as_u16() {
             200u16 => response.json(),
             422u16 => {
                 ::std::result::Result::Err(
@@ -503,7 +554,13 @@ impl FilesList {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        result
+            .map(|body| crate::runtime::Response {
+                status,
+                headers,
+                body,
+            })
     }
     /// Every page from this one (default the first) on, fetched as the stream is polled.
     /// The stream ends after the last page (`max_page`), after an empty page, or after an
@@ -607,12 +664,25 @@ impl FilesUpdate {
         crate::models::FileRead,
         crate::runtime::Error<FilesUpdateError>,
     > {
+        self.send_with_metadata().await.map(|response| response.body)
+    }
+    /// Sends the request and decodes the response, keeping its status and headers.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<crate::models::FileRead>,
+        crate::runtime::Error<FilesUpdateError>,
+    > {
         let request = self.request()?;
         let response = self
             .client
             .execute::<FilesUpdateError>(request, &self.options)
             .await?;
-        match response.status.as_u16() {
+        let (status, headers) = (response.status, response.headers.clone());
+        let result: ::std::result::Result<
+            crate::models::FileRead,
+            crate::runtime::Error<FilesUpdateError>,
+        > = match response.status.as_u16() {
             200u16 => response.json(),
             403u16 => {
                 ::std::result::Result::Err(
@@ -630,7 +700,13 @@ impl FilesUpdate {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        result
+            .map(|body| crate::runtime::Response {
+                status,
+                headers,
+                body,
+            })
     }
 }
 impl ::std::future::IntoFuture for FilesUpdate {
@@ -705,12 +781,25 @@ impl FilesUploaded {
         crate::models::FileRead,
         crate::runtime::Error<FilesUploadedError>,
     > {
+        self.send_with_metadata().await.map(|response| response.body)
+    }
+    /// Sends the request and decodes the response, keeping its status and headers.
+    pub async fn send_with_metadata(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<crate::models::FileRead>,
+        crate::runtime::Error<FilesUploadedError>,
+    > {
         let request = self.request()?;
         let response = self
             .client
             .execute::<FilesUploadedError>(request, &self.options)
             .await?;
-        match response.status.as_u16() {
+        let (status, headers) = (response.status, response.headers.clone());
+        let result: ::std::result::Result<
+            crate::models::FileRead,
+            crate::runtime::Error<FilesUploadedError>,
+        > = match response.status.as_u16() {
             200u16 => response.json(),
             403u16 => {
                 ::std::result::Result::Err(
@@ -728,7 +817,13 @@ impl FilesUploaded {
                 )
             }
             _ => ::std::result::Result::Err(response.unexpected()),
-        }
+        };
+        result
+            .map(|body| crate::runtime::Response {
+                status,
+                headers,
+                body,
+            })
     }
 }
 impl ::std::future::IntoFuture for FilesUploaded {

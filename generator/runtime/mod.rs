@@ -11,7 +11,7 @@ pub use client::{BuildError, Client, ClientBuilder, SecretToken};
 pub use error::Error;
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use nullable::Nullable;
-pub use request::RequestOptions;
+pub use request::{RequestOptions, Response};
 pub use reqwest::header::HeaderMap;
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;

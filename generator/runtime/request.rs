@@ -167,6 +167,17 @@ impl Request {
     }
 }
 
+/// A decoded response with its status and headers (from `send_with_metadata`).
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers, such as rate-limit information.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
 /// A whole response.
 #[derive(Debug)]
 pub(crate) struct RawResponse {

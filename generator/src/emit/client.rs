@@ -397,9 +397,16 @@ fn operation(op: &Operation) -> TokenStream {
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> ::std::result::Result<#success, crate::runtime::Error<#error>> {
+                self.send_with_metadata().await.map(|response| response.body)
+            }
+
+            /// Sends the request and decodes the response, keeping its status and headers.
+            pub async fn send_with_metadata(self) -> ::std::result::Result<crate::runtime::Response<#success>, crate::runtime::Error<#error>> {
                 let request = self.request()?;
                 let response = self.client.execute::<#error>(request, &self.options).await?;
-                #decode
+                let (status, headers) = (response.status, response.headers.clone());
+                let result: ::std::result::Result<#success, crate::runtime::Error<#error>> = #decode;
+                result.map(|body| crate::runtime::Response { status, headers, body })
             }
 
             #pagination

@@ -278,7 +278,7 @@ const RESERVED_METHODS: &[&str] = &["new", "clone", "client"];
 
 /// Names a request builder's own fields and methods use (parameters become setters).
 const RESERVED_ARGUMENTS: &[&str] = &[
-    "body", "client", "options", "send", "timeout", "retry", "pages", "items", "request", "new", "into_future", "clone", "self_",
+    "body", "client", "options", "send", "send_with_metadata", "timeout", "retry", "pages", "items", "request", "new", "into_future", "clone", "self_",
 ];
 
 fn derived_id(method: Method, path: &str) -> String {

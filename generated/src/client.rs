@@ -60,7 +60,6 @@ impl Files {
     ///
     /// Create a file.
     ///
-    ///
     /// - `POST /v1/files/`
     /// - Scopes: `files:write`
     ///
@@ -93,7 +92,6 @@ impl Files {
     ///
     /// Delete a file.
     ///
-    ///
     /// - `DELETE /v1/files/{id}`
     /// - Scopes: `files:write`
     ///
@@ -124,7 +122,6 @@ impl Files {
     /// List Files
     ///
     /// List files.
-    ///
     ///
     /// - `GET /v1/files/`
     /// - Scopes: `files:read`, `files:write`
@@ -165,7 +162,6 @@ impl Files {
     ///
     /// Update a file.
     ///
-    ///
     /// - `PATCH /v1/files/{id}`
     /// - Scopes: `files:write`
     ///
@@ -201,7 +197,6 @@ impl Files {
     /// Complete File Upload
     ///
     /// Complete a file upload.
-    ///
     ///
     /// - `POST /v1/files/{id}/uploaded`
     /// - Scopes: `files:write`

@@ -7,6 +7,20 @@
 //! This document describes the files endpoints of the Polar API (`/v1/files`), written in the
 //! dialect Polar's FastAPI service publishes.
 //!
+//! # Quick start
+//!
+//! ```no_run
+//! # async fn quick_start() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = polar_files::Client::builder()
+//!     .token("<access token>") // without it, the token comes from `POLAR_ACCESS_TOKEN`
+//!     .server(polar_files::Server::Sandbox)
+//!     .build()?;
+//! let response = client.files().list().send().await?;
+//! # let _ = response;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Generated from version `2026-10` of the OpenAPI document specs/polar-files.openapi.yaml by `cargo xtask codegen`.
 #![warn(missing_docs)]
 pub mod client;

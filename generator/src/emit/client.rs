@@ -209,6 +209,36 @@ fn example(op: &Operation, settings: &Settings) -> Vec<String> {
     lines
 }
 
+/// The crate root's quick start: build a client, make the first call that needs no argument.
+pub(crate) fn quick_start(api: &Api, settings: &Settings) -> Vec<String> {
+    let krate = settings.crate_name.replace('-', "_");
+    let token_hint = match &settings.token_env {
+        Some(name) => format!(" // without it, the token comes from `{name}`"),
+        None => String::new(),
+    };
+    let mut lines = vec![
+        "# Quick start".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+        "# async fn quick_start() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+        format!("let client = {krate}::Client::builder()"),
+        format!("    .token(\"<access token>\"){token_hint}"),
+    ];
+    if let Some(server) = api.servers.get(1) {
+        lines.push(format!("    .server({krate}::Server::{})", server.name));
+    }
+    lines.push("    .build()?;".to_owned());
+    let call = api.operations.iter().find(|op| required_arguments(op).is_empty() && !op.body.as_ref().is_some_and(|b| b.required));
+    if let Some(op) = call {
+        lines.push(format!("let response = client.{}().{}().send().await?;", op.group, op.name));
+        lines.push("# let _ = response;".to_owned());
+    } else {
+        lines.push("# let _ = client;".to_owned());
+    }
+    lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
+    lines
+}
+
 fn example_type(ty: &TypeRef, krate: &str) -> String {
     type_tokens(ty).to_string().replace(' ', "").replace("crate::", &format!("{krate}::"))
 }

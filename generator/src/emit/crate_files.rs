@@ -24,6 +24,7 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     if let Some(description) = &api.description {
         paragraphs.push(docs::text(description));
     }
+    paragraphs.push(super::client::quick_start(api, settings));
     paragraphs.push(vec![format!(
         "Generated from version `{}` of the OpenAPI document {} by `{}`.",
         api.version.replace('`', "'"),

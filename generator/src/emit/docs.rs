@@ -42,7 +42,15 @@ pub(crate) fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
 /// Joins paragraphs with blank lines.
 pub(crate) fn join(paragraphs: Vec<Vec<String>>) -> Vec<String> {
     let mut out = Vec::new();
-    for paragraph in paragraphs.into_iter().filter(|p| !p.is_empty()) {
+    for mut paragraph in paragraphs {
+        while paragraph.last().is_some_and(String::is_empty) {
+            paragraph.pop();
+        }
+        let leading = paragraph.iter().take_while(|l| l.is_empty()).count();
+        paragraph.drain(..leading);
+        if paragraph.is_empty() {
+            continue;
+        }
         if !out.is_empty() {
             out.push(String::new());
         }

@@ -2,7 +2,7 @@
 //!
 //! Nothing here reads OpenAPI types: the IR is the only input.
 
-mod client;
+pub(crate) mod client;
 mod crate_files;
 mod docs;
 mod models;

@@ -53,7 +53,7 @@ impl crate::runtime::Client {
 /// Files of an organization, used for downloadables, product media, avatars and support attachments.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Files {
-    client: crate::runtime::Client,
+    pub(crate) client: crate::runtime::Client,
 }
 impl Files {
     /// Create File

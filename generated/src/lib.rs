@@ -26,6 +26,7 @@
 pub mod client;
 pub mod models;
 pub mod runtime;
+pub mod upload;
 pub use client::Server;
 pub use runtime::{Client, ClientBuilder, Error, Nullable, RetryPolicy, SecretToken};
 /// The version of the API this crate was generated for (`info.version`).

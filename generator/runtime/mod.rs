@@ -22,6 +22,9 @@ pub use retry::RetryPolicy;
 pub(crate) use pagination::{items, pages};
 #[allow(unused_imports)]
 pub(crate) use request::{path_segment, Body, Request};
+/// For hand-written modules that retry with a [`RetryPolicy`] (such as an upload helper).
+#[allow(unused_imports)]
+pub(crate) use retry::Failure;
 
 /// What the document says about reaching the API: generated into `client.rs`.
 #[derive(Clone, Copy, Debug)]

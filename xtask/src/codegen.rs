@@ -21,7 +21,8 @@ pub(crate) fn settings() -> Settings {
         // generated/Cargo.toml is hand-written (it carries hand-written modules' dependencies).
         standalone: false,
         standalone_workspace: false,
-        extra_modules: Vec::new(),
+        // generated/src/upload.rs: the whole-file upload helper, hand-written.
+        extra_modules: vec!["upload".to_owned()],
         version_header: Some("Polar-Version".to_owned()),
         token_env: Some("POLAR_ACCESS_TOKEN".to_owned()),
     }

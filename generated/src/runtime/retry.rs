@@ -110,6 +110,7 @@ impl RetryPolicy {
 
     /// Whether `failure` of attempt number `attempt` (from 1), `elapsed` after the first one
     /// started, is retried, and after how long.
+    #[allow(dead_code)]
     pub(crate) fn retry_after(
         &self,
         method: &Method,

@@ -35,7 +35,7 @@ pub(crate) fn client(api: &Api, settings: &Settings) -> TokenStream {
             #type_docs
             #[derive(::std::clone::Clone, ::std::fmt::Debug)]
             pub struct #type_name {
-                client: crate::runtime::Client,
+                pub(crate) client: crate::runtime::Client,
             }
 
             impl #type_name {

@@ -6,6 +6,8 @@ use std::process::Command;
 
 use openapi_rust_gen::{GeneratedFile, Output, Settings};
 
+pub mod storage;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));

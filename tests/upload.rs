@@ -1,0 +1,275 @@
+//! `client.files().upload(...)` against real storage (s3s-fs, checking SigV4 presigned URLs and
+//! their signed headers) and a fake Polar that drives real multipart uploads.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use integration_tests::storage::{sha256_base64_of, Faults, Harness, TOKEN};
+use polar_files::models::{FileRead, FileServiceTypes};
+use polar_files::upload::{Progress, UploadError, UploadSource};
+use polar_files::{Client, RetryPolicy};
+use sha2::{Digest, Sha256};
+
+const MIB: usize = 1024 * 1024;
+
+fn client(harness: &Harness) -> Client {
+    Client::builder().base_url(&harness.polar_url).token(TOKEN).build().unwrap()
+}
+
+/// Incompressible, reproducible bytes.
+fn data(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+fn sha256_base64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))
+}
+
+fn file_of(read: &FileRead) -> (String, i64, Option<String>) {
+    match read {
+        FileRead::Downloadable(f) => (f.path.clone(), f.size, f.checksum_sha256_base64.clone()),
+        FileRead::ProductMedia(f) => (f.path.clone(), f.size, f.checksum_sha256_base64.clone()),
+        FileRead::OrganizationAvatar(f) => (f.path.clone(), f.size, f.checksum_sha256_base64.clone()),
+        FileRead::SupportCaseAttachment(f) => (f.path.clone(), f.size, f.checksum_sha256_base64.clone()),
+        FileRead::Unknown(json) => panic!("unknown file {json}"),
+    }
+}
+
+/// The stored object is the source, byte for byte, and its SHA-256 is the one we sent.
+fn assert_stored(harness: &Harness, read: &FileRead, expected: &[u8]) {
+    let (path, size, checksum) = file_of(read);
+    assert_eq!(size, expected.len() as i64);
+    let stored = std::fs::read(harness.object_path(&path)).unwrap();
+    assert!(stored == expected, "stored object differs from the source ({} vs {} bytes)", stored.len(), expected.len());
+    assert_eq!(checksum.as_deref(), Some(sha256_base64(expected).as_str()));
+    assert_eq!(sha256_base64_of(&harness.object_path(&path)).unwrap(), sha256_base64(expected));
+}
+
+/// Storage saw presigned requests only: no bearer token, no Polar header, no API user agent.
+fn assert_storage_never_saw_polar(harness: &Harness) {
+    let received = harness.received();
+    assert!(!received.is_empty());
+    for request in received.iter().filter(|r| r.method == "PUT") {
+        for (name, value) in &request.headers {
+            assert!(!value.contains(TOKEN), "storage received the token in {name}");
+            assert_ne!(name, "authorization", "storage received an Authorization header");
+            assert_ne!(name, "polar-version");
+            assert!(!(name == "user-agent" && value.starts_with("polar-files")), "storage received the API's user agent");
+        }
+    }
+}
+
+fn part_puts(harness: &Harness, number: i64) -> usize {
+    harness.received().iter().filter(|r| r.method == "PUT" && r.uri.contains(&format!("partNumber={number}&"))).count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sizes_from_zero_to_several_parts_are_stored_exactly() {
+    let harness = Harness::start(None).await.unwrap();
+    let client = client(&harness);
+    let dir = tempfile::tempdir().unwrap();
+    for (index, len) in [0, 1, 5 * MIB, 5 * MIB + 1, 12 * MIB + 3].into_iter().enumerate() {
+        let bytes = data(len, index as u64);
+        let path = dir.path().join(format!("source-{len}.bin"));
+        std::fs::write(&path, &bytes).unwrap();
+        let progress = Arc::new(Mutex::new(Progress::default()));
+        let seen = progress.clone();
+        let read = client
+            .files()
+            .upload(UploadSource::path(&path), FileServiceTypes::Downloadable)
+            .part_size(5 * MIB as u64)
+            .on_progress(move |p| *seen.lock().unwrap() = p)
+            .await
+            .unwrap_or_else(|err| panic!("{len} bytes: {err}"));
+        assert_stored(&harness, &read, &bytes);
+        let FileRead::Downloadable(file) = &read else { panic!() };
+        assert_eq!(file.name, format!("source-{len}.bin"));
+        assert_eq!(file.mime_type, "application/octet-stream");
+        let last = *progress.lock().unwrap();
+        let parts = if len == 0 { 1 } else { len.div_ceil(5 * MIB) } as u64;
+        assert_eq!(last, Progress { bytes_hashed: len as u64, bytes_sent: len as u64, parts_done: parts, parts_total: parts, total_bytes: len as u64 });
+    }
+    let created = harness.created();
+    assert_eq!(created.len(), 5);
+    assert!(created.values().all(|c| c.completed));
+    // 12 MiB + 3 in 5 MiB parts: three parts, the last one short, no empty tail.
+    let multi = created.values().find(|c| c.request["size"] == 12 * MIB + 3).unwrap();
+    let ends: Vec<_> = multi.request["upload"]["parts"].as_array().unwrap().iter().map(|p| p["chunk_end"].as_u64().unwrap()).collect();
+    assert_eq!(ends, [5 * MIB as u64, 10 * MIB as u64, 12 * MIB as u64 + 3]);
+    assert_storage_never_saw_polar(&harness);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_source_uploads() {
+    let harness = Harness::start(None).await.unwrap();
+    let client = client(&harness);
+    let bytes = data(11 * MIB + 17, 42);
+
+    let read = client
+        .files()
+        .upload(UploadSource::bytes(bytes.clone()), FileServiceTypes::Downloadable)
+        .name("memory.bin")
+        .part_size(5 * MIB as u64)
+        .concurrency(3)
+        .await
+        .unwrap();
+    assert_stored(&harness, &read, &bytes);
+
+    let cursor = std::io::Cursor::new(bytes.clone());
+    let read = client
+        .files()
+        .upload(UploadSource::reader(cursor), FileServiceTypes::Downloadable)
+        .name("reader.bin")
+        .part_size(5 * MIB as u64)
+        .await
+        .unwrap();
+    assert_stored(&harness, &read, &bytes);
+
+    // A plain stream (no seeking) is spooled first.
+    let stream = tokio::io::AsyncReadExt::take(tokio::io::repeat(7), 6 * MIB as u64);
+    let read = client
+        .files()
+        .upload(UploadSource::stream(stream), FileServiceTypes::Downloadable)
+        .name("stream.bin")
+        .part_size(5 * MIB as u64)
+        .await
+        .unwrap();
+    assert_stored(&harness, &read, &vec![7u8; 6 * MIB]);
+
+    // Kinds with limits, MIME type guessed from the name.
+    let png = data(2000, 7);
+    let read = client.files().upload(UploadSource::bytes(png.clone()), FileServiceTypes::ProductMedia).name("cover.png").await.unwrap();
+    let FileRead::ProductMedia(file) = &read else { panic!("{read:?}") };
+    assert_eq!(file.mime_type, "image/png");
+    assert_stored(&harness, &read, &png);
+    assert_storage_never_saw_polar(&harness);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_part_that_fails_twice_is_retried() {
+    let harness = Harness::start(None).await.unwrap();
+    harness.set_faults(Faults { fail_part: [(2, 2)].into(), ..Faults::default() });
+    let bytes = data(11 * MIB, 3);
+    let read = client(&harness)
+        .files()
+        .upload(UploadSource::bytes(bytes.clone()), FileServiceTypes::Downloadable)
+        .name("flaky.bin")
+        .part_size(5 * MIB as u64)
+        .part_retry(RetryPolicy::default().max_attempts(4).initial_backoff(Duration::from_millis(10)).idempotent_statuses([500, 503]))
+        .await
+        .unwrap();
+    assert_stored(&harness, &read, &bytes);
+    assert_eq!(part_puts(&harness, 2), 3);
+    assert_eq!(part_puts(&harness, 1), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_signed_header_is_refused_by_storage_and_nothing_is_completed() {
+    let harness = Harness::start(None).await.unwrap();
+    harness.set_faults(Faults { strip_header: Some((1, "x-amz-checksum-sha256".to_owned())), ..Faults::default() });
+    let err = client(&harness)
+        .files()
+        .upload(UploadSource::bytes(data(3 * MIB, 5)), FileServiceTypes::Downloadable)
+        .name("unsigned.bin")
+        .await
+        .unwrap_err();
+    match &err {
+        UploadError::Part { number: 1, status: Some(status), message } => {
+            assert_eq!(status.as_u16(), 403, "{message}");
+        }
+        other => panic!("expected part 1 to be refused, got {other}"),
+    }
+    assert!(err.to_string().starts_with("part 1: storage answered 403"), "{err}");
+    assert_eq!(harness.polar_calls(), ["create"]);
+    assert!(harness.created().values().all(|c| !c.completed));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_url_is_a_clear_error() {
+    let harness = Harness::start(None).await.unwrap();
+    harness.set_faults(Faults { expired_urls: true, ..Faults::default() });
+    let err = client(&harness)
+        .files()
+        .upload(UploadSource::bytes(data(1000, 9)), FileServiceTypes::Downloadable)
+        .name("late.bin")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, UploadError::PartExpired { number: 1, .. }), "{err}");
+    assert!(err.to_string().contains("part 1: its upload URL expired"), "{err}");
+    assert!(harness.received().iter().all(|r| r.method != "PUT"), "an expired part was sent");
+    assert_eq!(harness.polar_calls(), ["create"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_checks_the_signature_expiry_itself() {
+    // URLs that really expire after one second, sent after two: storage refuses them.
+    // The client is told they last an hour (a skewed clock), so it does send them.
+    let harness = Harness::start(None).await.unwrap();
+    let client = client(&harness);
+    let source = UploadSource::bytes(data(1000, 10));
+    // The first attempt gets an injected 500; the retry comes after the URL has expired.
+    harness.set_faults(Faults {
+        url_lifetime: Some(Duration::from_secs(1)),
+        reported_lifetime: Some(Duration::from_secs(3600)),
+        fail_part: [(1, 1)].into(),
+        ..Faults::default()
+    });
+    let err = client
+        .files()
+        .upload(source, FileServiceTypes::Downloadable)
+        .name("expiring.bin")
+        .part_retry(RetryPolicy::default().max_attempts(2).initial_backoff(Duration::from_millis(2500)).jitter(false).idempotent_statuses([500]))
+        .await
+        .unwrap_err();
+    match &err {
+        UploadError::Part { number: 1, status: Some(status), .. } => assert_eq!(status.as_u16(), 403, "{err}"),
+        other => panic!("expected storage to refuse the expired URL, got {other}"),
+    }
+    assert_eq!(part_puts(&harness, 1), 2);
+    assert_eq!(harness.polar_calls(), ["create"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_complete_is_reported() {
+    let harness = Harness::start(None).await.unwrap();
+    harness.set_faults(Faults { fail_complete: true, ..Faults::default() });
+    let err = client(&harness)
+        .files()
+        .upload(UploadSource::bytes(data(1000, 11)), FileServiceTypes::Downloadable)
+        .name("almost.bin")
+        .await
+        .unwrap_err();
+    let UploadError::Complete(inner) = &err else { panic!("{err}") };
+    assert_eq!(inner.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(part_puts(&harness, 1), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_are_checked_before_anything_is_sent() {
+    let harness = Harness::start(None).await.unwrap();
+    let client = client(&harness);
+    let err = client.files().upload(UploadSource::bytes(vec![0; 10]), FileServiceTypes::ProductMedia).name("app.zip").await.unwrap_err();
+    assert!(matches!(err, UploadError::Limits(_)), "{err}");
+    let err = client
+        .files()
+        .upload(UploadSource::bytes(vec![0; 1_048_577]), FileServiceTypes::OrganizationAvatar)
+        .name("avatar.png")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, UploadError::Limits(_)), "{err}");
+    let err = client.files().upload(UploadSource::bytes(vec![0; 10]), FileServiceTypes::Downloadable).await.unwrap_err();
+    assert!(matches!(err, UploadError::InvalidOptions(_)), "a nameless source needs a name: {err}");
+    assert!(harness.polar_calls().is_empty());
+    assert!(harness.received().is_empty());
+}

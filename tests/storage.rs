@@ -91,6 +91,7 @@ pub struct Harness {
     pub storage_url: String,
     root: tempfile::TempDir,
     shared: Arc<Mutex<Shared>>,
+    bucket: Arc<Bucket>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -148,7 +149,8 @@ impl Harness {
 
         // The fake Polar.
         let bucket = Bucket::new(storage_url.parse().map_err(|e| format!("{e}"))?, UrlStyle::Path, BUCKET, REGION).map_err(|e| e.to_string())?;
-        let state = Polar { bucket: Arc::new(bucket), shared: shared.clone(), http: reqwest::Client::new() };
+        let bucket = Arc::new(bucket);
+        let state = Polar { bucket: bucket.clone(), shared: shared.clone(), http: reqwest::Client::new() };
         let app = Router::new()
             .route("/v1/files/", post(create))
             .route("/v1/files/{id}/uploaded", post(uploaded))
@@ -158,7 +160,7 @@ impl Harness {
         tasks.push(tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         }));
-        Ok(Harness { polar_url, storage_url, root, shared, tasks })
+        Ok(Harness { polar_url, storage_url, root, shared, bucket, tasks })
     }
 
     /// Sets the faults to inject from now on.
@@ -179,6 +181,29 @@ impl Harness {
     /// The files created so far, by id.
     pub fn created(&self) -> BTreeMap<String, Created> {
         lock(&self.shared).created.clone()
+    }
+
+    /// A presigned `PutObject` URL (one plain `PUT` of a whole object: raw storage ingest).
+    pub fn presign_put(&self, key: &str) -> String {
+        let credentials = credentials();
+        self.bucket.put_object(Some(&credentials), key).sign(Duration::from_secs(3600)).to_string()
+    }
+
+    /// Deletes every stored object and upload (benchmarks reuse one harness).
+    pub fn clear(&self) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(self.root.path())? {
+            let path = entry?.path();
+            if path.file_name().is_some_and(|n| n == BUCKET) {
+                std::fs::remove_dir_all(&path)?;
+                std::fs::create_dir_all(&path)?;
+            } else if path.is_dir() {
+                std::fs::remove_dir_all(&path)?;
+            } else {
+                std::fs::remove_file(&path)?;
+            }
+        }
+        lock(&self.shared).received.clear();
+        Ok(())
     }
 
     /// Where a stored object's bytes are.

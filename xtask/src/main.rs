@@ -4,6 +4,7 @@
 //! - `generate --spec <file> --out <dir> --crate-name <name>`: any document → a standalone crate;
 //! - `test`: install the test tools (under `target/tools`), then run every check and test.
 
+mod bench;
 mod codegen;
 #[path = "../../generator/src/fs_sync.rs"]
 mod fs_sync;
@@ -19,7 +20,8 @@ commands:
   codegen [--check]     regenerate generated/ from specs/ (--check: write nothing, fail if stale)
   generate --spec <file> --out <dir> --crate-name <name> [--check]
                         generate a standalone crate from any OpenAPI 3.0/3.1 document
-  test                  install the test tools, then run all checks and tests";
+  test                  install the test tools, then run all checks and tests
+  bench upload [MiB...] upload benchmark against local storage (default 1024 and 4096 MiB)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("generate") => codegen::generate_command(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

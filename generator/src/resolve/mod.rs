@@ -88,6 +88,11 @@ pub(crate) struct Resolver<'a> {
     pub(crate) types: BTreeMap<String, TypeDef>,
     /// (variant struct's Rust name, its tag) for every variant of every tagged union.
     pub(crate) tag_owners: Vec<(String, crate::ir::StructTag)>,
+    /// Inline schemas being expanded (by address) → the name their type got, so an inline schema
+    /// that reaches itself (through an `allOf` that copies a recursive schema) refers to itself.
+    pub(crate) expanding: BTreeMap<usize, String>,
+    /// How deep inline schemas nest right now.
+    pub(crate) depth: usize,
 }
 
 impl<'a> Resolver<'a> {
@@ -101,6 +106,8 @@ impl<'a> Resolver<'a> {
             nullable_components: BTreeSet::new(),
             types: BTreeMap::new(),
             tag_owners: Vec::new(),
+            expanding: BTreeMap::new(),
+            depth: 0,
         }
     }
 
@@ -217,9 +224,10 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(byte);
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((high * 16 + low) as u8);
                 i += 3;
                 continue;
             }

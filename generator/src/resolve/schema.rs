@@ -113,6 +113,20 @@ impl<'a> Resolver<'a> {
     }
 
     pub(crate) fn inline_type(&mut self, schema: &'a Schema, pointer: &str, naming: Naming) -> Shape {
+        if let Some(name) = self.expanding.get(&address(schema)) {
+            return Shape { ty: TypeRef::Named(name.clone()), nullable: schema.schema_data.nullable };
+        }
+        if self.depth >= MAX_DEPTH {
+            self.diagnostics.error(pointer, format!("schemas nest more than {MAX_DEPTH} levels deep here"));
+            return Shape { ty: TypeRef::Json, nullable: false };
+        }
+        self.depth += 1;
+        let shape = self.inline_type_inner(schema, pointer, naming);
+        self.depth -= 1;
+        shape
+    }
+
+    fn inline_type_inner(&mut self, schema: &'a Schema, pointer: &str, naming: Naming) -> Shape {
         let data = &schema.schema_data;
         let nullable = data.nullable;
         if data.extensions.get(ext::NULL) == Some(&Value::Bool(true)) {
@@ -310,6 +324,7 @@ impl<'a> Resolver<'a> {
             };
         }
         let name = self.claim(naming);
+        self.expanding.insert(address(schema), name.clone());
         let mut scope = Scope::with_reserved([]);
         let mut fields = Vec::new();
         for (json_name, (property, property_pointer)) in &parts.properties {
@@ -357,6 +372,7 @@ impl<'a> Resolver<'a> {
             }
         };
         let additional = additional.map(|ty| AdditionalField { rust_name: additional_name, ty });
+        self.expanding.remove(&address(schema));
         let docs = schema_docs(schema, pointer, &name);
         self.insert(
             name.clone(),
@@ -501,13 +517,15 @@ impl<'a> Resolver<'a> {
             );
         }
         let stem = naming.stem().to_owned();
+        let name = self.claim(naming);
+        self.expanding.insert(address(schema), name.clone());
         let mut shapes = Vec::new();
         for (index, member) in &live {
             let member_pointer = pointer_push(&base, &index.to_string());
             let shape = self.schema_type(SchemaRef::from(*member), &member_pointer, Naming::Hint(format!("{stem}Variant{index}")));
             shapes.push(optional_if(shape));
         }
-        let name = self.claim(naming);
+        self.expanding.remove(&address(schema));
         let names = variant_names(&shapes);
         let variants = names.into_iter().zip(shapes).map(|(rust_name, ty)| UntaggedVariant { rust_name, ty }).collect();
         let docs = schema_docs(schema, pointer, &name);
@@ -601,6 +619,13 @@ impl<'a> Resolver<'a> {
     fn intern_schema(&mut self, schema: Schema) -> &'a Schema {
         self.arena.schemas.alloc(schema)
     }
+}
+
+/// Inline schemas nested deeper than this are refused (no stack overflow on any input).
+const MAX_DEPTH: usize = 48;
+
+fn address(schema: &Schema) -> usize {
+    std::ptr::from_ref(schema) as usize
 }
 
 /// `Option<T>` where the position admits `null` (array items, map values, tuple members).

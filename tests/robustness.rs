@@ -1,0 +1,204 @@
+//! No panic on any input: documents mutated at random (structurally, and as text) from every
+//! fixture and from `specs/`, for a bounded time. Any panic fails the test with the seed and the
+//! document that caused it. `FUZZ_TRACE=1` prints every case before it runs (to find a crash).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use integration_tests::{fixture_settings, root, spec_path};
+use openapi_rust_gen::generate;
+use serde_json::{json, Map, Value};
+
+/// How long the mutation loop runs, and at most how many documents it tries.
+const BUDGET: Duration = Duration::from_secs(20);
+const MAX_CASES: usize = 20_000;
+
+/// xorshift64*: reproducible from a seed, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const KEYS: &[&str] = &[
+    "$ref", "type", "allOf", "anyOf", "oneOf", "not", "const", "enum", "nullable", "items", "prefixItems", "properties",
+    "required", "additionalProperties", "patternProperties", "propertyNames", "discriminator", "mapping", "propertyName",
+    "format", "default", "examples", "example", "exclusiveMinimum", "maximum", "title", "description", "readOnly",
+    "deprecated", "operationId", "parameters", "requestBody", "responses", "content", "schema", "in", "name", "webhooks",
+    "x-speakeasy-group", "x-polar-pagination", "openapi", "paths", "components", "schemas", "{id}", "",
+];
+
+fn random_value(rng: &mut Rng, schema_names: &[String]) -> Value {
+    match rng.below(14) {
+        0 => Value::Null,
+        1 => Value::Bool(rng.below(2) == 0),
+        2 => json!(rng.next() as i64),
+        3 => json!(-1.5e300),
+        4 => json!(""),
+        5 => json!(*rng.pick(&["string", "integer", "number", "boolean", "array", "object", "null", "uuid4", "date-time"])),
+        6 => json!([*rng.pick(&["string", "null", "integer"]), "null"]),
+        7 => json!({"$ref": format!("#/components/schemas/{}", rng.pick(schema_names))}),
+        8 => json!({"$ref": *rng.pick(&["#/components/schemas/", "#/nowhere", "other.yaml#/x", "#/components/schemas/%zz", "#/components/schemas/é%"])}),
+        9 => json!({"type": "object", "properties": {"a": {"$ref": format!("#/components/schemas/{}", rng.pick(schema_names))}}}),
+        10 => json!({"anyOf": [{"type": "null"}, {"type": "null"}]}),
+        11 => json!({"oneOf": [], "discriminator": {"propertyName": "kind", "mapping": {"x": "#/components/schemas/Nope"}}}),
+        12 => json!(*rng.pick(&["{", "..", "self", "🦀", "a/b", "~1", "9lives", "type", "Option"])),
+        _ => json!({}),
+    }
+}
+
+/// Every path (as keys/indices) in the value.
+fn paths(value: &Value, prefix: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+    out.push(prefix.clone());
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                prefix.push(Step::Key(key.clone()));
+                paths(child, prefix, out);
+                prefix.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                prefix.push(Step::Index(index));
+                paths(child, prefix, out);
+                prefix.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+fn at<'a>(value: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
+    let mut node = value;
+    for step in path {
+        node = match (step, node) {
+            (Step::Key(key), Value::Object(map)) => map.get_mut(key)?,
+            (Step::Index(index), Value::Array(items)) => items.get_mut(*index)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+fn mutate(doc: &mut Value, rng: &mut Rng, schema_names: &[String]) {
+    let mut all = Vec::new();
+    paths(doc, &mut Vec::new(), &mut all);
+    let path = rng.pick(&all).clone();
+    let replacement = random_value(rng, schema_names);
+    let kind = rng.below(6);
+    let Some(node) = at(doc, &path) else { return };
+    match (kind, node) {
+        (0, node) => *node = replacement,
+        (1, Value::Object(map)) if !map.is_empty() => {
+            let key = map.keys().nth(rng.below(map.len())).cloned().unwrap_or_default();
+            map.remove(&key);
+        }
+        (2, Value::Object(map)) => {
+            map.insert((*rng.pick(KEYS)).to_owned(), replacement);
+        }
+        (3, Value::Object(map)) if !map.is_empty() => {
+            // Rename a key: the same content under another keyword.
+            let key = map.keys().nth(rng.below(map.len())).cloned().unwrap_or_default();
+            if let Some(value) = map.remove(&key) {
+                map.insert((*rng.pick(KEYS)).to_owned(), value);
+            }
+        }
+        (4, Value::Array(items)) if !items.is_empty() => {
+            let index = rng.below(items.len());
+            let copy = items[index].clone();
+            items.push(copy);
+        }
+        (_, node) => {
+            // Wrap the node in a composition, or nest it deeper.
+            let inner = std::mem::take(node);
+            let mut map = Map::new();
+            map.insert((*rng.pick(&["allOf", "anyOf", "oneOf", "items", "not"])).to_owned(), json!([inner]));
+            *node = Value::Object(map);
+        }
+    }
+}
+
+fn seeds() -> Vec<(String, Value)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("tests").join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    paths.push(spec_path());
+    paths
+        .into_iter()
+        .map(|path| {
+            let value: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            (path.file_name().unwrap().to_string_lossy().into_owned(), value)
+        })
+        .collect()
+}
+
+#[test]
+fn mutated_documents_never_panic() {
+    let seeds = seeds();
+    let settings = fixture_settings("fuzzed", "fuzzed.yaml");
+    let started = Instant::now();
+    let mut cases = 0;
+    let mut outcomes = [0usize; 2];
+    let mut rng = Rng(0x5EED_0F_F00D);
+    while started.elapsed() < BUDGET && cases < MAX_CASES {
+        let (name, seed) = rng.pick(&seeds).clone();
+        let schema_names: Vec<String> =
+            seed["components"]["schemas"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_else(|| vec!["X".to_owned()]);
+        let mut doc = seed.clone();
+        let case_seed = rng.next();
+        let mut case_rng = Rng(case_seed | 1);
+        for _ in 0..=case_rng.below(4) {
+            mutate(&mut doc, &mut case_rng, &schema_names);
+        }
+        let text = if case_rng.below(2) == 0 { serde_json::to_string(&doc).unwrap() } else { serde_yaml::to_string(&doc).unwrap() };
+        // Sometimes damage the text itself.
+        let text = if case_rng.below(8) == 0 {
+            let mut bytes = text.into_bytes();
+            let cut = case_rng.below(bytes.len());
+            bytes.truncate(cut);
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            text
+        };
+        if std::env::var_os("FUZZ_TRACE").is_some() {
+            eprintln!("case {case_seed:#x} {name}\n{text}\n----");
+        }
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(&text, &settings)));
+        match result {
+            Ok(Ok(_)) => outcomes[0] += 1,
+            Ok(Err(err)) => {
+                assert!(err.errors().count() > 0, "an Err without an error diagnostic: {err}");
+                outcomes[1] += 1;
+            }
+            Err(_) => panic!("the generator panicked on a mutation of {name} (case seed {case_seed:#x}):\n{text}"),
+        }
+        cases += 1;
+    }
+    eprintln!("{cases} mutated documents in {:?}: {} generated, {} refused with errors", started.elapsed(), outcomes[0], outcomes[1]);
+    assert!(cases >= 100, "too few cases ran: {cases}");
+}

@@ -150,7 +150,7 @@ fn print_table(rows: &[Row]) {
 }
 
 fn label(size_mib: u64) -> String {
-    if size_mib % 1024 == 0 {
+    if size_mib.is_multiple_of(1024) {
         format!("{} GiB", size_mib / 1024)
     } else {
         format!("{size_mib} MiB")

@@ -258,11 +258,19 @@ impl<'a> Resolver<'a> {
         naming: &Naming,
     ) -> TypeRef {
         if let Some(Value::Array(prefix)) = schema.schema_data.extensions.get(ext::PREFIX_ITEMS) {
-            let closed = schema.schema_data.extensions.get(ext::ITEMS_FALSE) == Some(&Value::Bool(true)) || items.is_none();
+            // 2020-12: without `items: false` (or a `maxItems` that stops at the prefix), more
+            // items of any kind may follow, which a tuple cannot hold.
+            let max_items = match &schema.schema_kind {
+                SchemaKind::Type(Type::Array(a)) => a.max_items,
+                SchemaKind::Any(any) => any.max_items,
+                _ => None,
+            };
+            let closed = schema.schema_data.extensions.get(ext::ITEMS_FALSE) == Some(&Value::Bool(true))
+                || (items.is_none() && max_items == Some(prefix.len()));
             if !closed {
                 self.diagnostics.warning(
                     pointer,
-                    "prefixItems with further items: generated as a Vec of serde_json::Value",
+                    "prefixItems that admit further items: generated as a Vec of serde_json::Value",
                 );
                 return TypeRef::Vec(Box::new(TypeRef::Json));
             }
@@ -276,7 +284,7 @@ impl<'a> Resolver<'a> {
                         return TypeRef::Json;
                     }
                 };
-                let shape = self.owned_schema_type(member, &item_pointer, Naming::Hint(format!("{}{index}", naming.stem())));
+                let shape = self.owned_schema_type(member, &item_pointer, Naming::Hint(format!("{}Item{index}", naming.stem())));
                 members.push(optional_if(shape));
             }
             return TypeRef::Tuple(members);

@@ -6,6 +6,7 @@
 
 mod bench;
 mod codegen;
+mod synth;
 #[path = "../../generator/src/fs_sync.rs"]
 mod fs_sync;
 mod test;
@@ -21,7 +22,8 @@ commands:
   generate --spec <file> --out <dir> --crate-name <name> [--check]
                         generate a standalone crate from any OpenAPI 3.0/3.1 document
   test                  install the test tools, then run all checks and tests
-  bench upload [MiB...] upload benchmark against local storage (default 1024 and 4096 MiB)";
+  bench upload [MiB...] upload benchmark against local storage (default 1024 and 4096 MiB)
+  bench codegen         generator speed on specs/ and a synthesized Polar-sized document";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         Some("generate") => codegen::generate_command(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("bench-codegen-child") => bench::child(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -16,20 +16,46 @@ use crate::{GeneratedFile, Settings};
 
 /// The files of the generated crate, sorted by path.
 pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
+    format(tokens(api, settings), settings)
+}
+
+/// The emitted crate before pretty-printing: Rust files as tokens, other files as text.
+#[derive(Debug)]
+pub struct Emitted {
+    /// Rust files (path, tokens).
+    pub rust: Vec<(String, TokenStream)>,
+    /// Files that need no formatting (runtime sources, `Cargo.toml`), without their header.
+    pub verbatim: Vec<(String, String, &'static str)>,
+}
+
+/// Emits every file as tokens (the cheap half of [`emit`]).
+pub fn tokens(api: &Api, settings: &Settings) -> Emitted {
+    let mut rust = vec![
+        ("src/lib.rs".to_owned(), crate_files::lib_rs(api, settings)),
+        ("src/models.rs".to_owned(), models::models(api)),
+        ("src/client.rs".to_owned(), client::client(api, settings)),
+    ];
+    rust.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut verbatim: Vec<(String, String, &'static str)> =
+        crate_files::RUNTIME.iter().map(|(path, source)| ((*path).to_owned(), (*source).to_owned(), "//")).collect();
+    if settings.standalone {
+        verbatim.push(("Cargo.toml".to_owned(), crate_files::cargo_toml(api, settings), "#"));
+    }
+    Emitted { rust, verbatim }
+}
+
+/// Pretty-prints the tokens and adds the do-not-edit header to every file.
+pub fn format(emitted: Emitted, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    let mut rust = |path: &str, tokens: TokenStream| match format(&tokens) {
-        Ok(source) => files.push(GeneratedFile { path: path.to_owned(), contents: with_header(settings, &source, "//") }),
-        Err(message) => problems.push(Diagnostic::error("#", format!("{path}: {message}"))),
-    };
-    rust("src/lib.rs", crate_files::lib_rs(api, settings));
-    rust("src/models.rs", models::models(api));
-    rust("src/client.rs", client::client(api, settings));
-    for (path, source) in crate_files::RUNTIME {
-        files.push(GeneratedFile { path: (*path).to_owned(), contents: with_header(settings, source, "//") });
+    for (path, tokens) in &emitted.rust {
+        match pretty(tokens) {
+            Ok(source) => files.push(GeneratedFile { path: path.clone(), contents: with_header(settings, &source, "//") }),
+            Err(message) => problems.push(Diagnostic::error("#", format!("{path}: {message}"))),
+        }
     }
-    if settings.standalone {
-        files.push(GeneratedFile { path: "Cargo.toml".to_owned(), contents: with_header(settings, &crate_files::cargo_toml(api, settings), "#") });
+    for (path, source, comment) in emitted.verbatim {
+        files.push(GeneratedFile { contents: with_header(settings, &source, comment), path });
     }
     if !problems.is_empty() {
         return Err(Error { stage: Stage::Emit, diagnostics: problems });
@@ -48,7 +74,7 @@ fn with_header(settings: &Settings, body: &str, comment: &str) -> String {
 }
 
 /// Pretty-prints tokens; an error here is a generator bug, reported rather than panicking.
-fn format(tokens: &TokenStream) -> Result<String, String> {
+fn pretty(tokens: &TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens.clone()).map_err(|err| format!("the generator produced invalid Rust: {err}"))?;
     Ok(prettyplease::unparse(&file))
 }

@@ -1,0 +1,224 @@
+//! Synthesizes a large OpenAPI 3.1 document of Polar's shape (FastAPI dialect): resources with
+//! read/create/update schemas, nullable fields as `anyOf` with `null`, string enums, tagged
+//! unions with `const` tags and mappings, untagged filters (`uuid | [uuid] | null`), paginated
+//! list endpoints with `x-polar-pagination`, and 403/404/422 errors. Deterministic.
+
+use serde_json::{json, Map, Value};
+
+/// A document with about `schemas` component schemas and `operations` operations.
+pub(crate) fn polar_like(schemas: usize, operations: usize) -> Value {
+    let mut components = Map::new();
+    let mut paths = Map::new();
+    components.insert("HTTPValidationError".to_owned(), validation_error());
+    components.insert(
+        "ValidationError".to_owned(),
+        json!({"type": "object", "required": ["loc", "msg", "type"], "title": "ValidationError", "properties": {
+            "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}, "title": "Location"},
+            "msg": {"type": "string", "title": "Message"}, "type": {"type": "string", "title": "Error Type"}}}),
+    );
+    components.insert("NotPermitted".to_owned(), error_schema("NotPermitted"));
+    components.insert("ResourceNotFound".to_owned(), error_schema("ResourceNotFound"));
+    components.insert("Pagination".to_owned(), json!({"type": "object", "required": ["total_count", "max_page"], "title": "Pagination",
+        "properties": {"total_count": {"type": "integer", "title": "Total Count"}, "max_page": {"type": "integer", "title": "Max Page"}}}));
+
+    // Each resource: 5 operations; Read, Create, Update, List, Status enum, a tagged union of 3
+    // variants (+3), and a couple of nested objects: about 12 schemas.
+    let resources = operations.div_ceil(5).max(1);
+    let per_resource_schemas = schemas.saturating_sub(5) / resources;
+    for r in 0..resources {
+        let name = format!("Resource{r:03}");
+        let extra_objects = per_resource_schemas.saturating_sub(11).max(1);
+        add_resource(&mut components, &name, r, extra_objects);
+        add_operations(&mut paths, &name, r);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Synthetic Polar-like API", "version": "2026-10", "description": "Synthesized for the codegen benchmark."},
+        "servers": [{"url": "https://api.example.com", "description": "Production environment"}],
+        "security": [{"access_token": []}],
+        "paths": paths,
+        "components": {"schemas": components, "securitySchemes": {"access_token": {"type": "http", "scheme": "bearer"}}}
+    })
+}
+
+fn nullable(schema: Value, title: &str) -> Value {
+    json!({"anyOf": [schema, {"type": "null"}], "title": title})
+}
+
+fn validation_error() -> Value {
+    json!({"type": "object", "title": "HTTPValidationError", "properties": {
+        "detail": {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}, "title": "Detail"}}})
+}
+
+fn error_schema(name: &str) -> Value {
+    json!({"type": "object", "required": ["error", "detail"], "title": name, "properties": {
+        "error": {"type": "string", "const": name, "title": "Error"}, "detail": {"type": "string", "title": "Detail"}}})
+}
+
+fn reference(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn fields(r: usize, salt: usize) -> Map<String, Value> {
+    let mut properties = Map::new();
+    properties.insert("id".to_owned(), json!({"type": "string", "format": "uuid4", "title": "Id", "description": "The ID of the object."}));
+    properties.insert("created_at".to_owned(), json!({"type": "string", "format": "date-time", "title": "Created At"}));
+    properties.insert("modified_at".to_owned(), nullable(json!({"type": "string", "format": "date-time"}), "Modified At"));
+    properties.insert("name".to_owned(), json!({"type": "string", "title": "Name", "maxLength": 256, "examples": ["An example"]}));
+    properties.insert("description".to_owned(), nullable(json!({"type": "string"}), "Description"));
+    properties.insert("amount".to_owned(), json!({"type": "integer", "title": "Amount", "exclusiveMinimum": 0}));
+    properties.insert("ratio".to_owned(), nullable(json!({"type": "number"}), "Ratio"));
+    properties.insert("is_archived".to_owned(), json!({"type": "boolean", "title": "Is Archived", "default": false}));
+    properties.insert(
+        "metadata".to_owned(),
+        json!({"type": "object", "title": "Metadata", "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}}),
+    );
+    for extra in 0..(salt % 4) {
+        properties.insert(format!("extra_{r}_{extra}"), nullable(json!({"type": "string"}), "Extra"));
+    }
+    properties
+}
+
+fn add_resource(components: &mut Map<String, Value>, name: &str, r: usize, extra_objects: usize) {
+    let status = format!("{name}Status");
+    components.insert(status.clone(), json!({"type": "string", "enum": ["draft", "active", "archived", "deleted"], "title": status}));
+
+    // A tagged union of three variants with const tags, as Polar's benefits and files are.
+    let kinds = ["alpha", "beta", "gamma"];
+    let mut mapping = Map::new();
+    let mut one_of = Vec::new();
+    for kind in kinds {
+        let variant = format!("{name}{}", kind[..1].to_uppercase() + &kind[1..]);
+        let mut properties = Map::new();
+        properties.insert("kind".to_owned(), json!({"type": "string", "const": kind, "title": "Kind"}));
+        properties.insert("value".to_owned(), json!({"type": "string", "title": "Value"}));
+        properties.insert(format!("{kind}_setting"), nullable(json!({"type": "integer"}), "Setting"));
+        components.insert(variant.clone(), json!({"type": "object", "required": ["kind", "value"], "title": variant, "properties": properties}));
+        mapping.insert(kind.to_owned(), json!(format!("#/components/schemas/{variant}")));
+        one_of.push(reference(&variant));
+    }
+    let union = format!("{name}Properties");
+    components.insert(union.clone(), json!({"oneOf": one_of, "discriminator": {"propertyName": "kind", "mapping": mapping}, "title": union}));
+
+    let mut nested = Vec::new();
+    for n in 0..extra_objects {
+        let object = format!("{name}Detail{n}");
+        let mut properties = fields(r, n);
+        properties.remove("id");
+        components.insert(object.clone(), json!({"type": "object", "title": object, "required": ["name", "amount"], "properties": properties}));
+        nested.push(object);
+    }
+
+    let mut read = fields(r, r);
+    read.insert("status".to_owned(), reference(&status));
+    read.insert("properties".to_owned(), reference(&union));
+    read.insert("details".to_owned(), json!({"type": "array", "items": reference(&nested[0]), "title": "Details"}));
+    for (i, object) in nested.iter().enumerate().skip(1) {
+        read.insert(format!("detail_{i}"), nullable(reference(object), "Detail"));
+    }
+    let required: Vec<&String> = read.keys().filter(|k| !k.starts_with("extra_")).collect();
+    components.insert(format!("{name}Read"), json!({"type": "object", "title": format!("{name}Read"), "required": required, "properties": read}));
+
+    let mut create = fields(r, r + 1);
+    create.remove("id");
+    create.remove("created_at");
+    create.remove("modified_at");
+    create.insert("properties".to_owned(), reference(&union));
+    create.insert("organization_id".to_owned(), nullable(json!({"type": "string", "format": "uuid4"}), "Organization Id"));
+    components.insert(format!("{name}Create"), json!({"type": "object", "title": format!("{name}Create"), "required": ["name", "amount", "properties"], "properties": create}));
+
+    let update: Map<String, Value> = ["name", "description", "amount"]
+        .iter()
+        .map(|field| ((*field).to_owned(), nullable(json!({"type": if *field == "amount" { "integer" } else { "string" }}), field)))
+        .collect();
+    components.insert(format!("{name}Update"), json!({"type": "object", "title": format!("{name}Update"), "properties": update}));
+
+    components.insert(
+        format!("ListResource_{name}Read_"),
+        json!({"type": "object", "required": ["items", "pagination"], "title": format!("ListResource[{name}Read]"), "properties": {
+            "items": {"type": "array", "items": reference(&format!("{name}Read")), "title": "Items"},
+            "pagination": reference("Pagination")}}),
+    );
+}
+
+fn errors(codes: &[u16]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for code in codes {
+        let schema = match code {
+            403 => "NotPermitted",
+            404 => "ResourceNotFound",
+            _ => "HTTPValidationError",
+        };
+        out.insert(code.to_string(), json!({"description": "Error", "content": {"application/json": {"schema": reference(schema)}}}));
+    }
+    out
+}
+
+fn ok(code: u16, schema: Value) -> Map<String, Value> {
+    let mut out = Map::new();
+    out.insert(code.to_string(), json!({"description": "Successful Response", "content": {"application/json": {"schema": schema}}}));
+    out
+}
+
+fn add_operations(paths: &mut Map<String, Value>, name: &str, r: usize) {
+    let group = format!("resource{r:03}");
+    let base = format!("/v1/{group}/");
+    let item = format!("/v1/{group}/{{id}}");
+    let filter = |title: &str| {
+        json!({"anyOf": [{"type": "string", "format": "uuid4"}, {"type": "array", "items": {"type": "string", "format": "uuid4"}}, {"type": "null"}], "title": title})
+    };
+    let id_parameter = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid4", "title": "Id"}});
+    let operation = |op: &str, summary: &str, extra: Value| {
+        let mut value = json!({
+            "tags": [group.clone()], "summary": summary, "operationId": format!("{group}:{op}"),
+            "description": format!("{summary}.\n\n**Scopes**: `{group}:read` `{group}:write`"),
+            "x-speakeasy-group": group.clone(), "x-speakeasy-name-override": op,
+        });
+        if let (Value::Object(target), Value::Object(extra)) = (&mut value, extra) {
+            target.extend(extra);
+        }
+        value
+    };
+    let mut list_responses = ok(200, reference(&format!("ListResource_{name}Read_")));
+    list_responses.extend(errors(&[422]));
+    let mut create_responses = ok(201, reference(&format!("{name}Read")));
+    create_responses.extend(errors(&[422]));
+    let mut get_responses = ok(200, reference(&format!("{name}Read")));
+    get_responses.extend(errors(&[404, 422]));
+    let mut update_responses = ok(200, reference(&format!("{name}Read")));
+    update_responses.extend(errors(&[403, 404, 422]));
+    let mut delete_responses = Map::new();
+    delete_responses.insert("204".to_owned(), json!({"description": "Deleted"}));
+    delete_responses.extend(errors(&[403, 404, 422]));
+    paths.insert(
+        base,
+        json!({
+            "get": operation("list", "List", json!({
+                "parameters": [
+                    {"name": "organization_id", "in": "query", "required": false, "schema": filter("OrganizationID Filter")},
+                    {"name": "query", "in": "query", "required": false, "schema": nullable(json!({"type": "string"}), "Query")},
+                    {"name": "page", "in": "query", "required": false, "schema": {"type": "integer", "exclusiveMinimum": 0, "default": 1, "title": "Page"}},
+                    {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "exclusiveMinimum": 0, "default": 10, "title": "Limit"}}
+                ],
+                "responses": list_responses,
+                "x-polar-pagination": {"type": "page_limit", "item_schema": reference(&format!("{name}Read"))}
+            })),
+            "post": operation("create", "Create", json!({
+                "requestBody": {"required": true, "content": {"application/json": {"schema": reference(&format!("{name}Create"))}}},
+                "responses": create_responses
+            }))
+        }),
+    );
+    paths.insert(
+        item,
+        json!({
+            "get": operation("get", "Get", json!({"parameters": [id_parameter.clone()], "responses": get_responses})),
+            "patch": operation("update", "Update", json!({
+                "parameters": [id_parameter.clone()],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": reference(&format!("{name}Update"))}}},
+                "responses": update_responses
+            })),
+            "delete": operation("delete", "Delete", json!({"parameters": [id_parameter], "responses": delete_responses}))
+        }),
+    );
+}

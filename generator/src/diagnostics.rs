@@ -77,7 +77,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Generation failed: every error a stage found, in document order.
+/// Generation failed: every error a stage found (from [`generate`](crate::generate): in document
+/// order, each with its line and column where the text has one).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     /// The stage that failed.
@@ -129,6 +130,10 @@ impl Diagnostics {
 
     pub(crate) fn warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.push(Diagnostic::warning(pointer, message));
+    }
+
+    pub(crate) fn has_error_at(&self, pointer: &str) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error && d.pointer == pointer)
     }
 
     pub(crate) fn has_errors(&self) -> bool {

@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod ir;
 pub mod load;
+mod locate;
 pub mod naming;
 pub mod resolve;
 
@@ -83,11 +84,21 @@ pub struct Output {
 }
 
 /// Runs the whole pipeline on a document's text.
+///
+/// Every diagnostic carries the line and column of the node its pointer names, where the text
+/// has one.
 pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
-    let loaded = load::load(source)?;
+    let located = |mut err: Error| {
+        locate::locate(source, &mut err.diagnostics);
+        // Document order; diagnostics without a position keep their place at the end.
+        err.diagnostics.sort_by_key(|d| d.location.unwrap_or((usize::MAX, usize::MAX)));
+        err
+    };
+    let loaded = load::load(source).map_err(located)?;
     let mut warnings = loaded.warnings.clone();
-    let (api, resolve_warnings) = resolve::resolve(&loaded)?;
+    let (api, resolve_warnings) = resolve::resolve(&loaded).map_err(located)?;
     warnings.extend(resolve_warnings);
     let files = emit::emit(&api, settings)?;
+    locate::locate(source, &mut warnings);
     Ok(Output { files, warnings, api })
 }

@@ -59,10 +59,16 @@ pub fn load(source: &str) -> Result<Loaded, Error> {
     let document = match deserialize::<openapiv3::OpenAPI>(value, "#") {
         Ok(document) => Some(document),
         Err(diagnostic) => {
-            diagnostics.push(diagnostic);
+            // The lowering may have said it already, more precisely.
+            if !diagnostics.has_error_at(&diagnostic.pointer) {
+                diagnostics.push(diagnostic);
+            }
             None
         }
     };
+    if document.is_none() && !diagnostics.has_errors() {
+        diagnostics.error("#", "the document could not be read");
+    }
     let warnings = diagnostics.finish(Stage::Load)?;
     match document {
         Some(document) => Ok(Loaded { dialect, document, webhooks, warnings }),

@@ -77,7 +77,7 @@ pub struct GeneratedFile {
 pub struct Output {
     /// The files, sorted by path.
     pub files: Vec<GeneratedFile>,
-    /// Problems that did not stop generation, in stage order.
+    /// Problems that did not stop generation, in document order.
     pub warnings: Vec<Diagnostic>,
     /// The IR the files were emitted from.
     pub api: ir::Api,
@@ -100,5 +100,6 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
     warnings.extend(resolve_warnings);
     let files = emit::emit(&api, settings)?;
     locate::locate(source, &mut warnings);
+    warnings.sort_by_key(|d| d.location.unwrap_or((usize::MAX, usize::MAX)));
     Ok(Output { files, warnings, api })
 }

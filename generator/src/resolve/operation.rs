@@ -182,6 +182,22 @@ fn resolve_operation<'a>(
             Parameter::Query { .. } | Parameter::Cookie { .. } => data.explode.unwrap_or(true),
             _ => data.explode.unwrap_or(false),
         };
+        if let Parameter::Query { style, .. } = parameter {
+            if !matches!(style, openapiv3::QueryStyle::Form) {
+                resolver.diagnostics.warning(
+                    pointer_push(&parameter_pointer, "style"),
+                    format!("query style {style:?} is not modelled: arrays are sent comma-separated, objects as JSON text"),
+                );
+            }
+        }
+        let object_valued = match &ty {
+            TypeRef::Map(_) | TypeRef::JsonObject => true,
+            TypeRef::Named(name) => matches!(resolver.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct(_) | TypeKind::Tagged(_))),
+            _ => false,
+        };
+        if object_valued && location != ParameterLocation::Path {
+            resolver.diagnostics.warning(&parameter_pointer, "an object-valued parameter is sent as JSON text (its style is not modelled)");
+        }
         let (rust_name, _) = argument_scope.claim(&naming::value_name(&data.name));
         let docs = Docs {
             description: data.description.clone().or_else(|| match schema {
@@ -373,6 +389,12 @@ fn request_body<'a>(
     let (content_type, media) = pick_media(&body.content)?;
     let encoding = encoding_of(content_type);
     let schema_pointer = pointer_push(&pointer_push(&pointer_push(&pointer, "content"), content_type), "schema");
+    if content_type.starts_with("multipart/") {
+        resolver.diagnostics.warning(
+            pointer_push(&pointer_push(&pointer, "content"), content_type),
+            "multipart bodies are not modelled: the body is raw bytes, multipart-encoded by the caller",
+        );
+    }
     let ty = media_type(resolver, media, encoding, &schema_pointer, hint);
     if encoding == BodyEncoding::Form && !matches!(&ty, TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::JsonObject) {
         resolver.diagnostics.error(&schema_pointer, "a form-encoded body must be an object schema");

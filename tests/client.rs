@@ -398,3 +398,69 @@ fn bad_base_urls_are_refused() {
     assert_eq!(client.base_url(), "https://sandbox-api.polar.sh");
     assert_eq!(Client::builder().no_token_from_env().build().unwrap().base_url(), "https://api.polar.sh");
 }
+
+#[tokio::test]
+async fn the_token_does_not_follow_a_redirect_to_another_host() {
+    let api = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}/v1/files/", elsewhere.uri())))
+        .mount(&api)
+        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(list_page(&[], 1))).mount(&elsewhere).await;
+    client(&api).files().list().await.unwrap();
+    let requests = elsewhere.received_requests().await.unwrap();
+    let request = only_request(&requests);
+    assert!(request.headers.get("authorization").is_none(), "the token followed the redirect");
+}
+
+/// Every attempt is a `tracing` span with the method, path template, attempt, status and elapsed.
+#[tokio::test]
+async fn requests_are_traced() {
+    use std::sync::{Arc, Mutex};
+    use tracing::field::{Field, Visit};
+    use tracing_subscriber::layer::{Context, SubscriberExt};
+    use tracing_subscriber::registry::LookupSpan;
+
+    #[derive(Clone, Default)]
+    struct Spans(Arc<Mutex<Vec<Vec<(String, String)>>>>);
+    struct Fields<'a>(&'a mut Vec<(String, String)>);
+    impl Visit for Fields<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            self.0.push((field.name().to_owned(), format!("{value:?}")));
+        }
+    }
+    impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> tracing_subscriber::Layer<S> for Spans {
+        fn on_new_span(&self, attrs: &tracing::span::Attributes<'_>, id: &tracing::span::Id, _: Context<'_, S>) {
+            if attrs.metadata().name() == "http_request" {
+                let mut fields = vec![("id".to_owned(), format!("{}", id.into_u64()))];
+                attrs.record(&mut Fields(&mut fields));
+                self.0.lock().unwrap().push(fields);
+            }
+        }
+        fn on_record(&self, id: &tracing::span::Id, values: &tracing::span::Record<'_>, _: Context<'_, S>) {
+            let mut spans = self.0.lock().unwrap();
+            if let Some(fields) = spans.iter_mut().find(|f| f[0].1 == format!("{}", id.into_u64())) {
+                values.record(&mut Fields(fields));
+            }
+        }
+    }
+
+    let spans = Spans::default();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(spans.clone()));
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).mount(&server).await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(list_page(&[], 1))).with_priority(2).mount(&server).await;
+    client(&server).files().list().await.unwrap();
+    let recorded = spans.0.lock().unwrap().clone();
+    assert_eq!(recorded.len(), 2, "{recorded:?}");
+    for (attempt, (fields, status)) in recorded.iter().zip(["503", "200"]).enumerate() {
+        let get = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        assert_eq!(get("method"), Some("GET"));
+        assert_eq!(get("path"), Some("\"/v1/files/\""));
+        assert_eq!(get("attempt"), Some((attempt + 1).to_string().as_str()));
+        assert_eq!(get("status"), Some(status));
+        assert!(get("elapsed_ms").is_some(), "{fields:?}");
+        assert!(!fields.iter().any(|(_, v)| v.contains(TOKEN)));
+    }
+}

@@ -422,8 +422,10 @@ async fn requests_are_traced() {
     use tracing_subscriber::layer::{Context, SubscriberExt};
     use tracing_subscriber::registry::LookupSpan;
 
+    /// One span's fields, as (name, debug value).
+    type SpanFields = Vec<(String, String)>;
     #[derive(Clone, Default)]
-    struct Spans(Arc<Mutex<Vec<Vec<(String, String)>>>>);
+    struct Spans(Arc<Mutex<Vec<SpanFields>>>);
     struct Fields<'a>(&'a mut Vec<(String, String)>);
     impl Visit for Fields<'_> {
         fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {

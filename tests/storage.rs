@@ -60,6 +60,8 @@ pub struct Faults {
     pub expired_urls: bool,
     /// Answer the complete call with a 500 instead of completing.
     pub fail_complete: bool,
+    /// Remove the `ETag` from storage's answer to this part's `PUT`.
+    pub drop_etag: Option<i64>,
 }
 
 /// A file the fake Polar created.
@@ -223,6 +225,7 @@ async fn proxy(
         .query()
         .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("partNumber=")))
         .and_then(|n| n.parse::<i64>().ok());
+    let drop_etag = part.is_some() && part == lock(&shared).faults.drop_etag;
     let fail = {
         let mut shared = lock(&shared);
         shared.received.push(Received {
@@ -253,7 +256,11 @@ async fn proxy(
         *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
         return Ok(response);
     }
-    hyper::service::Service::call(&s3, request).await
+    let mut response = hyper::service::Service::call(&s3, request).await?;
+    if drop_etag {
+        response.headers_mut().remove("etag");
+    }
+    Ok(response)
 }
 
 #[derive(Clone)]

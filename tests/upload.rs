@@ -196,6 +196,22 @@ async fn a_missing_signed_header_is_refused_by_storage_and_nothing_is_completed(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_etag_is_an_error_naming_the_part() {
+    let harness = Harness::start(None).await.unwrap();
+    harness.set_faults(Faults { drop_etag: Some(2), ..Faults::default() });
+    let err = client(&harness)
+        .files()
+        .upload(UploadSource::bytes(data(6 * MIB, 12)), FileServiceTypes::Downloadable)
+        .name("no-etag.bin")
+        .part_size(5 * MIB as u64)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, UploadError::Part { number: 2, .. }), "{err}");
+    assert!(err.to_string().contains("without an ETag"), "{err}");
+    assert_eq!(harness.polar_calls(), ["create"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_url_is_a_clear_error() {
     let harness = Harness::start(None).await.unwrap();
     harness.set_faults(Faults { expired_urls: true, ..Faults::default() });

@@ -1,13 +1,14 @@
 //! No panic on any input: documents mutated at random (structurally, and as text) from every
 //! fixture and from `specs/`, for a bounded time. Any panic fails the test with the seed and the
-//! document that caused it. `FUZZ_TRACE=1` prints every case before it runs (to find a crash).
+//! document that caused it. `FUZZ_TRACE=1` prints every case before it runs (to find a crash);
+//! `FUZZ_SEED=<n>` explores other cases, `FUZZ_COMPILE_CASES=<n>` compiles more of them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use integration_tests::{fixture_settings, root, spec_path};
+use integration_tests::{compile_crates, fixture_settings, root, spec_path};
 use openapi_rust_gen::generate;
 use serde_json::{json, Map, Value};
 
@@ -41,6 +42,14 @@ const KEYS: &[&str] = &[
     "format", "default", "examples", "example", "exclusiveMinimum", "maximum", "title", "description", "readOnly",
     "deprecated", "operationId", "parameters", "requestBody", "responses", "content", "schema", "in", "name", "webhooks",
     "x-speakeasy-group", "x-polar-pagination", "openapi", "paths", "components", "schemas", "{id}", "",
+];
+
+/// Names that are hard to turn into Rust identifiers.
+const WEIRD_NAMES: &[&str] = &[
+    "type", "self", "Self", "super", "crate", "1abc", "a-b", "a b", "é", "_", "__", "r#x", "Option", "Result", "String", "Box",
+    "Vec", "Some", "None", "Ok", "Err", "Default", "std", "core", "serde", "DEFAULTS", "Client", "Error", "runtime", "models",
+    "additional_properties", "Unknown", "value", "ALL_CAPS", "camelCase",
+    "a_very_long_property_name_that_goes_on_and_on_and_on_beyond_sixty_four_characters_in_all",
 ];
 
 fn random_value(rng: &mut Rng, schema_names: &[String]) -> Value {
@@ -119,10 +128,11 @@ fn mutate(doc: &mut Value, rng: &mut Rng, schema_names: &[String]) {
             map.insert((*rng.pick(KEYS)).to_owned(), replacement);
         }
         (3, Value::Object(map)) if !map.is_empty() => {
-            // Rename a key: the same content under another keyword.
+            // Rename a key: the same content under another keyword, or under an odd name.
             let key = map.keys().nth(rng.below(map.len())).cloned().unwrap_or_default();
+            let new_key = if rng.below(2) == 0 { *rng.pick(KEYS) } else { *rng.pick(WEIRD_NAMES) };
             if let Some(value) = map.remove(&key) {
-                map.insert((*rng.pick(KEYS)).to_owned(), value);
+                map.insert(new_key.to_owned(), value);
             }
         }
         (4, Value::Array(items)) if !items.is_empty() => {
@@ -157,6 +167,55 @@ fn seeds() -> Vec<(String, Value)> {
         .collect()
 }
 
+/// One mutated document (as text) and the name of the seed it came from.
+fn mutated(seeds: &[(String, Value)], rng: &mut Rng, damage_text: bool) -> (String, u64, String) {
+    let (name, seed) = rng.pick(seeds).clone();
+    let schema_names: Vec<String> =
+        seed["components"]["schemas"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_else(|| vec!["X".to_owned()]);
+    let mut doc = seed.clone();
+    let case_seed = rng.next();
+    let mut case_rng = Rng(case_seed | 1);
+    for _ in 0..=case_rng.below(4) {
+        mutate(&mut doc, &mut case_rng, &schema_names);
+    }
+    let text = if case_rng.below(2) == 0 { serde_json::to_string(&doc).unwrap() } else { serde_yaml::to_string(&doc).unwrap() };
+    // Sometimes damage the text itself.
+    let text = if damage_text && case_rng.below(8) == 0 {
+        let mut bytes = text.into_bytes();
+        let cut = case_rng.below(bytes.len());
+        bytes.truncate(cut);
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        text
+    };
+    (name, case_seed, text)
+}
+
+/// Documents the generator accepts after mutation give crates that compile without warnings.
+#[test]
+fn mutated_documents_that_generate_also_compile() {
+    let count: usize = std::env::var("FUZZ_COMPILE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(24);
+    let seeds = seeds();
+    let seed = std::env::var("FUZZ_SEED").ok().and_then(|n| n.parse().ok()).unwrap_or(0x00C0_FFEE_1234);
+    let mut rng = Rng(seed);
+    let mut crates = Vec::new();
+    let mut sources = Vec::new();
+    let mut tries = 0;
+    while crates.len() < count && tries < count * 50 {
+        tries += 1;
+        let (name, case_seed, text) = mutated(&seeds, &mut rng, false);
+        let crate_name = format!("fuzz-{}", crates.len());
+        if let Ok(output) = generate(&text, &fixture_settings(&crate_name, "fuzzed.yaml")) {
+            sources.push(format!("{crate_name}: mutation of {name} (case seed {case_seed:#x})"));
+            crates.push((crate_name, output.files));
+        }
+    }
+    let dir = root().join("target").join("compile-fuzz");
+    if let Err(errors) = compile_crates(&dir, &crates) {
+        panic!("a generated crate does not compile; the documents are in {}:\n{}\n{errors}", dir.display(), sources.join("\n"));
+    }
+}
+
 #[test]
 fn mutated_documents_never_panic() {
     let seeds = seeds();
@@ -164,27 +223,10 @@ fn mutated_documents_never_panic() {
     let started = Instant::now();
     let mut cases = 0;
     let mut outcomes = [0usize; 2];
-    let mut rng = Rng(0x005E_ED0F_F00D);
+    let seed = std::env::var("FUZZ_SEED").ok().and_then(|n| n.parse().ok()).unwrap_or(0x005E_ED0F_F00D);
+    let mut rng = Rng(seed);
     while started.elapsed() < BUDGET && cases < MAX_CASES {
-        let (name, seed) = rng.pick(&seeds).clone();
-        let schema_names: Vec<String> =
-            seed["components"]["schemas"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_else(|| vec!["X".to_owned()]);
-        let mut doc = seed.clone();
-        let case_seed = rng.next();
-        let mut case_rng = Rng(case_seed | 1);
-        for _ in 0..=case_rng.below(4) {
-            mutate(&mut doc, &mut case_rng, &schema_names);
-        }
-        let text = if case_rng.below(2) == 0 { serde_json::to_string(&doc).unwrap() } else { serde_yaml::to_string(&doc).unwrap() };
-        // Sometimes damage the text itself.
-        let text = if case_rng.below(8) == 0 {
-            let mut bytes = text.into_bytes();
-            let cut = case_rng.below(bytes.len());
-            bytes.truncate(cut);
-            String::from_utf8_lossy(&bytes).into_owned()
-        } else {
-            text
-        };
+        let (name, case_seed, text) = mutated(&seeds, &mut rng, true);
         if std::env::var_os("FUZZ_TRACE").is_some() {
             eprintln!("case {case_seed:#x} {name}\n{text}\n----");
         }

@@ -238,6 +238,15 @@ impl<'a> Resolver<'a> {
     }
 
     fn string_enum(&mut self, schema: &Schema, values: &[&String], pointer: &str, naming: Naming) -> TypeRef {
+        let mut unique: Vec<&String> = Vec::with_capacity(values.len());
+        for value in values {
+            if unique.contains(value) {
+                self.diagnostics.warning(pointer_push(pointer, "enum"), format!("the value `{value}` is listed twice"));
+            } else {
+                unique.push(value);
+            }
+        }
+        let values = unique;
         let name = self.claim(naming);
         let mut scope = Scope::default();
         let variants: Vec<EnumVariant> = values
@@ -562,7 +571,7 @@ impl<'a> Resolver<'a> {
             let ReferenceOr::Reference { reference } = member else { continue };
             let member_pointer = pointer_push(&pointer_push(pointer, "oneOf"), &index.to_string());
             let Some(key) = self.component_key(reference, &member_pointer) else { continue };
-            if !entries.iter().any(|(_, k)| *k == key) {
+            if !entries.iter().any(|(value, k)| *k == key || *value == key) {
                 // No mapping entry: the tag value is the schema's name (OpenAPI's implicit mapping).
                 entries.push((key.clone(), key));
             }

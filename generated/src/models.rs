@@ -33,7 +33,7 @@ pub struct DownloadableFileCreate {
     /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
-    /// The `upload` property.
+    /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
     /// The `version` property.
     ///
@@ -440,11 +440,11 @@ pub struct FileUpload {
     pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
     /// The `last_modified_at` property.
     pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `upload` property.
+    /// The `upload` property: a [`S3FileUploadMultipart`].
     pub upload: crate::models::S3FileUploadMultipart,
     /// The `version` property.
     pub version: ::std::option::Option<::std::string::String>,
-    /// The `service` property.
+    /// The `service` property: a [`FileServiceTypes`].
     pub service: crate::models::FileServiceTypes,
     /// The `size_readable` property.
     ///
@@ -560,7 +560,7 @@ pub struct HttpValidationError {
 pub struct ListResourceFileRead {
     /// The `items` property.
     pub items: ::std::vec::Vec<crate::models::FileRead>,
-    /// The `pagination` property.
+    /// The `pagination` property: a [`Pagination`].
     pub pagination: crate::models::Pagination,
 }
 /// The `NotPermitted` schema.
@@ -574,7 +574,7 @@ pub struct ListResourceFileRead {
     ::serde::Deserialize
 )]
 pub struct NotPermitted {
-    /// The `error` property.
+    /// The `error` property: a [`NotPermittedError`].
     ///
     /// Example: `"NotPermitted"`
     pub error: crate::models::NotPermittedError,
@@ -663,7 +663,7 @@ pub struct OrganizationAvatarFileCreate {
     /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
-    /// The `upload` property.
+    /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
     /// The `version` property.
     ///
@@ -778,7 +778,7 @@ pub struct ProductMediaFileCreate {
     /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
-    /// The `upload` property.
+    /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
     /// The `version` property.
     ///
@@ -852,7 +852,7 @@ pub struct ProductMediaFileRead {
     ::serde::Deserialize
 )]
 pub struct ResourceNotFound {
-    /// The `error` property.
+    /// The `error` property: a [`ResourceNotFoundError`].
     ///
     /// Example: `"ResourceNotFound"`
     pub error: crate::models::ResourceNotFoundError,
@@ -1061,7 +1061,7 @@ pub struct SupportCaseAttachmentFileCreate {
     /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
-    /// The `upload` property.
+    /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
     /// The `version` property.
     ///

@@ -93,7 +93,11 @@ fn struct_def(def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
 
 fn field_def(struct_name: &str, field: &Field, defaults: &mut Vec<TokenStream>) -> TokenStream {
     let ident = naming::ident(&field.rust_name);
-    let fallback = format!("The `{}` property.", field.json_name);
+    let fallback = match &field.ty {
+        // A reference says what it is through its type's docs.
+        TypeRef::Named(name) => format!("The `{}` property: a [`{name}`].", field.json_name),
+        _ => format!("The `{}` property.", field.json_name),
+    };
     let mut lines = docs::lines(&field.docs, &fallback);
     if field.presence == Presence::OptionalNullable {
         lines.push(String::new());

@@ -340,6 +340,35 @@ mod tests {
     }
 
     #[test]
+    fn bodies_are_encoded_as_their_media_type_says() {
+        #[derive(serde::Serialize)]
+        struct Login {
+            username: &'static str,
+            password: &'static str,
+            remember: Option<bool>,
+        }
+        let form = Body::form::<_, ()>(&Login { username: "a b", password: "p&q", remember: None }, "application/x-www-form-urlencoded").unwrap();
+        assert_eq!(&form.bytes[..], b"username=a+b&password=p%26q");
+        assert_eq!(form.content_type, "application/x-www-form-urlencoded");
+        let json = Body::json::<_, ()>(&serde_json::json!({"a": [1, null]}), "application/json").unwrap();
+        assert_eq!(&json.bytes[..], br#"{"a":[1,null]}"#);
+        assert_eq!(&Body::text::<()>("x,y", "text/csv").unwrap().bytes[..], b"x,y");
+        assert_eq!(&Body::bytes::<()>(&[0, 255], "application/octet-stream").unwrap().bytes[..], [0, 255]);
+    }
+
+    #[test]
+    fn headers_and_cookies_leave_out_absent_values() {
+        let mut request = Request::new(Method::GET, "/x", "/x".to_owned());
+        request.header::<_, ()>("x-request-id", &Some("abc")).unwrap();
+        request.header::<_, ()>("x-absent", &Option::<String>::None).unwrap();
+        request.header::<_, ()>("x-list", &vec![1, 2]).unwrap();
+        request.cookie::<_, ()>("session", &Some("s1")).unwrap();
+        request.cookie::<_, ()>("absent", &Option::<String>::None).unwrap();
+        assert_eq!(request.headers, [("x-request-id", "abc".to_owned()), ("x-list", "1,2".to_owned())]);
+        assert_eq!(request.cookies, [("session", "s1".to_owned())]);
+    }
+
+    #[test]
     fn query_arrays_repeat_and_nulls_vanish() {
         let mut query = Query::default();
         query.push::<_, ()>("ids", &vec!["a", "b"], true).unwrap();

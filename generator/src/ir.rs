@@ -79,6 +79,9 @@ pub enum TypeRef {
     JsonObject,
     /// Behind a `Box` (set by the recursion analysis).
     Boxed(Box<TypeRef>),
+    /// May be `null`, where a position admits it without being a field (array items, map values,
+    /// tuple members, union variants).
+    Nullable(Box<TypeRef>),
 }
 
 /// Scalar types.

@@ -205,7 +205,7 @@ fn mentions(def: &TypeDef, name: &str) -> bool {
     fn in_ref(ty: &TypeRef, name: &str) -> bool {
         match ty {
             TypeRef::Named(n) => n == name,
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => in_ref(inner, name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => in_ref(inner, name),
             TypeRef::Tuple(items) => items.iter().any(|t| in_ref(t, name)),
             TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => false,
         }

@@ -12,6 +12,7 @@ fn by_value(ty: &TypeRef, out: &mut BTreeSet<String>) {
             out.insert(name.clone());
         }
         TypeRef::Tuple(items) => items.iter().for_each(|t| by_value(t, out)),
+        TypeRef::Nullable(inner) => by_value(inner, out),
         TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Boxed(_) | TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
     }
 }

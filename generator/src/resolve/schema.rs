@@ -645,11 +645,11 @@ fn address(schema: &Schema) -> usize {
     std::ptr::from_ref(schema) as usize
 }
 
-/// `Option<T>` where the position admits `null` (array items, map values, tuple members).
+/// `Option<T>` where the position admits `null` (array items, map values, tuple members, union
+/// variants); `serde_json::Value` already holds `null`.
 fn optional_if(shape: Shape) -> TypeRef {
-    // Items that admit null are rare; they are kept as the JSON value so nothing is lost.
     if shape.nullable && shape.ty != TypeRef::Json {
-        TypeRef::Json
+        TypeRef::Nullable(Box::new(shape.ty))
     } else {
         shape.ty
     }
@@ -730,5 +730,6 @@ fn type_label(ty: &TypeRef) -> String {
         TypeRef::Json => "Value".to_owned(),
         TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Boxed(inner) => type_label(inner),
+        TypeRef::Nullable(inner) => format!("Optional{}", type_label(inner)),
     }
 }

@@ -133,6 +133,8 @@ pub enum TypeKind {
     Struct(Struct),
     /// A string enum that keeps values it does not know.
     StringEnum(StringEnum),
+    /// An integer enum: a newtype over `i64` with a constant per listed value (any integer decodes).
+    IntegerEnum(Vec<IntegerValue>),
     /// A `oneOf` with a discriminator.
     Tagged(Tagged),
     /// A `oneOf`/`anyOf` without one.
@@ -216,6 +218,15 @@ pub struct StringEnum {
     pub variants: Vec<EnumVariant>,
     /// Rust name of the variant that keeps unknown values.
     pub unknown_variant: String,
+}
+
+/// One value of an integer enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntegerValue {
+    /// The Rust constant's name.
+    pub rust_name: String,
+    /// The value.
+    pub value: i64,
 }
 
 /// One value of a string enum.

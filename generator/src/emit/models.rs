@@ -45,6 +45,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(s) => struct_def(def, s, docs),
         TypeKind::StringEnum(e) => string_enum(&name, e, docs),
+        TypeKind::IntegerEnum(values) => integer_enum(&name, values, docs),
         TypeKind::Tagged(t) => tagged(&name, t, docs),
         TypeKind::Untagged(u) => untagged(&name, u, docs),
         TypeKind::Const(value) => const_def(&name, value, docs),
@@ -252,6 +253,35 @@ fn string_enum(name: &proc_macro2::Ident, e: &StringEnum, docs: TokenStream) -> 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn integer_enum(name: &proc_macro2::Ident, values: &[crate::ir::IntegerValue], docs: TokenStream) -> TokenStream {
+    let consts: Vec<_> = values.iter().map(|v| naming::ident(&v.rust_name)).collect();
+    let numbers: Vec<_> = values.iter().map(|v| Literal::i64_unsuffixed(v.value)).collect();
+    let const_docs: Vec<_> = values.iter().map(|v| format!(" `{}`", v.value)).collect();
+    quote! {
+        #docs
+        ///
+        /// Any integer decodes (the API may add values); the listed ones are constants.
+        #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub i64);
+
+        impl #name {
+            #(
+                #[doc = #const_docs]
+                pub const #consts: Self = Self(#numbers);
+            )*
+
+            /// Every value the document lists.
+            pub const KNOWN: &'static [Self] = &[#(Self::#consts),*];
+
+            /// Whether the value is one the document lists.
+            pub fn is_known(self) -> bool {
+                Self::KNOWN.contains(&self)
             }
         }
     }

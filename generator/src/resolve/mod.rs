@@ -215,7 +215,7 @@ fn mentions(def: &TypeDef, name: &str) -> bool {
         TypeKind::Tagged(t) => t.variants.iter().any(|v| in_ref(&v.ty, name)),
         TypeKind::Untagged(u) => u.variants.iter().any(|v| in_ref(&v.ty, name)),
         TypeKind::Alias(ty) => in_ref(ty, name),
-        TypeKind::StringEnum(_) | TypeKind::Const(_) => false,
+        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => false,
     }
 }
 

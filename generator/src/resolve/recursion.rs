@@ -23,7 +23,7 @@ fn positions(def: &TypeDef) -> Vec<&TypeRef> {
         TypeKind::Tagged(t) => t.variants.iter().map(|v| &v.ty).collect(),
         TypeKind::Untagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
         TypeKind::Alias(ty) => vec![ty],
-        TypeKind::StringEnum(_) | TypeKind::Const(_) => Vec::new(),
+        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => Vec::new(),
     }
 }
 
@@ -34,7 +34,7 @@ fn positions_mut(def: &mut TypeDef) -> Vec<&mut TypeRef> {
         TypeKind::Untagged(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
         // An alias is not a new type: `type A = Box<B>` would change what `A` means to users, and a
         // cycle of aliases alone is reported by the resolve stage.
-        TypeKind::Alias(_) | TypeKind::StringEnum(_) | TypeKind::Const(_) => Vec::new(),
+        TypeKind::Alias(_) | TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => Vec::new(),
     }
 }
 

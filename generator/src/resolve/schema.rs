@@ -11,7 +11,7 @@ use super::docs::schema_docs;
 use super::{Resolver, SchemaRef};
 use crate::diagnostics::pointer_push;
 use crate::ir::{
-    AdditionalField, Docs, EnumVariant, Field, Presence, Primitive, StringEnum, Struct, StructTag, Tagged, TaggedVariant, TypeDef, TypeKind, TypeRef,
+    AdditionalField, Docs, EnumVariant, IntegerValue, Field, Presence, Primitive, StringEnum, Struct, StructTag, Tagged, TaggedVariant, TypeDef, TypeKind, TypeRef,
     Untagged, UntaggedVariant,
 };
 use crate::load::ext;
@@ -146,6 +146,21 @@ impl<'a> Resolver<'a> {
                 } else {
                     self.string_enum(schema, &values, pointer, naming)
                 }
+            }
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().flatten().next().is_some() => {
+                let name = self.claim(naming);
+                let mut scope = Scope::default();
+                let mut values: Vec<IntegerValue> = Vec::new();
+                for value in i.enumeration.iter().flatten() {
+                    if values.iter().any(|v| v.value == *value) {
+                        continue;
+                    }
+                    let label = if *value < 0 { format!("minus_{}", value.unsigned_abs()) } else { format!("v{value}") };
+                    values.push(IntegerValue { rust_name: scope.claim(&naming::const_name(&label)).0, value: *value });
+                }
+                let docs = schema_docs(schema, pointer, &name);
+                self.insert(name.clone(), docs, data.deprecated, TypeKind::IntegerEnum(values));
+                TypeRef::Named(name)
             }
             SchemaKind::Type(Type::Integer(i)) => TypeRef::Primitive(match &i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,

@@ -100,6 +100,13 @@ pub(crate) fn facts(schema: &Schema) -> Vec<String> {
             }
         _ => {}
     }
+    if let Some(pattern) = data.extensions.get(ext::PROPERTY_NAMES).and_then(|names| names.get("pattern")).and_then(Value::as_str) {
+        out.push(format!("Keys match `{pattern}`"));
+    }
+    if let Some(Value::Object(patterns)) = data.extensions.get(ext::PATTERN_PROPERTIES) {
+        let patterns: Vec<String> = patterns.keys().map(|p| format!("`{p}`")).collect();
+        out.push(format!("Extra keys match {}", patterns.join(" or ")));
+    }
     if let Some(default) = &data.default {
         out.push(format!("Default: `{default}`"));
     }

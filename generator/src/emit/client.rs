@@ -193,8 +193,7 @@ fn example(op: &Operation, settings: &Settings) -> Vec<String> {
         format!("let response = {call}.send().await?;"),
         "# let _ = response;".to_owned(),
     ];
-    if let Some(pagination) = &op.pagination {
-        let _ = pagination;
+    if op.pagination.is_some() {
         lines.push(String::new());
         lines.push("// Or every item, across all pages:".to_owned());
         lines.push(format!("use {krate}::runtime::TryStreamExt;"));

@@ -146,8 +146,26 @@ pub mod tools {
         let dir = dir("venv")?;
         let binary = dir.join("bin").join("openapi-spec-validator");
         ensure("venv", OPENAPI_SPEC_VALIDATOR, binary, |dir| {
-            run(Command::new("python3").args(["-m", "venv"]).arg(dir))?;
-            run(Command::new(dir.join("bin").join("pip")).args(["install", "--quiet", "--disable-pip-version-check", OPENAPI_SPEC_VALIDATOR]))
+            let venv = run(Command::new("python3").args(["-m", "venv"]).arg(dir)).and_then(|()| {
+                run(Command::new(dir.join("bin").join("pip")).args(["install", "--quiet", "--disable-pip-version-check", OPENAPI_SPEC_VALIDATOR]))
+            });
+            if venv.is_ok() {
+                return Ok(());
+            }
+            // A Python without `venv` (Debian's without python3-venv): install into a directory and
+            // run the module through a small wrapper with the same path.
+            let site = dir.join("site");
+            run(Command::new("python3")
+                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+                .arg(&site)
+                .arg(OPENAPI_SPEC_VALIDATOR))?;
+            let bin = dir.join("bin");
+            std::fs::create_dir_all(&bin).map_err(|e| e.to_string())?;
+            let wrapper = bin.join("openapi-spec-validator");
+            let script = format!("#!/bin/sh\nPYTHONPATH='{}' exec python3 -m openapi_spec_validator \"$@\"\n", site.display());
+            std::fs::write(&wrapper, script).map_err(|e| e.to_string())?;
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).map_err(|e| e.to_string())
         })
     }
 }

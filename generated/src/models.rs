@@ -15,6 +15,10 @@
 pub struct DownloadableFileCreate {
     /// The organization ID.
     ///
+    /// - Format: `uuid4`
+    ///
+    /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
+    ///
     /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub organization_id: crate::runtime::Nullable<::uuid::Uuid>,
@@ -78,6 +82,8 @@ pub struct DownloadableFileRead {
     /// The `checksum_sha256_hex` property.
     pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
     /// The `last_modified_at` property.
+    ///
+    /// - Format: `date-time`
     pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `version` property.
     pub version: ::std::option::Option<::std::string::String>,
@@ -92,6 +98,8 @@ pub struct DownloadableFileRead {
     /// - Read-only: set by the server
     pub size_readable: ::std::string::String,
     /// When the file was flagged as malicious, if it was.
+    ///
+    /// - Format: `date-time`
     pub flagged_malicious_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 /// The `FileCreate` schema.
@@ -439,6 +447,8 @@ pub struct FileUpload {
     /// The `checksum_sha256_hex` property.
     pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
     /// The `last_modified_at` property.
+    ///
+    /// - Format: `date-time`
     pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `upload` property: a [`S3FileUploadMultipart`].
     pub upload: crate::models::S3FileUploadMultipart,
@@ -641,6 +651,10 @@ impl<'de> ::serde::Deserialize<'de> for NotPermittedError {
 pub struct OrganizationAvatarFileCreate {
     /// The organization ID.
     ///
+    /// - Format: `uuid4`
+    ///
+    /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
+    ///
     /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub organization_id: crate::runtime::Nullable<::uuid::Uuid>,
@@ -708,6 +722,8 @@ pub struct OrganizationAvatarFileRead {
     /// The `checksum_sha256_hex` property.
     pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
     /// The `last_modified_at` property.
+    ///
+    /// - Format: `date-time`
     pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `version` property.
     pub version: ::std::option::Option<::std::string::String>,
@@ -755,6 +771,10 @@ pub struct Pagination {
 #[serde(tag = "service", rename = "product_media")]
 pub struct ProductMediaFileCreate {
     /// The organization ID.
+    ///
+    /// - Format: `uuid4`
+    ///
+    /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
     ///
     /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
@@ -823,6 +843,8 @@ pub struct ProductMediaFileRead {
     /// The `checksum_sha256_hex` property.
     pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
     /// The `last_modified_at` property.
+    ///
+    /// - Format: `date-time`
     pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `version` property.
     pub version: ::std::option::Option<::std::string::String>,
@@ -1039,6 +1061,10 @@ fn default_s3_file_upload_part_headers() -> ::std::collections::BTreeMap<
 pub struct SupportCaseAttachmentFileCreate {
     /// The organization ID.
     ///
+    /// - Format: `uuid4`
+    ///
+    /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
+    ///
     /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub organization_id: crate::runtime::Nullable<::uuid::Uuid>,
@@ -1106,6 +1132,8 @@ pub struct SupportCaseAttachmentFileRead {
     /// The `checksum_sha256_hex` property.
     pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
     /// The `last_modified_at` property.
+    ///
+    /// - Format: `date-time`
     pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `version` property.
     pub version: ::std::option::Option<::std::string::String>,

@@ -17,7 +17,36 @@ pub(crate) fn schema_docs(schema: &Schema, pointer: &str, name: &str) -> Docs {
     let mut docs = Docs { title, description: data.description.clone(), pointer: pointer.to_owned(), ..Docs::default() };
     docs.facts = facts(schema);
     docs.examples = examples(schema);
+    // FastAPI's nullable fields are `anyOf: [{...}, {type: null}]`: the member says the rest.
+    if let Some(member) = single_inline_member(schema) {
+        if docs.description.is_none() {
+            docs.description = member.schema_data.description.clone();
+        }
+        for fact in facts(member) {
+            if !docs.facts.contains(&fact) {
+                docs.facts.push(fact);
+            }
+        }
+        if docs.examples.is_empty() {
+            docs.examples = examples(member);
+        }
+    }
     docs
+}
+
+/// The one inline member of an `anyOf`/`oneOf` besides `null`, if that is its shape.
+fn single_inline_member(schema: &Schema) -> Option<&Schema> {
+    let members = match &schema.schema_kind {
+        SchemaKind::AnyOf { any_of: members } | SchemaKind::OneOf { one_of: members } => members,
+        _ => return None,
+    };
+    let mut live = members.iter().filter(|m| {
+        !matches!(m, openapiv3::ReferenceOr::Item(s) if s.schema_data.extensions.get(ext::NULL) == Some(&Value::Bool(true)))
+    });
+    match (live.next(), live.next()) {
+        (Some(openapiv3::ReferenceOr::Item(member)), None) => Some(member),
+        _ => None,
+    }
 }
 
 fn restates(title: &str, name: &str) -> bool {

@@ -82,3 +82,35 @@ fn generated_crates_compile_without_warnings() {
         panic!("generated code does not pass clippy:\n{errors}");
     }
 }
+
+/// What `cargo xtask generate` writes for the project's document is a crate of its own (with its
+/// own `[workspace]`) that passes `cargo clippy -D warnings` outside this workspace.
+#[test]
+fn standalone_crate_builds_on_its_own() {
+    let source = std::fs::read_to_string(spec_path()).unwrap();
+    let mut settings = openapi_rust_gen::Settings::standalone("polar-files", "specs/polar-files.openapi.yaml");
+    settings.command = "cargo xtask generate".to_owned();
+    let output = generate(&source, &settings).unwrap();
+    let manifest = &output.files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents;
+    assert!(manifest.contains("\n[workspace]\n"), "{manifest}");
+    let dir = root().join("target").join("compile-standalone").join("polar-files");
+    let _ = std::fs::remove_dir_all(dir.join("src"));
+    for file in &output.files {
+        let path = dir.join(&file.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &file.contents).unwrap();
+    }
+    if !dir.join("Cargo.lock").exists() {
+        std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let result = std::process::Command::new(cargo)
+        .current_dir(&dir)
+        // Shared with the other compile tests, so dependencies build once.
+        .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
+        .env_remove("RUSTFLAGS")
+        .args(["clippy", "--offline", "--quiet", "--", "-D", "warnings"])
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+}

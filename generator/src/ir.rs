@@ -386,12 +386,27 @@ pub struct Parameter {
     pub ty: TypeRef,
     /// Whether it is required.
     pub required: bool,
-    /// Whether arrays are sent as repeated keys (`explode`, the default for query).
+    /// Whether arrays (and objects) are exploded (`explode`, the default for query).
     pub explode: bool,
+    /// How a query value is serialized.
+    pub style: QueryStyle,
     /// Its documentation.
     pub docs: Docs,
     /// Whether it is deprecated.
     pub deprecated: bool,
+}
+
+/// How a query parameter is serialized (OpenAPI's `style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum QueryStyle {
+    /// `form` (the default): `ids=1&ids=2`, or `ids=1,2`; objects `a=1&b=2`, or `filter=a,1,b,2`.
+    Form,
+    /// Arrays joined by spaces.
+    SpaceDelimited,
+    /// Arrays joined by `|`.
+    PipeDelimited,
+    /// Objects as `filter[a]=1&filter[b]=2`.
+    DeepObject,
 }
 
 /// How a body is encoded.

@@ -23,7 +23,7 @@ pub use retry::RetryPolicy;
 #[allow(unused_imports)]
 pub(crate) use pagination::{items, pages};
 #[allow(unused_imports)]
-pub(crate) use request::{path_segment, Body, Request};
+pub(crate) use request::{path_segment, Body, QueryStyle, Request};
 /// For hand-written modules that retry with a [`RetryPolicy`] (such as an upload helper).
 #[allow(unused_imports)]
 pub(crate) use retry::Failure;

@@ -67,25 +67,67 @@ impl Body {
     }
 }
 
+/// How a query parameter is serialized (OpenAPI's `style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum QueryStyle {
+    /// `ids=1&ids=2` (exploded) or `ids=1,2`; objects `a=1&b=2` (exploded) or `name=a,1,b,2`.
+    Form,
+    /// Arrays joined by spaces.
+    SpaceDelimited,
+    /// Arrays joined by `|`.
+    PipeDelimited,
+    /// Objects as `name[a]=1&name[b]=2`.
+    DeepObject,
+}
+
 /// Query parameters, in order.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Query(Vec<(&'static str, String)>);
+pub(crate) struct Query(Vec<(String, String)>);
 
 impl Query {
-    /// Adds a parameter: `null` and absent values are left out; arrays become repeated keys
+    /// Adds a `form` parameter: `null` and absent values are left out; arrays become repeated keys
     /// (`explode`, OpenAPI's default for query) or one comma-separated value.
     pub(crate) fn push<T: Serialize, E>(&mut self, name: &'static str, value: &T, explode: bool) -> Result<(), Error<E>> {
+        self.push_styled(name, value, QueryStyle::Form, explode)
+    }
+
+    /// Adds a parameter in the given style.
+    pub(crate) fn push_styled<T: Serialize, E>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: QueryStyle,
+        explode: bool,
+    ) -> Result<(), Error<E>> {
         match to_json(value, name)? {
             serde_json::Value::Null => {}
             serde_json::Value::Array(items) => {
                 let items: Vec<String> = items.iter().filter(|v| !v.is_null()).map(scalar).collect();
-                if explode {
-                    self.0.extend(items.into_iter().map(|item| (name, item)));
+                let separator = match style {
+                    QueryStyle::SpaceDelimited => " ",
+                    QueryStyle::PipeDelimited => "|",
+                    QueryStyle::Form | QueryStyle::DeepObject => ",",
+                };
+                if explode && style == QueryStyle::Form {
+                    self.0.extend(items.into_iter().map(|item| (name.to_owned(), item)));
                 } else if !items.is_empty() {
-                    self.0.push((name, items.join(",")));
+                    self.0.push((name.to_owned(), items.join(separator)));
                 }
             }
-            other => self.0.push((name, scalar(&other))),
+            serde_json::Value::Object(fields) => {
+                let fields = fields.iter().filter(|(_, v)| !v.is_null());
+                match style {
+                    QueryStyle::DeepObject => self.0.extend(fields.map(|(key, v)| (format!("{name}[{key}]"), scalar(v)))),
+                    _ if explode => self.0.extend(fields.map(|(key, v)| (key.clone(), scalar(v)))),
+                    _ => {
+                        let flat: Vec<String> = fields.flat_map(|(key, v)| [key.clone(), scalar(v)]).collect();
+                        if !flat.is_empty() {
+                            self.0.push((name.to_owned(), flat.join(",")));
+                        }
+                    }
+                }
+            }
+            other => self.0.push((name.to_owned(), scalar(&other))),
         }
         Ok(())
     }
@@ -377,6 +419,28 @@ mod tests {
         query.push::<_, ()>("none", &Option::<i64>::None, true).unwrap();
         query.push::<_, ()>("csv", &vec![1, 2], false).unwrap();
         query.push::<_, ()>("page", &Some(2), true).unwrap();
-        assert_eq!(query.0, [("ids", "a".to_owned()), ("ids", "b".to_owned()), ("csv", "1,2".to_owned()), ("page", "2".to_owned())]);
+        let pairs: Vec<(&str, &str)> = query.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(pairs, [("ids", "a"), ("ids", "b"), ("csv", "1,2"), ("page", "2")]);
+    }
+
+    #[test]
+    fn query_styles() {
+        let filter = serde_json::json!({"q": "rust", "min": 2, "none": null});
+        let mut query = Query::default();
+        query.push_styled::<_, ()>("filter", &filter, QueryStyle::DeepObject, true).unwrap();
+        query.push::<_, ()>("filter", &filter, true).unwrap();
+        query.push::<_, ()>("filter", &filter, false).unwrap();
+        query.push_styled::<_, ()>("ids", &vec![1, 2], QueryStyle::PipeDelimited, false).unwrap();
+        query.push_styled::<_, ()>("ids", &vec![1, 2], QueryStyle::SpaceDelimited, false).unwrap();
+        // An object's keys come in serde_json's map order (sorted, or insertion with its
+        // `preserve_order` feature), so compare as sets.
+        let mut pairs: Vec<(&str, &str)> = query.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        pairs.sort_unstable();
+        let flat = pairs.iter().find(|(k, _)| *k == "filter").map(|(_, v)| *v).unwrap_or_default();
+        assert!(flat == "q,rust,min,2" || flat == "min,2,q,rust", "{flat}");
+        let mut expected =
+            vec![("filter[q]", "rust"), ("filter[min]", "2"), ("q", "rust"), ("min", "2"), ("filter", flat), ("ids", "1|2"), ("ids", "1 2")];
+        expected.sort_unstable();
+        assert_eq!(pairs, expected);
     }
 }

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::types::type_tokens;
-use crate::ir::{Api, BodyEncoding, Method, Operation, Parameter, ParameterLocation, Response, TypeRef};
+use crate::ir::{Api, BodyEncoding, Method, Operation, Parameter, ParameterLocation, QueryStyle, Response, TypeRef};
 use crate::naming;
 use crate::Settings;
 
@@ -495,8 +495,17 @@ fn build_request(op: &Operation) -> TokenStream {
         let ident = naming::ident(&p.rust_name);
         let name = &p.name;
         let explode = p.explode;
+        let style = match p.style {
+            QueryStyle::Form => quote! { Form },
+            QueryStyle::SpaceDelimited => quote! { SpaceDelimited },
+            QueryStyle::PipeDelimited => quote! { PipeDelimited },
+            QueryStyle::DeepObject => quote! { DeepObject },
+        };
         match p.location {
-            ParameterLocation::Query => quote! { request.query.push(#name, &self.#ident, #explode)?; },
+            ParameterLocation::Query if p.style == QueryStyle::Form => quote! { request.query.push(#name, &self.#ident, #explode)?; },
+            ParameterLocation::Query => quote! {
+                request.query.push_styled(#name, &self.#ident, crate::runtime::QueryStyle::#style, #explode)?;
+            },
             ParameterLocation::Header => quote! { request.header(#name, &self.#ident)?; },
             ParameterLocation::Cookie => quote! { request.cookie(#name, &self.#ident)?; },
             ParameterLocation::Path => quote! {},

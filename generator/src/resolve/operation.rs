@@ -12,7 +12,7 @@ use super::schema::Naming;
 use super::{Resolver, SchemaRef};
 use crate::diagnostics::{pointer_push, Diagnostics};
 use crate::ir::{
-    Body, BodyEncoding, Docs, Group, Method, Operation, Pagination, ParameterLocation, Presence, Primitive, Response, ResponseBody, TypeDef,
+    Body, BodyEncoding, Docs, Group, Method, Operation, Pagination, ParameterLocation, Presence, Primitive, QueryStyle, Response, ResponseBody, TypeDef,
     TypeKind, TypeRef,
 };
 use crate::naming::{self, Scope};
@@ -182,21 +182,22 @@ fn resolve_operation<'a>(
             Parameter::Query { .. } | Parameter::Cookie { .. } => data.explode.unwrap_or(true),
             _ => data.explode.unwrap_or(false),
         };
-        if let Parameter::Query { style, .. } = parameter {
-            if !matches!(style, openapiv3::QueryStyle::Form) {
-                resolver.diagnostics.warning(
-                    pointer_push(&parameter_pointer, "style"),
-                    format!("query style {style:?} is not modelled: arrays are sent comma-separated, objects as JSON text"),
-                );
-            }
-        }
+        let style = match parameter {
+            Parameter::Query { style, .. } => match style {
+                openapiv3::QueryStyle::Form => QueryStyle::Form,
+                openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+            },
+            _ => QueryStyle::Form,
+        };
         let object_valued = match &ty {
             TypeRef::Map(_) | TypeRef::JsonObject => true,
             TypeRef::Named(name) => matches!(resolver.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct(_) | TypeKind::Tagged(_))),
             _ => false,
         };
-        if object_valued && location != ParameterLocation::Path {
-            resolver.diagnostics.warning(&parameter_pointer, "an object-valued parameter is sent as JSON text (its style is not modelled)");
+        if object_valued && location != ParameterLocation::Query {
+            resolver.diagnostics.warning(&parameter_pointer, "an object-valued header, path or cookie parameter is sent as JSON text");
         }
         let (rust_name, _) = argument_scope.claim(&naming::value_name(&data.name));
         let docs = Docs {
@@ -218,6 +219,7 @@ fn resolve_operation<'a>(
             ty,
             required,
             explode,
+            style,
             docs,
             deprecated: data.deprecated.unwrap_or(false),
         });

@@ -111,6 +111,31 @@ async fn sizes_from_zero_to_several_parts_are_stored_exactly() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_can_be_watched() {
+    let harness = Harness::start(None).await.unwrap();
+    let bytes = data(11 * MIB, 21);
+    let (upload, mut progress) = client(&harness)
+        .files()
+        .upload(UploadSource::bytes(bytes.clone()), FileServiceTypes::Downloadable)
+        .name("watched.bin")
+        .part_size(5 * MIB as u64)
+        .progress_watch();
+    let watcher = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        while progress.changed().await.is_ok() {
+            seen.push(*progress.borrow_and_update());
+        }
+        seen
+    });
+    let read = upload.await.unwrap();
+    assert_stored(&harness, &read, &bytes);
+    let seen = watcher.await.unwrap();
+    let last = *seen.last().unwrap();
+    assert_eq!((last.bytes_sent, last.parts_done, last.parts_total), (bytes.len() as u64, 3, 3));
+    assert!(seen.windows(2).all(|w| w[0].bytes_hashed <= w[1].bytes_hashed && w[0].bytes_sent <= w[1].bytes_sent));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_of_source_uploads() {
     let harness = Harness::start(None).await.unwrap();
     let client = client(&harness);

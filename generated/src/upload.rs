@@ -338,10 +338,21 @@ impl Upload {
         self
     }
 
-    /// Called with the progress as it moves (from several tasks: keep it quick).
+    /// Called with the progress as it moves (from several tasks, one call at a time: keep it
+    /// quick).
     pub fn on_progress(mut self, progress: impl Fn(Progress) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(progress));
         self
+    }
+
+    /// The progress as a stream of its latest value (a `watch` channel): await `changed()` on the
+    /// receiver to follow it. Replaces [`on_progress`](Self::on_progress).
+    pub fn progress_watch(mut self) -> (Self, tokio::sync::watch::Receiver<Progress>) {
+        let (sender, receiver) = tokio::sync::watch::channel(Progress::default());
+        self.progress = Some(Arc::new(move |progress| {
+            sender.send_replace(progress);
+        }));
+        (self, receiver)
     }
 
     /// The HTTP client for storage (default: a plain client with no default headers).
@@ -560,15 +571,26 @@ struct Tracker {
     parts: Arc<AtomicU64>,
     parts_total: u64,
     total_bytes: u64,
+    /// Reports go out one at a time, so the values a callback sees never go down.
+    reporting: Arc<std::sync::Mutex<()>>,
 }
 
 impl Tracker {
     fn new(callback: Option<ProgressFn>, total_bytes: u64, parts_total: u64) -> Self {
-        Tracker { callback, hashed: Arc::default(), sent: Arc::default(), parts: Arc::default(), parts_total, total_bytes }
+        Tracker {
+            callback,
+            hashed: Arc::default(),
+            sent: Arc::default(),
+            parts: Arc::default(),
+            parts_total,
+            total_bytes,
+            reporting: Arc::default(),
+        }
     }
 
     fn report(&self) {
         if let Some(callback) = &self.callback {
+            let _serial = self.reporting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             callback(Progress {
                 bytes_hashed: self.hashed.load(Ordering::Relaxed),
                 bytes_sent: self.sent.load(Ordering::Relaxed),

@@ -357,7 +357,7 @@ impl<'a> Resolver<'a> {
         }
         let name = self.claim(naming);
         self.expanding.insert(address(schema), name.clone());
-        let mut scope = Scope::with_reserved([]);
+        let mut scope = Scope::default();
         let mut fields = Vec::new();
         for (json_name, (property, property_pointer)) in &parts.properties {
             let (rust_name, renamed) = scope.claim(&naming::value_name(json_name));
@@ -633,7 +633,9 @@ impl<'a> Resolver<'a> {
             (TypeRef::Primitive(Primitive::String), Value::String(_)) => true,
             (TypeRef::Primitive(Primitive::I32 | Primitive::I64), Value::Number(n)) => n.is_i64(),
             (TypeRef::Primitive(Primitive::U32 | Primitive::U64), Value::Number(n)) => n.is_u64(),
-            (TypeRef::Primitive(Primitive::F32 | Primitive::F64), Value::Number(_)) => true,
+            // A literal must be finite: 1e300 does not fit an f32.
+            (TypeRef::Primitive(Primitive::F32), Value::Number(n)) => n.as_f64().is_some_and(|f| (f as f32).is_finite()),
+            (TypeRef::Primitive(Primitive::F64), Value::Number(n)) => n.as_f64().is_some_and(f64::is_finite),
             (TypeRef::Vec(_), Value::Array(items)) => items.is_empty(),
             (TypeRef::Map(_) | TypeRef::JsonObject, Value::Object(map)) => map.is_empty(),
             (TypeRef::Named(name), Value::String(value)) => match self.types.get(name) {

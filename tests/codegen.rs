@@ -6,6 +6,11 @@
 use std::path::Path;
 
 use integration_tests::{compile_crates, fixture_settings, render, root, spec_path};
+
+/// The Polar-shaped document synthesizer of `cargo xtask bench codegen`.
+#[path = "../xtask/src/synth.rs"]
+#[allow(unreachable_pub, dead_code)]
+mod synth;
 use openapi_rust_gen::generate;
 
 fn fixture_name(path: &Path) -> String {
@@ -77,6 +82,12 @@ fn generated_crates_compile_without_warnings() {
     let source = std::fs::read_to_string(spec_path()).unwrap();
     let output = generate(&source, &fixture_settings("polar-files-standalone", "specs/polar-files.openapi.yaml")).unwrap();
     crates.push(("polar-files-standalone".to_owned(), output.files));
+    // A Polar-shaped document at scale (the benchmark's, smaller): names, unions and pagination
+    // by the hundred.
+    let synthetic = serde_json::to_string(&synth::polar_like(400, 80)).unwrap();
+    let output = generate(&synthetic, &fixture_settings("synthetic", "synthetic.json")).unwrap();
+    assert!(output.warnings.is_empty(), "{:#?}", output.warnings);
+    crates.push(("synthetic".to_owned(), output.files));
     let dir = root().join("target").join("compile-tests");
     if let Err(errors) = compile_crates(&dir, &crates) {
         panic!("generated code does not pass clippy:\n{errors}");

@@ -366,11 +366,18 @@ impl<'a> Resolver<'a> {
             }
             let hint = format!("{name}{}", naming::type_name(json_name));
             let shape = self.schema_type(*property, property_pointer, Naming::Hint(hint));
-            let required = parts.required.contains(json_name);
+            // A write-only property is required of requests only: responses leave it out, so
+            // the field must be optional to decode them.
+            let write_only = matches!(property, SchemaRef::Item(s) if s.schema_data.write_only);
+            let required = parts.required.contains(json_name) && !write_only;
             let (docs, deprecated, default) = match property {
                 SchemaRef::Item(s) => (schema_docs(s, property_pointer, json_name), s.schema_data.deprecated, s.schema_data.default.clone()),
                 SchemaRef::Ref(_) => (Docs { pointer: property_pointer.clone(), ..Docs::default() }, false, None),
             };
+            let mut docs = docs;
+            if write_only && parts.required.contains(json_name) {
+                docs.facts.push("Required in requests".to_owned());
+            }
             let default = default.filter(|d| self.default_fits(&shape.ty, d));
             let presence = match (required, shape.nullable) {
                 (true, false) => Presence::Required,

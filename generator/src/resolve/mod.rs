@@ -174,13 +174,19 @@ impl<'a> Resolver<'a> {
     /// After all types exist: a struct that is a tagged union's variant leaves the tag to the union.
     fn assign_tags(&mut self) {
         let owners = std::mem::take(&mut self.tag_owners);
+        // A struct that is the variant of several tags (two mapping entries, or two unions) cannot
+        // write one fixed tag: it keeps its tag property as a field, which it then serializes.
+        let mut tags_of: BTreeMap<&str, BTreeSet<(&str, &str)>> = BTreeMap::new();
+        for (variant, tag) in &owners {
+            tags_of.entry(variant).or_default().insert((&tag.property, &tag.value));
+        }
+        let shared: BTreeSet<String> = tags_of.into_iter().filter(|(_, tags)| tags.len() > 1).map(|(v, _)| v.to_owned()).collect();
         for (variant, tag) in owners {
+            if shared.contains(&variant) {
+                continue;
+            }
             let mut removed_const = None;
             if let Some(TypeDef { kind: crate::ir::TypeKind::Struct(s), .. }) = self.types.get_mut(&variant) {
-                if s.tag.is_some() {
-                    // A variant of two unions keeps the first union's tag.
-                    continue;
-                }
                 if let Some(index) = s.fields.iter().position(|f| f.json_name == tag.property) {
                     let field = s.fields.remove(index);
                     if let crate::ir::TypeRef::Named(name) = field.ty {

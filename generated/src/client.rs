@@ -326,6 +326,7 @@ impl ::std::future::IntoFuture for FilesCreate {
 }
 /// The errors [`FilesCreate`] documents, decoded; they come back as `Error::Api`.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum FilesCreateError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
@@ -427,6 +428,7 @@ impl ::std::future::IntoFuture for FilesDelete {
 }
 /// The errors [`FilesDelete`] documents, decoded; they come back as `Error::Api`.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum FilesDeleteError {
     /// 403: You don't have the permission to delete this file.
     Forbidden(crate::models::NotPermitted),
@@ -608,6 +610,7 @@ impl ::std::future::IntoFuture for FilesList {
 }
 /// The errors [`FilesList`] documents, decoded; they come back as `Error::Api`.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum FilesListError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
@@ -720,6 +723,7 @@ impl ::std::future::IntoFuture for FilesUpdate {
 }
 /// The errors [`FilesUpdate`] documents, decoded; they come back as `Error::Api`.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum FilesUpdateError {
     /// 403: You don't have the permission to update this file.
     Forbidden(crate::models::NotPermitted),
@@ -837,6 +841,7 @@ impl ::std::future::IntoFuture for FilesUploaded {
 }
 /// The errors [`FilesUploaded`] documents, decoded; they come back as `Error::Api`.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum FilesUploadedError {
     /// 403: You don't have the permission to update this file.
     Forbidden(crate::models::NotPermitted),

@@ -112,6 +112,7 @@ pub struct DownloadableFileRead {
     ::serde::Serialize
 )]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum FileCreate {
     /// `service: downloadable`
     Downloadable(crate::models::DownloadableFileCreate),
@@ -236,6 +237,7 @@ pub struct FilePatch {
     ::serde::Serialize
 )]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum FileRead {
     /// `service: downloadable`
     Downloadable(crate::models::DownloadableFileRead),
@@ -498,6 +500,7 @@ pub struct FileUploadCompleted {
     ::serde::Deserialize
 )]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum FilesListIds {
     /// A value of the `One` kind.
     One(::uuid::Uuid),
@@ -527,6 +530,7 @@ impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for FilesListIds {
     ::serde::Deserialize
 )]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum FilesListOrganizationId {
     /// A value of the `One` kind.
     One(::uuid::Uuid),
@@ -1185,6 +1189,7 @@ pub struct ValidationError {
     ::serde::Deserialize
 )]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
 pub enum ValidationErrorLocItem {
     /// A value of the `String` kind.
     String(::std::string::String),

@@ -74,7 +74,7 @@ fn servers(api: &Api) -> TokenStream {
         .servers
         .iter()
         .map(|s| match &s.description {
-            Some(description) => format!(" {}: <{}>", docs::inline(description), s.url),
+            Some(description) => format!(" {}: <{}>", docs::one_line(description), s.url),
             None => format!(" <{}>", s.url),
         })
         .collect();
@@ -160,7 +160,7 @@ fn operation_doc_lines(op: &Operation, settings: &Settings) -> Vec<String> {
         .chain(op.default_response.iter())
         .map(|r| {
             let status = r.status.map_or("default".to_owned(), |s| if r.range { format!("{}XX", s / 100) } else { s.to_string() });
-            let description = r.description.as_deref().map(|d| format!(": {}", docs::inline(d))).unwrap_or_default();
+            let description = r.description.as_deref().map(|d| format!(": {}", docs::one_line(d))).unwrap_or_default();
             format!("- {status} → [`{}::{}`]{description}", op.error_type, r.rust_name)
         })
         .collect();
@@ -265,9 +265,12 @@ fn group_method(op: &Operation, settings: &Settings) -> TokenStream {
         quote! { #ident: ::std::option::Option::None, }
     });
     let optional_body = op.body.as_ref().filter(|b| !b.required).map(|_| quote! { body: ::std::option::Option::None, });
+    // Every required input is an argument, by design; an API may require many.
+    let many = if arguments.len() > 6 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
     quote! {
         #doc_attrs
         #deprecated
+        #many
         pub fn #name(&self, #(#arguments),*) -> #builder {
             #builder {
                 client: self.client.clone(),
@@ -306,6 +309,7 @@ fn success_type(op: &Operation) -> (TokenStream, Option<TokenStream>) {
             let def = quote! {
                 #[doc = #doc]
                 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+                #[allow(clippy::large_enum_variant)]
                 pub enum #name {
                     #(#variants)*
                 }
@@ -331,7 +335,7 @@ fn response_doc(r: &Response) -> String {
         None => "Any other status".to_owned(),
     };
     match &r.description {
-        Some(description) => format!(" {status}: {}", docs::inline(description)),
+        Some(description) => format!(" {status}: {}", docs::one_line(description)),
         None => format!(" {status}."),
     }
 }
@@ -475,10 +479,7 @@ fn build_request(op: &Operation) -> TokenStream {
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
-        let literal = &rest[..start];
-        if !literal.is_empty() {
-            pieces.push(quote! { path.push_str(#literal); });
-        }
+        pieces.push(push_literal(&rest[..start]));
         let name = &rest[start + 1..start + len];
         if let Some(p) = op.parameters.iter().find(|p| p.location == ParameterLocation::Path && p.name == name) {
             let ident = naming::ident(&p.rust_name);
@@ -486,9 +487,7 @@ fn build_request(op: &Operation) -> TokenStream {
         }
         rest = &rest[start + len + 1..];
     }
-    if !rest.is_empty() {
-        pieces.push(quote! { path.push_str(#rest); });
-    }
+    pieces.push(push_literal(rest));
     let method = method_tokens(op.method);
     let template = &op.path;
     let parameters = op.parameters.iter().filter(|p| p.location != ParameterLocation::Path).map(|p| {
@@ -554,6 +553,16 @@ fn build_request(op: &Operation) -> TokenStream {
     }
 }
 
+/// Appends a literal piece of a path (`push` for one character, as clippy prefers).
+fn push_literal(literal: &str) -> TokenStream {
+    let mut chars = literal.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => quote! {},
+        (Some(c), None) => quote! { path.push(#c); },
+        _ => quote! { path.push_str(#literal); },
+    }
+}
+
 fn decode_response(op: &Operation, error_responses: &[&Response], enum_success: bool) -> TokenStream {
     let error = naming::ident(&op.error_type);
     let response_type = naming::ident(&op.response_type);
@@ -616,6 +625,10 @@ fn decode_response(op: &Operation, error_responses: &[&Response], enum_success: 
             None => fallback = value,
         }
     }
+    if arms.is_empty() && range_arms.is_empty() {
+        // Only a `default` response: every status decodes the same way.
+        return fallback;
+    }
     quote! {
         match response.status.as_u16() {
             #(#arms)*
@@ -646,6 +659,7 @@ fn error_enum(op: &Operation, error_responses: &[&Response]) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #error {
             #(#variants)*
         }

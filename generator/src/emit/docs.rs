@@ -94,6 +94,11 @@ pub(crate) fn text(source: &str) -> Vec<String> {
     out
 }
 
+/// Text on one line (for list items and one-line docs), made safe like [`inline`].
+pub(crate) fn one_line(text: &str) -> String {
+    inline(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// One line of prose, made safe: code spans kept, everything else escaped.
 pub(crate) fn inline(line: &str) -> String {
     let parts: Vec<&str> = line.split('`').collect();

@@ -306,6 +306,8 @@ fn tagged(name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStre
         #[doc = #union_doc]
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        // Variants hold their structs by value, so they match without unboxing; sizes may differ.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(
                 #[doc = #variant_docs]
@@ -360,6 +362,7 @@ fn untagged(name: &proc_macro2::Ident, u: &Untagged, docs: TokenStream) -> Token
         /// Untagged: the variants are tried in order.
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(
                 #[doc = #variant_docs]

@@ -174,6 +174,28 @@ pub(crate) fn lower_schema(schema: &mut Value, pointer: &str, diagnostics: &mut 
         }
     }
 
+    // An `enum` without a `type` whose values are all of one kind is of that type (common in
+    // hand-written documents; `openapiv3` would otherwise see an untyped schema).
+    let composed = ["allOf", "anyOf", "oneOf", "not"].iter().any(|k| map.contains_key(*k));
+    if let (false, false, Some(Value::Array(values))) = (map.contains_key("type"), composed, map.get("enum")) {
+        let kinds: std::collections::BTreeSet<&str> = values
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| match v {
+                Value::String(_) => "string",
+                Value::Bool(_) => "boolean",
+                Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+                Value::Number(_) => "number",
+                _ => "other",
+            })
+            .collect();
+        if let [kind] = kinds.into_iter().collect::<Vec<_>>()[..] {
+            if kind != "other" {
+                map.insert("type".to_owned(), Value::String(kind.to_owned()));
+            }
+        }
+    }
+
     for (key, bound, extension) in
         [("exclusiveMinimum", "minimum", ext::EXCLUSIVE_MINIMUM), ("exclusiveMaximum", "maximum", ext::EXCLUSIVE_MAXIMUM)]
     {

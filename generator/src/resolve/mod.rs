@@ -93,6 +93,10 @@ pub(crate) struct Resolver<'a> {
     pub(crate) expanding: BTreeMap<usize, String>,
     /// How deep inline schemas nest right now.
     pub(crate) depth: usize,
+    /// `$ref`s into component schemas, typed once each.
+    pub(crate) deep_refs: BTreeMap<String, schema::Shape>,
+    /// Those being typed right now (a reference that reaches itself is cyclic).
+    pub(crate) deep_in_progress: BTreeSet<String>,
 }
 
 impl<'a> Resolver<'a> {
@@ -108,6 +112,8 @@ impl<'a> Resolver<'a> {
             tag_owners: Vec::new(),
             expanding: BTreeMap::new(),
             depth: 0,
+            deep_refs: BTreeMap::new(),
+            deep_in_progress: BTreeSet::new(),
         }
     }
 
@@ -149,7 +155,9 @@ impl<'a> Resolver<'a> {
     /// The component key a local `$ref` names, or an error at `pointer`.
     pub(crate) fn component_key(&mut self, reference: &str, pointer: &str) -> Option<String> {
         let Some(encoded) = reference.strip_prefix("#/components/schemas/") else {
-            let message = if reference.starts_with('#') {
+            let message = if reference.is_empty() {
+                "an empty $ref (the whole document) is not a schema".to_owned()
+            } else if reference.starts_with('#') {
                 format!("unresolvable $ref `{reference}`: only references to #/components/schemas/... are supported")
             } else {
                 format!("unresolvable $ref `{reference}`: references to other documents are not supported")
@@ -225,7 +233,7 @@ fn mentions(def: &TypeDef, name: &str) -> bool {
     }
 }
 
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -101,6 +101,7 @@ impl<'a> Resolver<'a> {
     /// The type of a schema position.
     pub(crate) fn schema_type(&mut self, schema: SchemaRef<'a>, pointer: &str, naming: Naming) -> Shape {
         match schema {
+            SchemaRef::Ref(reference) if is_deep_ref(reference) => self.deep_ref(reference, pointer),
             SchemaRef::Ref(reference) => match self.component_key(reference, pointer) {
                 Some(key) => {
                     let name = self.component_names.get(&key).cloned().unwrap_or_default();
@@ -128,6 +129,19 @@ impl<'a> Resolver<'a> {
 
     fn inline_type_inner(&mut self, schema: &'a Schema, pointer: &str, naming: Naming) -> Shape {
         let data = &schema.schema_data;
+        // A `$ref` with siblings (lowered to a one-member `allOf`): the siblings annotate the
+        // reference (title, description, nullable, even a repeated `type`); it is the referenced type.
+        if data.extensions.contains_key(ext::REF_SIBLINGS) {
+            let target = match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => all_of.first(),
+                SchemaKind::Any(any) => any.all_of.first(),
+                _ => None,
+            };
+            if let Some(target) = target {
+                let shape = self.schema_type(SchemaRef::from(target), pointer, naming);
+                return Shape { ty: shape.ty, nullable: data.nullable || shape.nullable };
+            }
+        }
         let nullable = data.nullable;
         if data.extensions.get(ext::NULL) == Some(&Value::Bool(true)) {
             return Shape { ty: TypeRef::Json, nullable: true };
@@ -239,6 +253,100 @@ impl<'a> Resolver<'a> {
             }
         };
         Shape { ty, nullable }
+    }
+
+    /// A `$ref` into a component schema (`#/components/schemas/X/properties/y`): the schema found
+    /// there, typed once per reference.
+    fn deep_ref(&mut self, reference: &'a str, pointer: &str) -> Shape {
+        if let Some(shape) = self.deep_refs.get(reference) {
+            return shape.clone();
+        }
+        if !self.deep_in_progress.insert(reference.to_owned()) {
+            self.diagnostics.error(pointer, format!("cyclic $ref `{reference}`"));
+            return Shape { ty: TypeRef::Json, nullable: false };
+        }
+        let tokens: Vec<String> = reference
+            .trim_start_matches("#/components/schemas/")
+            .split('/')
+            .map(|t| super::percent_decode(t).replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let shape = match self.walk(&tokens) {
+            Some(target) => {
+                let hint: String = tokens
+                    .iter()
+                    .filter(|t| !matches!(t.as_str(), "properties" | "items" | "allOf" | "anyOf" | "oneOf" | "additionalProperties"))
+                    .map(|t| naming::type_name(t))
+                    .collect();
+                self.schema_type(target, reference, Naming::Hint(hint))
+            }
+            None => {
+                self.diagnostics.error(pointer, format!("unresolvable $ref `{reference}`: no schema at that pointer"));
+                Shape { ty: TypeRef::Json, nullable: false }
+            }
+        };
+        self.deep_in_progress.remove(reference);
+        self.deep_refs.insert(reference.to_owned(), shape.clone());
+        shape
+    }
+
+    /// The schema at `tokens` (a component name, then keywords and names/indices) inside the
+    /// component schemas, following plain `$ref`s on the way.
+    fn walk(&self, tokens: &[String]) -> Option<SchemaRef<'a>> {
+        let (key, path) = tokens.split_first()?;
+        let mut current = SchemaRef::from(self.component(key)?);
+        let mut rest = path;
+        let mut hops = 0;
+        while let Some((keyword, tail)) = rest.split_first() {
+            let schema = match current {
+                SchemaRef::Item(schema) => schema,
+                SchemaRef::Ref(reference) => {
+                    hops += 1;
+                    let name = reference.strip_prefix("#/components/schemas/").filter(|n| !n.contains('/') && hops < 32)?;
+                    match self.component(&super::percent_decode(name).replace("~1", "/").replace("~0", "~"))? {
+                        ReferenceOr::Item(schema) => schema,
+                        ReferenceOr::Reference { reference } => {
+                            current = SchemaRef::Ref(reference);
+                            continue;
+                        }
+                    }
+                }
+            };
+            let (properties, items, additional, all_of, any_of, one_of) = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), None, o.additional_properties.as_ref(), None, None, None),
+                SchemaKind::Type(Type::Array(a)) => (None, a.items.as_ref(), None, None, None, None),
+                SchemaKind::AllOf { all_of } => (None, None, None, Some(all_of), None, None),
+                SchemaKind::AnyOf { any_of } => (None, None, None, None, Some(any_of), None),
+                SchemaKind::OneOf { one_of } => (None, None, None, None, None, Some(one_of)),
+                SchemaKind::Any(any) => (
+                    Some(&any.properties),
+                    any.items.as_ref(),
+                    any.additional_properties.as_ref(),
+                    Some(&any.all_of),
+                    Some(&any.any_of),
+                    Some(&any.one_of),
+                ),
+                _ => (None, None, None, None, None, None),
+            };
+            let index = |list: Option<&'a Vec<ReferenceOr<Schema>>>| -> Option<SchemaRef<'a>> {
+                let i: usize = tail.first()?.parse().ok()?;
+                list?.get(i).map(SchemaRef::from)
+            };
+            let (next, used) = match keyword.as_str() {
+                "properties" => (properties?.get(tail.first()?).map(SchemaRef::from)?, 2),
+                "items" => (SchemaRef::from(items?), 1),
+                "additionalProperties" => match additional? {
+                    AdditionalProperties::Schema(schema) => (SchemaRef::from(schema.as_ref()), 1),
+                    AdditionalProperties::Any(_) => return None,
+                },
+                "allOf" => (index(all_of)?, 2),
+                "anyOf" => (index(any_of)?, 2),
+                "oneOf" => (index(one_of)?, 2),
+                _ => return None,
+            };
+            current = next;
+            rest = &rest[used..];
+        }
+        Some(current)
     }
 
     fn claim(&mut self, naming: Naming) -> String {
@@ -660,6 +768,11 @@ impl<'a> Resolver<'a> {
     fn intern_schema(&mut self, schema: Schema) -> &'a Schema {
         self.arena.schemas.alloc(schema)
     }
+}
+
+/// A `$ref` that points inside a component schema rather than at one.
+fn is_deep_ref(reference: &str) -> bool {
+    reference.strip_prefix("#/components/schemas/").is_some_and(|rest| rest.contains('/'))
 }
 
 /// Inline schemas nested deeper than this are refused (no stack overflow on any input).

@@ -46,8 +46,9 @@ pub fn render(output: &Output) -> String {
     out
 }
 
-/// Writes each crate under `dir` as a member of one workspace (dependencies built once), then runs
-/// `cargo clippy` on all of them with warnings denied. Returns the compiler's output on failure.
+/// Writes each crate under `dir` as a member of one workspace (dependencies built once, in the
+/// target directory all compile tests share), then runs `cargo clippy` on all of them with
+/// warnings denied. Returns the compiler's output on failure.
 pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
     if dir.exists() {
         for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
@@ -80,7 +81,7 @@ pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Re
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
         .env_remove("RUSTFLAGS")
         .args(["clippy", "--workspace", "--offline", "--quiet", "--", "-D", "warnings"])
         .output()
@@ -90,6 +91,31 @@ pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Re
     } else {
         Err(String::from_utf8_lossy(&output.stderr).into_owned())
     }
+}
+
+/// The fixture documents the `openapiv3` crate ships: real APIs (Stripe, Slack, Twilio, Docker,
+/// ...), found through `cargo metadata` in the local package cache.
+pub fn real_world_documents() -> Result<Vec<PathBuf>, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .current_dir(root())
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+    let manifest = metadata["packages"]
+        .as_array()
+        .and_then(|packages| packages.iter().find(|p| p["name"] == "openapiv3"))
+        .and_then(|p| p["manifest_path"].as_str())
+        .ok_or("openapiv3 is not in the dependency graph")?;
+    let fixtures = Path::new(manifest).parent().ok_or("no parent")?.join("fixtures");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .map_err(|e| format!("{}: {e}", fixtures.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    paths.sort();
+    Ok(paths)
 }
 
 /// Test tools installed on first use under `target/tools` (reruns reuse them), with only the

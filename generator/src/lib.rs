@@ -101,5 +101,7 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
     let files = emit::emit(&api, settings)?;
     locate::locate(source, &mut warnings);
     warnings.sort_by_key(|d| d.location.unwrap_or((usize::MAX, usize::MAX)));
+    // A shared component (a request body used twice) is reported once.
+    warnings.dedup();
     Ok(Output { files, warnings, api })
 }

@@ -162,19 +162,8 @@ impl<'a> Resolver<'a> {
                 }
             }
             SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().flatten().next().is_some() => {
-                let name = self.claim(naming);
-                let mut scope = Scope::default();
-                let mut values: Vec<IntegerValue> = Vec::new();
-                for value in i.enumeration.iter().flatten() {
-                    if values.iter().any(|v| v.value == *value) {
-                        continue;
-                    }
-                    let label = if *value < 0 { format!("minus_{}", value.unsigned_abs()) } else { format!("v{value}") };
-                    values.push(IntegerValue { rust_name: scope.claim(&naming::const_name(&label)).0, value: *value });
-                }
-                let docs = schema_docs(schema, pointer, &name);
-                self.insert(name.clone(), docs, data.deprecated, TypeKind::IntegerEnum(values));
-                TypeRef::Named(name)
+                let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+                self.integer_enum(schema, &values, pointer, naming)
             }
             SchemaKind::Type(Type::Integer(i)) => TypeRef::Primitive(match &i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,
@@ -236,11 +225,23 @@ impl<'a> Resolver<'a> {
                 } else if any.typ.as_deref() == Some("array") || any.items.is_some() {
                     self.array_type(schema, any.items.as_ref(), pointer, &naming)
                 } else if !any.enumeration.is_empty() {
-                    self.diagnostics.warning(
-                        pointer,
-                        "an enum of mixed or non-string values is generated as serde_json::Value; its values are listed in the docs",
-                    );
-                    TypeRef::Json
+                    // Typed enums `openapiv3` could not read as such (a stray keyword beside them).
+                    let live: Vec<&Value> = any.enumeration.iter().filter(|v| !v.is_null()).collect();
+                    let strings: Vec<&String> =
+                        live.iter().filter_map(|v| if let Value::String(s) = v { Some(s) } else { None }).collect();
+                    let integers: Vec<i64> = live.iter().filter_map(|v| v.as_i64()).collect();
+                    let all = |n: usize| n == live.len() && n > 0;
+                    match any.typ.as_deref() {
+                        Some("string") | None if all(strings.len()) => self.string_enum(schema, &strings, pointer, naming),
+                        Some("integer") | None if all(integers.len()) => self.integer_enum(schema, &integers, pointer, naming),
+                        _ => {
+                            self.diagnostics.warning(
+                                pointer,
+                                "an enum of mixed or non-string values is generated as serde_json::Value; its values are listed in the docs",
+                            );
+                            TypeRef::Json
+                        }
+                    }
                 } else {
                     match any.typ.as_deref() {
                         Some("string") => TypeRef::Primitive(any.format.as_deref().map_or(Primitive::String, format_primitive)),
@@ -379,6 +380,22 @@ impl<'a> Resolver<'a> {
         let unknown_variant = unknown_name(&mut scope);
         let docs = schema_docs(schema, pointer, &name);
         self.insert(name.clone(), docs, schema.schema_data.deprecated, TypeKind::StringEnum(StringEnum { variants, unknown_variant }));
+        TypeRef::Named(name)
+    }
+
+    fn integer_enum(&mut self, schema: &Schema, listed: &[i64], pointer: &str, naming: Naming) -> TypeRef {
+        let name = self.claim(naming);
+        let mut scope = Scope::default();
+        let mut values: Vec<IntegerValue> = Vec::new();
+        for value in listed {
+            if values.iter().any(|v| v.value == *value) {
+                continue;
+            }
+            let label = if *value < 0 { format!("minus_{}", value.unsigned_abs()) } else { format!("v{value}") };
+            values.push(IntegerValue { rust_name: scope.claim(&naming::const_name(&label)).0, value: *value });
+        }
+        let docs = schema_docs(schema, pointer, &name);
+        self.insert(name.clone(), docs, schema.schema_data.deprecated, TypeKind::IntegerEnum(values));
         TypeRef::Named(name)
     }
 

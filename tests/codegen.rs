@@ -139,7 +139,7 @@ fn real_world_documents_generate_and_compile() {
     for path in &documents {
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
         let source = std::fs::read_to_string(path).unwrap();
-        let crate_name = format!("real-{}", file.replace('.', "-").replace('_', "-"));
+        let crate_name = format!("real-{}", file.replace(['.', '_'], "-"));
         match generate(&source, &fixture_settings(&crate_name, &file)) {
             Ok(output) => {
                 summary.push_str(&format!(

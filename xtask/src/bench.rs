@@ -50,10 +50,15 @@ fn codegen(cargo: &str) -> Result<(), String> {
     let synthesized = dir.join("synthetic.json");
     let document = synth::polar_like(SYNTH_SCHEMAS, SYNTH_OPERATIONS);
     std::fs::write(&synthesized, serde_json::to_string_pretty(&document).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    let inputs = [
+    let mut inputs = vec![
         ("specs/polar-files.openapi.yaml".to_owned(), root.join("specs").join("polar-files.openapi.yaml"), "bench-polar-files"),
         (format!("synthetic ({SYNTH_SCHEMAS} schemas, {SYNTH_OPERATIONS} operations)"), synthesized, "bench-synthetic"),
     ];
+    // A real API of that size, when the package cache has it: Stripe's document, which the
+    // `openapiv3` crate ships among its fixtures.
+    if let Some(stripe) = openapiv3_fixture(cargo, "stripe.yaml") {
+        inputs.push(("stripe.yaml (openapiv3's fixture)".to_owned(), stripe, "bench-stripe"));
+    }
     // The generated crates are members of one workspace so their dependencies build once.
     let members: Vec<String> = inputs.iter().map(|(_, _, name)| format!("{name:?}")).collect();
     std::fs::write(dir.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))
@@ -147,6 +152,15 @@ fn codegen(cargo: &str) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// A fixture document of the `openapiv3` crate, located through `cargo metadata`.
+fn openapiv3_fixture(cargo: &str, name: &str) -> Option<PathBuf> {
+    let output = Command::new(cargo).current_dir(project_root()).args(["metadata", "--format-version", "1", "--offline"]).output().ok()?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+    let manifest = metadata["packages"].as_array()?.iter().find(|p| p["name"] == "openapiv3")?["manifest_path"].as_str()?.to_owned();
+    let path = Path::new(&manifest).parent()?.join("fixtures").join(name);
+    path.exists().then_some(path)
 }
 
 fn touch(path: &Path) -> Result<(), String> {

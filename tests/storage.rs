@@ -62,6 +62,8 @@ pub struct Faults {
     pub fail_complete: bool,
     /// Remove the `ETag` from storage's answer to this part's `PUT`.
     pub drop_etag: Option<i64>,
+    /// Part number → how many of its `PUT`s stall (no answer for 30 s) before one goes through.
+    pub stall_part: BTreeMap<i64, u32>,
 }
 
 /// A file the fake Polar created.
@@ -226,6 +228,16 @@ async fn proxy(
         .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("partNumber=")))
         .and_then(|n| n.parse::<i64>().ok());
     let drop_etag = part.is_some() && part == lock(&shared).faults.drop_etag;
+    let stall = {
+        let mut shared = lock(&shared);
+        match part.and_then(|n| shared.faults.stall_part.get_mut(&n)) {
+            Some(remaining) if *remaining > 0 => {
+                *remaining -= 1;
+                true
+            }
+            _ => false,
+        }
+    };
     let fail = {
         let mut shared = lock(&shared);
         shared.received.push(Received {
@@ -250,6 +262,9 @@ async fn proxy(
             _ => false,
         }
     };
+    if stall {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    }
     if fail {
         let body = "<?xml version=\"1.0\"?><Error><Code>InternalError</Code><Message>injected fault</Message></Error>";
         let mut response = hyper::Response::new(s3s::Body::from(body.to_owned()));

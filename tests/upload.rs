@@ -200,6 +200,25 @@ async fn a_part_that_fails_twice_is_retried() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_part_times_out_and_is_retried() {
+    let harness = Harness::start(None).await.unwrap();
+    harness.set_faults(Faults { stall_part: [(1, 1)].into(), ..Faults::default() });
+    let bytes = data(3 * MIB, 13);
+    let started = std::time::Instant::now();
+    let read = client(&harness)
+        .files()
+        .upload(UploadSource::bytes(bytes.clone()), FileServiceTypes::Downloadable)
+        .name("stalled.bin")
+        .part_timeout(Duration::from_millis(500))
+        .part_retry(RetryPolicy::default().max_attempts(3).initial_backoff(Duration::from_millis(10)))
+        .await
+        .unwrap();
+    assert_stored(&harness, &read, &bytes);
+    assert_eq!(part_puts(&harness, 1), 2);
+    assert!(started.elapsed() < Duration::from_secs(20), "the stalled attempt was not cut off");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missing_signed_header_is_refused_by_storage_and_nothing_is_completed() {
     let harness = Harness::start(None).await.unwrap();
     harness.set_faults(Faults { strip_header: Some((1, "x-amz-checksum-sha256".to_owned())), ..Faults::default() });

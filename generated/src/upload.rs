@@ -63,6 +63,8 @@ pub const MAX_PARTS: u64 = 10_000;
 pub const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
 /// Parts in flight at once, by default.
 pub const DEFAULT_CONCURRENCY: usize = 4;
+/// How long one attempt of a part's `PUT` may take, by default (a stalled transfer is retried).
+pub const DEFAULT_PART_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Bytes read at a time while hashing.
 const HASH_CHUNK: usize = 1024 * 1024;
@@ -256,6 +258,7 @@ impl Files {
             part_size: DEFAULT_PART_SIZE,
             concurrency: DEFAULT_CONCURRENCY,
             part_retry: RetryPolicy::default().max_attempts(4).idempotent_statuses([429, 500, 502, 503, 504]),
+            part_timeout: DEFAULT_PART_TIMEOUT,
             progress: None,
             storage: None,
         }
@@ -275,6 +278,7 @@ pub struct Upload {
     part_size: u64,
     concurrency: usize,
     part_retry: RetryPolicy,
+    part_timeout: std::time::Duration,
     progress: Option<ProgressFn>,
     storage: Option<reqwest::Client>,
 }
@@ -338,6 +342,13 @@ impl Upload {
         self
     }
 
+    /// How long one attempt of a part's `PUT` may take (default 10 minutes); a stalled transfer
+    /// fails the attempt, which is retried.
+    pub fn part_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.part_timeout = timeout;
+        self
+    }
+
     /// Called with the progress as it moves (from several tasks, one call at a time: keep it
     /// quick).
     pub fn on_progress(mut self, progress: impl Fn(Progress) + Send + Sync + 'static) -> Self {
@@ -363,7 +374,21 @@ impl Upload {
 
     /// Runs the upload.
     pub async fn send(self) -> Result<FileRead, UploadError> {
-        let Upload { files, source, service, name, mime_type, organization_id, version, part_size, concurrency, part_retry, progress, storage } = self;
+        let Upload {
+            files,
+            source,
+            service,
+            name,
+            mime_type,
+            organization_id,
+            version,
+            part_size,
+            concurrency,
+            part_retry,
+            part_timeout,
+            progress,
+            storage,
+        } = self;
         if concurrency == 0 {
             return Err(UploadError::InvalidOptions("concurrency must be at least 1".to_owned()));
         }
@@ -410,7 +435,7 @@ impl Upload {
             .map(|(part, checksum)| {
                 let (storage, source, tracker, retry) = (storage.clone(), source.clone(), tracker.clone(), part_retry.clone());
                 async move {
-                    let etag = put_part(&storage, &source, &part, &checksum, &retry, &tracker).await?;
+                    let etag = put_part(&storage, &source, &part, &checksum, &retry, part_timeout, &tracker).await?;
                     Ok::<_, UploadError>(S3FileUploadCompletedPart {
                         number: part.number,
                         checksum_etag: etag,
@@ -802,6 +827,7 @@ async fn put_part(
     part: &S3FileUploadPart,
     checksum: &str,
     retry: &RetryPolicy,
+    timeout: std::time::Duration,
     tracker: &Tracker,
 ) -> Result<String, UploadError> {
     let number = part.number;
@@ -819,7 +845,7 @@ async fn put_part(
         if base64(&digest) != checksum {
             return Err(UploadError::SourceChanged { number });
         }
-        let mut request = storage.put(&part.url).body(bytes);
+        let mut request = storage.put(&part.url).timeout(timeout).body(bytes);
         for (name, value) in &part.headers {
             request = request.header(name.as_str(), value.as_str());
         }

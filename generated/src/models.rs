@@ -204,6 +204,92 @@ for FileCreate {
         Self::SupportCaseAttachment(value)
     }
 }
+impl FileCreate {
+    /// The `organization_id` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn organization_id(&self) -> ::std::option::Option<&::uuid::Uuid> {
+        match self {
+            Self::Downloadable(value) => value.organization_id.as_ref(),
+            Self::ProductMedia(value) => value.organization_id.as_ref(),
+            Self::OrganizationAvatar(value) => value.organization_id.as_ref(),
+            Self::SupportCaseAttachment(value) => value.organization_id.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `name` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => ::std::option::Option::Some(&value.name),
+            Self::ProductMedia(value) => ::std::option::Option::Some(&value.name),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.name),
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.name)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `mime_type` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn mime_type(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => ::std::option::Option::Some(&value.mime_type),
+            Self::ProductMedia(value) => ::std::option::Option::Some(&value.mime_type),
+            Self::OrganizationAvatar(value) => {
+                ::std::option::Option::Some(&value.mime_type)
+            }
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.mime_type)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `size` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn size(&self) -> ::std::option::Option<&i64> {
+        match self {
+            Self::Downloadable(value) => ::std::option::Option::Some(&value.size),
+            Self::ProductMedia(value) => ::std::option::Option::Some(&value.size),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.size),
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.size)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `checksum_sha256_base64` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn checksum_sha256_base64(
+        &self,
+    ) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => value.checksum_sha256_base64.as_ref(),
+            Self::ProductMedia(value) => value.checksum_sha256_base64.as_ref(),
+            Self::OrganizationAvatar(value) => value.checksum_sha256_base64.as_ref(),
+            Self::SupportCaseAttachment(value) => value.checksum_sha256_base64.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `upload` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn upload(
+        &self,
+    ) -> ::std::option::Option<&crate::models::S3FileCreateMultipart> {
+        match self {
+            Self::Downloadable(value) => ::std::option::Option::Some(&value.upload),
+            Self::ProductMedia(value) => ::std::option::Option::Some(&value.upload),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.upload),
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.upload)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `version` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn version(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => value.version.as_ref(),
+            Self::ProductMedia(value) => value.version.as_ref(),
+            Self::OrganizationAvatar(value) => value.version.as_ref(),
+            Self::SupportCaseAttachment(value) => value.version.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+}
 /// The `FilePatch` schema.
 ///
 /// Example: `{"name":"app-1.4.3.zip","version":null}`
@@ -326,6 +412,198 @@ impl ::std::convert::From<crate::models::OrganizationAvatarFileRead> for FileRea
 impl ::std::convert::From<crate::models::SupportCaseAttachmentFileRead> for FileRead {
     fn from(value: crate::models::SupportCaseAttachmentFileRead) -> Self {
         Self::SupportCaseAttachment(value)
+    }
+}
+impl FileRead {
+    /// The `id` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn id(&self) -> ::std::option::Option<&::uuid::Uuid> {
+        match self {
+            Self::Downloadable(value) => ::std::option::Option::Some(&value.id),
+            Self::ProductMedia(value) => ::std::option::Option::Some(&value.id),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.id),
+            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(&value.id),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `organization_id` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn organization_id(&self) -> ::std::option::Option<&::uuid::Uuid> {
+        match self {
+            Self::Downloadable(value) => {
+                ::std::option::Option::Some(&value.organization_id)
+            }
+            Self::ProductMedia(value) => {
+                ::std::option::Option::Some(&value.organization_id)
+            }
+            Self::OrganizationAvatar(value) => {
+                ::std::option::Option::Some(&value.organization_id)
+            }
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.organization_id)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `name` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => ::std::option::Option::Some(&value.name),
+            Self::ProductMedia(value) => ::std::option::Option::Some(&value.name),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.name),
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.name)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `path` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn path(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => ::std::option::Option::Some(&value.path),
+            Self::ProductMedia(value) => ::std::option::Option::Some(&value.path),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.path),
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.path)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `mime_type` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn mime_type(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => ::std::option::Option::Some(&value.mime_type),
+            Self::ProductMedia(value) => ::std::option::Option::Some(&value.mime_type),
+            Self::OrganizationAvatar(value) => {
+                ::std::option::Option::Some(&value.mime_type)
+            }
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.mime_type)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `size` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn size(&self) -> ::std::option::Option<&i64> {
+        match self {
+            Self::Downloadable(value) => ::std::option::Option::Some(&value.size),
+            Self::ProductMedia(value) => ::std::option::Option::Some(&value.size),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.size),
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.size)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `storage_version` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn storage_version(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => value.storage_version.as_ref(),
+            Self::ProductMedia(value) => value.storage_version.as_ref(),
+            Self::OrganizationAvatar(value) => value.storage_version.as_ref(),
+            Self::SupportCaseAttachment(value) => value.storage_version.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `checksum_etag` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn checksum_etag(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => value.checksum_etag.as_ref(),
+            Self::ProductMedia(value) => value.checksum_etag.as_ref(),
+            Self::OrganizationAvatar(value) => value.checksum_etag.as_ref(),
+            Self::SupportCaseAttachment(value) => value.checksum_etag.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `checksum_sha256_base64` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn checksum_sha256_base64(
+        &self,
+    ) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => value.checksum_sha256_base64.as_ref(),
+            Self::ProductMedia(value) => value.checksum_sha256_base64.as_ref(),
+            Self::OrganizationAvatar(value) => value.checksum_sha256_base64.as_ref(),
+            Self::SupportCaseAttachment(value) => value.checksum_sha256_base64.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `checksum_sha256_hex` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn checksum_sha256_hex(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => value.checksum_sha256_hex.as_ref(),
+            Self::ProductMedia(value) => value.checksum_sha256_hex.as_ref(),
+            Self::OrganizationAvatar(value) => value.checksum_sha256_hex.as_ref(),
+            Self::SupportCaseAttachment(value) => value.checksum_sha256_hex.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `last_modified_at` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn last_modified_at(
+        &self,
+    ) -> ::std::option::Option<&::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Downloadable(value) => value.last_modified_at.as_ref(),
+            Self::ProductMedia(value) => value.last_modified_at.as_ref(),
+            Self::OrganizationAvatar(value) => value.last_modified_at.as_ref(),
+            Self::SupportCaseAttachment(value) => value.last_modified_at.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `version` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn version(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => value.version.as_ref(),
+            Self::ProductMedia(value) => value.version.as_ref(),
+            Self::OrganizationAvatar(value) => value.version.as_ref(),
+            Self::SupportCaseAttachment(value) => value.version.as_ref(),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `is_uploaded` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn is_uploaded(&self) -> ::std::option::Option<&bool> {
+        match self {
+            Self::Downloadable(value) => ::std::option::Option::Some(&value.is_uploaded),
+            Self::ProductMedia(value) => ::std::option::Option::Some(&value.is_uploaded),
+            Self::OrganizationAvatar(value) => {
+                ::std::option::Option::Some(&value.is_uploaded)
+            }
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.is_uploaded)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `created_at` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn created_at(
+        &self,
+    ) -> ::std::option::Option<&::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Downloadable(value) => ::std::option::Option::Some(&value.created_at),
+            Self::ProductMedia(value) => ::std::option::Option::Some(&value.created_at),
+            Self::OrganizationAvatar(value) => {
+                ::std::option::Option::Some(&value.created_at)
+            }
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.created_at)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
+    /// The `size_readable` of whichever variant this is (`None` for an unknown one, or when it is not set).
+    pub fn size_readable(&self) -> ::std::option::Option<&::std::string::String> {
+        match self {
+            Self::Downloadable(value) => {
+                ::std::option::Option::Some(&value.size_readable)
+            }
+            Self::ProductMedia(value) => {
+                ::std::option::Option::Some(&value.size_readable)
+            }
+            Self::OrganizationAvatar(value) => {
+                ::std::option::Option::Some(&value.size_readable)
+            }
+            Self::SupportCaseAttachment(value) => {
+                ::std::option::Option::Some(&value.size_readable)
+            }
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
     }
 }
 /// The `FileServiceTypes` schema.

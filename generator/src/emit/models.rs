@@ -10,7 +10,7 @@ use crate::ir::{Api, Field, Presence, Primitive, StringEnum, Struct, Tagged, Typ
 use crate::naming;
 
 pub(crate) fn models(api: &Api) -> TokenStream {
-    let items = api.types.values().map(type_def);
+    let items = api.types.values().map(|def| type_def(api, def));
     quote! {
         //! The document's schemas as Rust types.
         #(#items)*
@@ -39,14 +39,21 @@ fn deprecated_attr(deprecated: bool) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let docs = type_docs(def);
     let name = naming::ident(&def.name);
     match &def.kind {
         TypeKind::Struct(s) => struct_def(def, s, docs),
         TypeKind::StringEnum(e) => string_enum(&name, e, docs),
         TypeKind::IntegerEnum(values) => integer_enum(&name, values, docs),
-        TypeKind::Tagged(t) => tagged(&name, t, docs),
+        TypeKind::Tagged(t) => {
+            let accessors = common_field_accessors(api, t);
+            let union = tagged(&name, t, docs);
+            quote! {
+                #union
+                impl #name { #accessors }
+            }
+        }
         TypeKind::Untagged(u) => untagged(&name, u, docs),
         TypeKind::Const(value) => const_def(&name, value, docs),
         TypeKind::Alias(ty) => {
@@ -285,6 +292,51 @@ fn integer_enum(name: &proc_macro2::Ident, values: &[crate::ir::IntegerValue], d
             }
         }
     }
+}
+
+/// Accessors for the fields every variant struct of a union has, with the same type and presence:
+/// `file.name()` instead of a match over every kind. `None` for an unknown variant.
+fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
+    fn struct_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a Struct> {
+        match ty {
+            TypeRef::Boxed(inner) => struct_of(api, inner),
+            TypeRef::Named(name) => match api.types.get(name) {
+                Some(TypeDef { kind: TypeKind::Struct(s), .. }) => Some(s),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    let structs: Vec<&Struct> = t.variants.iter().filter_map(|v| struct_of(api, &v.ty)).collect();
+    let (Some(first), true) = (structs.first(), structs.len() == t.variants.len()) else { return quote! {} };
+    let unknown = naming::ident(&t.unknown_variant);
+    let variants: Vec<_> = t.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
+    let mut accessors = Vec::new();
+    for field in &first.fields {
+        let shared = structs.iter().all(|s| {
+            s.fields.iter().any(|f| f.rust_name == field.rust_name && f.ty == field.ty && f.presence == field.presence)
+        });
+        if !shared || matches!(field.rust_name.as_str(), "tag" | "clone" | "fmt" | "eq" | "serialize" | "deserialize") {
+            continue;
+        }
+        let ident = naming::ident(&field.rust_name);
+        let inner = type_tokens(&field.ty);
+        let access = match field.presence {
+            Presence::Required | Presence::Defaulted => quote! { ::std::option::Option::Some(&value.#ident) },
+            Presence::RequiredNullable | Presence::Optional | Presence::OptionalNullable => quote! { value.#ident.as_ref() },
+        };
+        let doc = format!(" The `{}` of whichever variant this is (`None` for an unknown one, or when it is not set).", field.json_name);
+        accessors.push(quote! {
+            #[doc = #doc]
+            pub fn #ident(&self) -> ::std::option::Option<&#inner> {
+                match self {
+                    #( Self::#variants(value) => #access, )*
+                    Self::#unknown(_) => ::std::option::Option::None,
+                }
+            }
+        });
+    }
+    quote! { #(#accessors)* }
 }
 
 fn tagged(name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStream {

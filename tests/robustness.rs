@@ -158,6 +158,9 @@ fn seeds() -> Vec<(String, Value)> {
         .collect();
     paths.sort();
     paths.push(spec_path());
+    // Real APIs' documents too, the smaller ones (so each case stays quick).
+    let real = integration_tests::real_world_documents().unwrap_or_default();
+    paths.extend(real.into_iter().filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() < 40_000)));
     paths
         .into_iter()
         .map(|path| {

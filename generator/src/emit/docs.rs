@@ -23,6 +23,8 @@ pub(crate) fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
             paragraphs.push(description);
         }
     }
+    // An empty or blank title says nothing either.
+    paragraphs.retain(|p| p.iter().any(|line| !line.trim().is_empty()));
     if paragraphs.is_empty() {
         paragraphs.push(vec![fallback.to_owned()]);
     }

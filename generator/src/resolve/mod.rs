@@ -165,7 +165,7 @@ impl<'a> Resolver<'a> {
             self.diagnostics.error(pointer, message);
             return None;
         };
-        let key = percent_decode(encoded).replace("~1", "/").replace("~0", "~");
+        let key = decode_token(encoded);
         if self.component_names.contains_key(&key) {
             Some(key)
         } else {
@@ -233,7 +233,12 @@ fn mentions(def: &TypeDef, name: &str) -> bool {
     }
 }
 
-pub(crate) fn percent_decode(text: &str) -> String {
+/// One reference token of a `$ref`, unescaped: percent-decoding, then `~1` → `/` and `~0` → `~`.
+pub(crate) fn decode_token(token: &str) -> String {
+    percent_decode(token).replace("~1", "/").replace("~0", "~")
+}
+
+fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -334,18 +334,31 @@ fn lookup_parameter<'a>(
     parameter: &'a ReferenceOr<Parameter>,
     pointer: &str,
 ) -> Option<(&'a Parameter, String)> {
-    match parameter {
-        ReferenceOr::Item(p) => Some((p, pointer.to_owned())),
-        ReferenceOr::Reference { reference } => {
-            let key = reference.strip_prefix("#/components/parameters/");
-            let found = key.and_then(|key| resolver.doc.components.as_ref()?.parameters.get(key).map(|p| (key, p)));
-            match found {
-                Some((key, ReferenceOr::Item(p))) => Some((p, pointer_push("#/components/parameters", key))),
-                _ => {
-                    resolver.diagnostics.error(pointer, format!("unresolvable $ref `{reference}`"));
-                    None
-                }
-            }
+    local_item(resolver, parameter, "parameters", |c| &c.parameters, pointer)
+}
+
+/// The item a parameter, request body or response position holds, following a `$ref` into
+/// `#/components/<section>/`, with the pointer of where it is; an unresolvable `$ref` is reported.
+fn local_item<'a, T>(
+    resolver: &mut Resolver<'a>,
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    items: impl FnOnce(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    pointer: &str,
+) -> Option<(&'a T, String)> {
+    let reference = match item {
+        ReferenceOr::Item(item) => return Some((item, pointer.to_owned())),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let base = format!("#/components/{section}");
+    let found = reference
+        .strip_prefix(&format!("{base}/"))
+        .and_then(|key| Some((key, items(resolver.doc.components.as_ref()?).get(key)?)));
+    match found {
+        Some((key, ReferenceOr::Item(item))) => Some((item, pointer_push(&base, key))),
+        _ => {
+            resolver.diagnostics.error(pointer, format!("unresolvable $ref `{reference}`"));
+            None
         }
     }
 }
@@ -374,20 +387,7 @@ fn request_body<'a>(
     pointer: &str,
     hint: &str,
 ) -> Option<Body> {
-    let (body, pointer) = match body {
-        ReferenceOr::Item(body) => (body, pointer.to_owned()),
-        ReferenceOr::Reference { reference } => {
-            let key = reference.strip_prefix("#/components/requestBodies/");
-            let found = key.and_then(|key| resolver.doc.components.as_ref()?.request_bodies.get(key).map(|b| (key, b)));
-            match found {
-                Some((key, ReferenceOr::Item(body))) => (body, pointer_push("#/components/requestBodies", key)),
-                _ => {
-                    resolver.diagnostics.error(pointer, format!("unresolvable $ref `{reference}`"));
-                    return None;
-                }
-            }
-        }
-    };
+    let (body, pointer) = local_item(resolver, body, "requestBodies", |c| &c.request_bodies, pointer)?;
     let (content_type, media) = pick_media(&body.content)?;
     let encoding = encoding_of(content_type);
     let schema_pointer = pointer_push(&pointer_push(&pointer_push(&pointer, "content"), content_type), "schema");
@@ -431,19 +431,9 @@ fn response<'a>(
     range: bool,
     rust_name: String,
 ) -> Response {
-    let (found, pointer) = match response {
-        ReferenceOr::Item(r) => (Some(r), pointer.to_owned()),
-        ReferenceOr::Reference { reference } => {
-            let key = reference.strip_prefix("#/components/responses/");
-            let found = key.and_then(|key| resolver.doc.components.as_ref()?.responses.get(key).map(|r| (key, r)));
-            match found {
-                Some((key, ReferenceOr::Item(r))) => (Some(r), pointer_push("#/components/responses", key)),
-                _ => {
-                    resolver.diagnostics.error(pointer, format!("unresolvable $ref `{reference}`"));
-                    (None, pointer.to_owned())
-                }
-            }
-        }
+    let (found, pointer) = match local_item(resolver, response, "responses", |c| &c.responses, pointer) {
+        Some((r, pointer)) => (Some(r), pointer),
+        None => (None, pointer.to_owned()),
     };
     let body = found.and_then(|r| {
         let (content_type, media) = pick_media(&r.content)?;

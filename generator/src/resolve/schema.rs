@@ -269,7 +269,7 @@ impl<'a> Resolver<'a> {
         let tokens: Vec<String> = reference
             .trim_start_matches("#/components/schemas/")
             .split('/')
-            .map(|t| super::percent_decode(t).replace("~1", "/").replace("~0", "~"))
+            .map(super::decode_token)
             .collect();
         let shape = match self.walk(&tokens) {
             Some(target) => {
@@ -303,7 +303,7 @@ impl<'a> Resolver<'a> {
                 SchemaRef::Ref(reference) => {
                     hops += 1;
                     let name = reference.strip_prefix("#/components/schemas/").filter(|n| !n.contains('/') && hops < 32)?;
-                    match self.component(&super::percent_decode(name).replace("~1", "/").replace("~0", "~"))? {
+                    match self.component(&super::decode_token(name))? {
                         ReferenceOr::Item(schema) => schema,
                         ReferenceOr::Reference { reference } => {
                             current = SchemaRef::Ref(reference);

@@ -103,7 +103,7 @@ fn standalone_crate_builds_on_its_own() {
     settings.command = "cargo xtask generate".to_owned();
     let output = generate(&source, &settings).unwrap();
     let manifest = &output.files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents;
-    assert!(manifest.contains("\n[workspace]\n"), "{manifest}");
+    assert!(manifest.contains("\n[workspace]\nresolver = \"3\"\n"), "{manifest}");
     let dir = root().join("target").join("compile-standalone").join("polar-files");
     let _ = std::fs::remove_dir_all(dir.join("src"));
     for file in &output.files {
@@ -111,16 +111,14 @@ fn standalone_crate_builds_on_its_own() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &file.contents).unwrap();
     }
-    if !dir.join("Cargo.lock").exists() {
-        std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    }
+    integration_tests::cargo_project::use_project_lock(&root(), &dir).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let result = std::process::Command::new(cargo)
         .current_dir(&dir)
         // Shared with the other compile tests, so dependencies build once.
         .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
         .env_remove("RUSTFLAGS")
-        .args(["clippy", "--offline", "--quiet", "--", "-D", "warnings"])
+        .args(["clippy", "--quiet", "--", "-D", "warnings"])
         .output()
         .unwrap();
     assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));

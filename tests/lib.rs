@@ -8,6 +8,10 @@ use openapi_rust_gen::{GeneratedFile, Output, Settings};
 
 pub mod storage;
 
+/// `cargo metadata` for the host platform and the project's lock file (shared with `cargo xtask bench`).
+#[path = "../xtask/src/cargo_project.rs"]
+pub mod cargo_project;
+
 /// The workspace root.
 pub fn root() -> PathBuf {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -72,18 +76,16 @@ pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Re
         }
         members.push(format!("{name:?}"));
     }
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    if !dir.join("Cargo.lock").exists() {
-        // Start from the project's lock file: the same versions, and no registry needed.
-        let _ = std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"));
-    }
+    cargo_project::use_project_lock(&root(), dir)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
         .env_remove("RUSTFLAGS")
-        .args(["clippy", "--workspace", "--offline", "--quiet", "--", "-D", "warnings"])
+        // Not `--offline`: what the project's build did not download, cargo fetches.
+        .args(["clippy", "--workspace", "--quiet", "--", "-D", "warnings"])
         .output()
         .map_err(|e| e.to_string())?;
     if output.status.success() {
@@ -94,23 +96,17 @@ pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Re
 }
 
 /// The fixture documents the `openapiv3` crate ships: real APIs (Stripe, Slack, Twilio, Docker,
-/// ...), found through `cargo metadata` in the local package cache.
+/// ...), in that package's source as cargo downloaded it (located through `cargo metadata`).
 pub fn real_world_documents() -> Result<Vec<PathBuf>, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .current_dir(root())
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .output()
-        .map_err(|e| e.to_string())?;
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
-    let manifest = metadata["packages"]
-        .as_array()
-        .and_then(|packages| packages.iter().find(|p| p["name"] == "openapiv3"))
-        .and_then(|p| p["manifest_path"].as_str())
+    let metadata = cargo_project::workspace_metadata(&root())?;
+    let package = metadata
+        .packages
+        .iter()
+        .find(|p| p.name.as_str() == "openapiv3")
         .ok_or("openapiv3 is not in the dependency graph")?;
-    let fixtures = Path::new(manifest).parent().ok_or("no parent")?.join("fixtures");
+    let fixtures = package.manifest_path.parent().ok_or("no parent")?.join("fixtures");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&fixtures)
-        .map_err(|e| format!("{}: {e}", fixtures.display()))?
+        .map_err(|e| format!("{fixtures}: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
         .collect();

@@ -29,5 +29,15 @@ pub mod runtime;
 pub mod upload;
 pub use client::Server;
 pub use runtime::{Client, ClientBuilder, Error, Nullable, RetryPolicy, SecretToken};
+#[doc(no_inline)]
+pub use ::bytes;
+#[doc(no_inline)]
+pub use ::chrono;
+#[doc(no_inline)]
+pub use ::reqwest;
+#[doc(no_inline)]
+pub use ::serde_json;
+#[doc(no_inline)]
+pub use ::uuid;
 /// The version of the API this crate was generated for (`info.version`).
 pub const API_VERSION: &str = "2026-10";

@@ -21,6 +21,10 @@ pub mod resolve;
 
 pub use diagnostics::{Diagnostic, Error, Severity, Stage};
 
+/// The `rust-version` written into generated crates: the generator's own, which is the workspace's
+/// (one declaration, checked against the locked dependency graph by the MSRV test).
+pub const RUST_VERSION: &str = env!("CARGO_PKG_RUST_VERSION");
+
 /// How to generate: everything that is not the document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {

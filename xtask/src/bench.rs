@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use openapi_rust_gen::{emit, load, resolve, Settings};
 
-use crate::{project_root, synth, tools};
+use crate::{cargo_project, project_root, synth, tools};
 
 /// The synthesized document's size: Polar's whole API is about this.
 const SYNTH_SCHEMAS: usize = 1000;
@@ -54,18 +54,15 @@ fn codegen(cargo: &str) -> Result<(), String> {
         ("specs/polar-files.openapi.yaml".to_owned(), root.join("specs").join("polar-files.openapi.yaml"), "bench-polar-files"),
         (format!("synthetic ({SYNTH_SCHEMAS} schemas, {SYNTH_OPERATIONS} operations)"), synthesized, "bench-synthetic"),
     ];
-    // A real API of that size, when the package cache has it: Stripe's document, which the
-    // `openapiv3` crate ships among its fixtures.
-    if let Some(stripe) = openapiv3_fixture(cargo, "stripe.yaml") {
-        inputs.push(("stripe.yaml (openapiv3's fixture)".to_owned(), stripe, "bench-stripe"));
-    }
+    // A real API of that size: Stripe's document, which the `openapiv3` crate ships among its
+    // fixtures.
+    let stripe = openapiv3_fixture("stripe.yaml")?;
+    inputs.push(("stripe.yaml (openapiv3's fixture)".to_owned(), stripe, "bench-stripe"));
     // The generated crates are members of one workspace so their dependencies build once.
     let members: Vec<String> = inputs.iter().map(|(_, _, name)| format!("{name:?}")).collect();
-    std::fs::write(dir.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))
+    std::fs::write(dir.join("Cargo.toml"), format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", ")))
         .map_err(|e| e.to_string())?;
-    if !dir.join("Cargo.lock").exists() {
-        let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
-    }
+    cargo_project::use_project_lock(&root, &dir)?;
     let mut all = Vec::new();
     for (name, spec, crate_name) in inputs {
         // Generation in a child process, so its peak memory is the generator's alone.
@@ -102,7 +99,7 @@ fn codegen(cargo: &str) -> Result<(), String> {
     for figures in &mut all {
         let (name, crate_name) = (figures.name.clone(), figures.crate_name.clone());
         let crate_name = crate_name.as_str();
-        let check = |dir: &Path| Command::new(cargo).current_dir(dir).args(["check", "--offline", "--quiet", "--package", crate_name]).status();
+        let check = |dir: &Path| Command::new(cargo).current_dir(dir).args(["check", "--quiet", "--package", crate_name]).status();
         let status = check(&dir).map_err(|e| e.to_string())?;
         if !status.success() {
             return Err(format!("the crate generated from {name} does not check"));
@@ -154,13 +151,17 @@ fn codegen(cargo: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A fixture document of the `openapiv3` crate, located through `cargo metadata`.
-fn openapiv3_fixture(cargo: &str, name: &str) -> Option<PathBuf> {
-    let output = Command::new(cargo).current_dir(project_root()).args(["metadata", "--format-version", "1", "--offline"]).output().ok()?;
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
-    let manifest = metadata["packages"].as_array()?.iter().find(|p| p["name"] == "openapiv3")?["manifest_path"].as_str()?.to_owned();
-    let path = Path::new(&manifest).parent()?.join("fixtures").join(name);
-    path.exists().then_some(path)
+/// A fixture document of the `openapiv3` crate, located through `cargo metadata` (which
+/// downloads the package if this machine has not yet).
+fn openapiv3_fixture(name: &str) -> Result<PathBuf, String> {
+    let metadata = cargo_project::workspace_metadata(&project_root())?;
+    let package = metadata.packages.iter().find(|p| p.name.as_str() == "openapiv3").ok_or("openapiv3 is not in the dependency graph")?;
+    let path = package.manifest_path.parent().ok_or("no parent")?.join("fixtures").join(name);
+    if path.exists() {
+        Ok(path.into())
+    } else {
+        Err(format!("{path} does not exist"))
+    }
 }
 
 fn touch(path: &Path) -> Result<(), String> {

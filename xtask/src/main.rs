@@ -6,6 +6,8 @@
 
 mod bench;
 mod codegen;
+#[allow(unreachable_pub)] // shared with the tests, where it is public
+mod cargo_project;
 mod synth;
 #[path = "../../generator/src/fs_sync.rs"]
 mod fs_sync;

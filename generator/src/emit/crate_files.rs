@@ -49,6 +49,19 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         pub use client::Server;
         pub use runtime::{Client, ClientBuilder, Error, Nullable, RetryPolicy, SecretToken};
 
+        // The crates whose types appear in this crate's public API, so a user names them
+        // (`polar_files::uuid::Uuid`) without adding and version-matching them.
+        #[doc(no_inline)]
+        pub use ::bytes;
+        #[doc(no_inline)]
+        pub use ::chrono;
+        #[doc(no_inline)]
+        pub use ::reqwest;
+        #[doc(no_inline)]
+        pub use ::serde_json;
+        #[doc(no_inline)]
+        pub use ::uuid;
+
         /// The version of the API this crate was generated for (`info.version`).
         pub const API_VERSION: &str = #version;
     }
@@ -56,13 +69,15 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
 
 pub(crate) fn cargo_toml(api: &Api, settings: &Settings) -> String {
     let description = format!("Typed async client for {}", api.title).replace('"', "'");
-    let workspace = if settings.standalone_workspace { "\n[workspace]\n" } else { "" };
+    // Its own workspace resolves dependencies with the MSRV-aware resolver, so a fresh lock file
+    // picks versions that build with `rust-version`.
+    let workspace = if settings.standalone_workspace { "\n[workspace]\nresolver = \"3\"\n" } else { "" };
     format!(
         r#"[package]
 name = "{name}"
 version = "{version}"
 edition = "2021"
-rust-version = "1.80"
+rust-version = "{rust_version}"
 description = "{description}"
 publish = false
 
@@ -83,5 +98,6 @@ uuid = {{ version = "1.8", features = ["serde"] }}
 {workspace}"#,
         name = settings.crate_name,
         version = settings.crate_version,
+        rust_version = crate::RUST_VERSION,
     )
 }

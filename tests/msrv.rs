@@ -1,0 +1,77 @@
+//! The declared `rust-version`s are true: each workspace member declares at least the highest
+//! `rust-version` of the packages it builds with (its normal and build dependencies, transitively,
+//! in the committed lock file, on this platform), and the generator writes the same declaration
+//! into the crates it generates, whose dependencies are those of `polar-files`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cargo_metadata::semver::Version;
+use cargo_metadata::{DependencyKind, Metadata, PackageId};
+use integration_tests::{cargo_project::workspace_metadata, root};
+
+/// `(highest rust-version, the package that declares it)` among what `member` builds with.
+fn highest_dependency_msrv(metadata: &Metadata, member: &PackageId) -> Option<(Version, String)> {
+    let resolve = metadata.resolve.as_ref().expect("metadata has a resolve graph");
+    let nodes: BTreeMap<&PackageId, _> = resolve.nodes.iter().map(|n| (&n.id, n)).collect();
+    let packages: BTreeMap<&PackageId, _> = metadata.packages.iter().map(|p| (&p.id, p)).collect();
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![member];
+    let mut highest: Option<(Version, String)> = None;
+    while let Some(id) = stack.pop() {
+        for dep in &nodes[id].deps {
+            // A member's dev-dependencies build its tests, not the member; theirs never count.
+            let builds_with = dep.dep_kinds.iter().any(|k| k.kind != DependencyKind::Development);
+            if builds_with && seen.insert(&dep.pkg) {
+                stack.push(&dep.pkg);
+                let package = packages[&dep.pkg];
+                if let Some(version) = &package.rust_version {
+                    if highest.as_ref().is_none_or(|(h, _)| version > h) {
+                        highest = Some((version.clone(), format!("{} {}", package.name, package.version)));
+                    }
+                }
+            }
+        }
+    }
+    highest
+}
+
+#[test]
+fn declared_rust_versions_cover_the_locked_dependencies() {
+    let metadata = workspace_metadata(&root()).unwrap();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for id in &metadata.workspace_members {
+        let package = metadata.packages.iter().find(|p| &p.id == id).unwrap();
+        let declared = package.rust_version.clone().unwrap_or_else(|| panic!("{} declares no rust-version", package.name));
+        if let Some((needed, by)) = highest_dependency_msrv(&metadata, id) {
+            checked += 1;
+            if declared < needed {
+                problems.push(format!("{} declares rust-version {declared}, but {by} needs {needed}", package.name));
+            }
+        }
+    }
+    assert_eq!(checked, metadata.workspace_members.len(), "every member has dependencies");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Generated crates declare the generator's `rust-version`, which covers `polar-files`'s
+/// dependencies (a superset of a generated crate's: the upload helper's are extra), and it is the
+/// one `generated/Cargo.toml` inherits from the workspace.
+#[test]
+fn generated_crates_declare_a_true_rust_version() {
+    let metadata = workspace_metadata(&root()).unwrap();
+    let polar_files = metadata.packages.iter().find(|p| p.name.as_str() == "polar-files").unwrap();
+    let declared = Version::parse(&format!("{}.0", openapi_rust_gen::RUST_VERSION))
+        .or_else(|_| Version::parse(openapi_rust_gen::RUST_VERSION))
+        .unwrap();
+    assert_eq!(polar_files.rust_version.as_ref(), Some(&declared), "generated/ and the generator disagree");
+    let (needed, by) = highest_dependency_msrv(&metadata, &polar_files.id).unwrap();
+    assert!(declared >= needed, "the generator writes rust-version {declared}, but {by} needs {needed}");
+    // And it is what a standalone crate's manifest says.
+    let source = std::fs::read_to_string(integration_tests::spec_path()).unwrap();
+    let output = openapi_rust_gen::generate(&source, &openapi_rust_gen::Settings::standalone("x", "x.yaml")).unwrap();
+    let manifest = &output.files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents;
+    assert!(manifest.contains(&format!("\nrust-version = \"{}\"\n", openapi_rust_gen::RUST_VERSION)), "{manifest}");
+}

@@ -31,7 +31,9 @@ pub fn fixture_settings(crate_name: &str, source_name: &str) -> Settings {
     settings
 }
 
-/// The snapshot text of a generation: warnings, then the Rust files that are not verbatim runtime.
+/// The snapshot text of a generation: warnings, then the Rust files a fixture is about: models and
+/// client, not the verbatim runtime nor the crate root (the same for every document but its docs;
+/// compiled by every compile test and by the README test).
 pub fn render(output: &Output) -> String {
     let mut out = String::new();
     if !output.warnings.is_empty() {
@@ -41,7 +43,7 @@ pub fn render(output: &Output) -> String {
         }
         out.push('\n');
     }
-    for file in output.files.iter().filter(|f| f.path.ends_with(".rs") && !f.path.starts_with("src/runtime/")) {
+    for file in output.files.iter().filter(|f| f.path.ends_with(".rs") && !f.path.starts_with("src/runtime/") && f.path != "src/lib.rs") {
         out.push_str(&format!("// ===== {} =====\n", file.path));
         // The header names the fixture's path, which is the same for every run.
         out.push_str(&file.contents);

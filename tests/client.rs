@@ -3,11 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
+use integration_tests::raw::{raw_server, Raw};
 use polar_files::client::{FilesListError, FilesUpdateError, FilesUploadedError};
 use polar_files::models::*;
 use polar_files::{Client, Error, Nullable, RetryPolicy};
@@ -416,70 +416,6 @@ async fn the_token_does_not_follow_a_redirect_to_another_host() {
     assert!(request.headers.get("authorization").is_none(), "the token followed the redirect");
 }
 
-/// What a raw HTTP/1.1 server does with every connection after reading the request head.
-#[derive(Clone)]
-enum Raw {
-    /// Writes this head, then a chunked body of `x` forever (until the client goes away).
-    Endless(&'static str),
-    /// Writes this head, then nothing.
-    HeadOnly(String),
-    /// Writes nothing: accepts and never answers.
-    Silent,
-}
-
-/// A loopback server speaking raw HTTP/1.1, counting connections and the body bytes it managed
-/// to write.
-struct RawServer {
-    url: String,
-    connections: Arc<AtomicUsize>,
-    written: Arc<AtomicU64>,
-}
-
-async fn raw_server(behaviour: Raw) -> RawServer {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (connections, written) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicU64::new(0)));
-    let (count, total) = (connections.clone(), written.clone());
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
-            count.fetch_add(1, Ordering::SeqCst);
-            let (behaviour, total) = (behaviour.clone(), total.clone());
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    if socket.read(&mut byte).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                match behaviour {
-                    Raw::Endless(status_line) => {
-                        let head = format!("{status_line}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n");
-                        if socket.write_all(head.as_bytes()).await.is_err() {
-                            return;
-                        }
-                        let mut chunk = b"10000\r\n".to_vec();
-                        chunk.extend(std::iter::repeat_n(b'x', 0x10000));
-                        chunk.extend_from_slice(b"\r\n");
-                        while socket.write_all(&chunk).await.is_ok() {
-                            total.fetch_add(0x10000, Ordering::SeqCst);
-                        }
-                    }
-                    Raw::HeadOnly(head) => {
-                        let _ = socket.write_all(head.as_bytes()).await;
-                        tokio::time::sleep(Duration::from_secs(30)).await;
-                    }
-                    Raw::Silent => tokio::time::sleep(Duration::from_secs(30)).await,
-                }
-            });
-        }
-    });
-    RawServer { url, connections, written }
-}
-
 fn raw_client(url: &str) -> Client {
     Client::builder().base_url(url).token(TOKEN).timeout(Duration::from_secs(10)).retry(RetryPolicy::none()).build().unwrap()
 }
@@ -510,7 +446,7 @@ async fn a_success_body_past_the_limit_is_refused() {
 
 #[tokio::test]
 async fn a_body_without_a_length_stops_being_read_at_the_limit() {
-    let server = raw_server(Raw::Endless("HTTP/1.1 200 OK")).await;
+    let server = raw_server(Raw::Endless("HTTP/1.1 200 OK")).await.unwrap();
     let started = Instant::now();
     let err = raw_client(&server.url).files().list().max_response_size(1024 * 1024).await.unwrap_err();
     assert!(matches!(err, Error::ResponseTooLarge { limit: 1_048_576, declared: None, .. }), "{err}");
@@ -528,7 +464,7 @@ async fn the_default_limit_refuses_a_declared_length_before_reading() {
     assert_eq!(polar_files::runtime::DEFAULT_MAX_RESPONSE_SIZE, 64 * 1024 * 1024);
     let declared = polar_files::runtime::DEFAULT_MAX_RESPONSE_SIZE + 1;
     let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\n\r\n");
-    let server = raw_server(Raw::HeadOnly(head)).await;
+    let server = raw_server(Raw::HeadOnly(head)).await.unwrap();
     let started = Instant::now();
     // The server sends the head and never a byte of body: refused on the head alone.
     let err = raw_client(&server.url).files().list().await.unwrap_err();
@@ -538,7 +474,7 @@ async fn the_default_limit_refuses_a_declared_length_before_reading() {
 
 #[tokio::test]
 async fn an_endless_error_body_is_cut_at_64_kib_and_not_read_further() {
-    let server = raw_server(Raw::Endless("HTTP/1.1 500 Internal Server Error")).await;
+    let server = raw_server(Raw::Endless("HTTP/1.1 500 Internal Server Error")).await.unwrap();
     let err = raw_client(&server.url).files().list().await.unwrap_err();
     match &err {
         Error::UnexpectedStatus { status, body, .. } => {
@@ -596,7 +532,7 @@ async fn a_server_that_never_answers_costs_a_get_every_attempt_and_a_post_one() 
     let scaled = || {
         RetryPolicy::default().max_elapsed(Duration::from_millis(600)).initial_backoff(Duration::from_millis(5)).max_backoff(Duration::from_millis(300))
     };
-    let get_server = raw_server(Raw::Silent).await;
+    let get_server = raw_server(Raw::Silent).await.unwrap();
     let client = Client::builder().base_url(&get_server.url).token(TOKEN).timeout(Duration::from_millis(200)).retry(scaled()).build().unwrap();
     let started = Instant::now();
     let err = client.files().list().await.unwrap_err();
@@ -604,7 +540,7 @@ async fn a_server_that_never_answers_costs_a_get_every_attempt_and_a_post_one() 
     assert_eq!(get_server.connections.load(Ordering::SeqCst), 3, "a GET that timed out was not retried");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
 
-    let post_server = raw_server(Raw::Silent).await;
+    let post_server = raw_server(Raw::Silent).await.unwrap();
     let client = Client::builder().base_url(&post_server.url).token(TOKEN).timeout(Duration::from_millis(200)).retry(scaled()).build().unwrap();
     let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
     let err = client.files().uploaded(Uuid::nil(), completed).await.unwrap_err();

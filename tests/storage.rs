@@ -64,6 +64,8 @@ pub struct Faults {
     pub drop_etag: Option<i64>,
     /// Part number → how many of its `PUT`s stall (no answer for 30 s) before one goes through.
     pub stall_part: BTreeMap<i64, u32>,
+    /// Wait this long before completing (storage completing a large upload).
+    pub slow_complete: Option<Duration>,
     /// Answer every part's `PUT` with a 500 whose body has this many bytes (made as it is sent,
     /// never held; no `Content-Length`).
     pub huge_error: Option<u64>,
@@ -417,6 +419,10 @@ async fn uploaded(State(polar): State<Polar>, UrlPath(id): UrlPath<String>, head
         return error(StatusCode::UNAUTHORIZED, "bad token");
     }
     lock(&polar.shared).polar_calls.push("uploaded".to_owned());
+    let slow = lock(&polar.shared).faults.slow_complete;
+    if let Some(wait) = slow {
+        tokio::time::sleep(wait).await;
+    }
     if lock(&polar.shared).faults.fail_complete {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "injected fault");
     }

@@ -439,3 +439,16 @@ async fn a_reader_that_grows_is_a_changed_source() {
     assert!(matches!(err, UploadError::SourceChanged { number: 1 }), "{err}");
     assert!(harness.polar_calls().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completing_may_take_longer_than_the_client_timeout() {
+    // Completing is a POST (not retried after a timeout) that waits for storage: it gets at
+    // least 5 minutes, whatever the client's per-call timeout.
+    let harness = Harness::start(None).await.unwrap();
+    harness.set_faults(Faults { slow_complete: Some(Duration::from_millis(1500)), ..Faults::default() });
+    let client = Client::builder().base_url(&harness.polar_url).token(TOKEN).timeout(Duration::from_millis(500)).build().unwrap();
+    let bytes = data(1000, 40);
+    let read = client.files().upload(UploadSource::bytes(bytes.clone()), FileServiceTypes::Downloadable).name("slow.bin").await.unwrap();
+    assert_stored(&harness, &read, &bytes);
+    assert_eq!(harness.polar_calls(), ["create", "uploaded"]);
+}

@@ -70,6 +70,11 @@ pub const DEFAULT_PART_TIMEOUT: std::time::Duration = std::time::Duration::from_
 /// very large file, it lowers the number of parts in flight instead of the memory growing with it.
 pub const DEFAULT_MEMORY_LIMIT: u64 = 256 * 1024 * 1024;
 
+/// The least time the call that completes an upload may take: Polar completes the multipart
+/// upload with storage before it answers, which takes longer the more parts there are, and the
+/// call (a `POST`) is not retried after a timeout. The client's timeout applies if longer.
+const COMPLETE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// Bytes read at a time while hashing.
 const HASH_CHUNK: usize = 1024 * 1024;
 /// Chunks queued for each hashing thread.
@@ -476,7 +481,11 @@ impl Upload {
         }
 
         let body = FileUploadCompleted { id: upload.upload.id.clone(), path: upload.upload.path.clone(), parts: completed };
-        files.uploaded(upload.id, body).send().await.map_err(UploadError::Complete)
+        let mut complete = files.uploaded(upload.id, body);
+        if let Some(timeout) = files.client.inner.timeout {
+            complete = complete.timeout(timeout.max(COMPLETE_TIMEOUT));
+        }
+        complete.send().await.map_err(UploadError::Complete)
     }
 }
 

@@ -3,9 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
+use integration_tests::raw::{raw_server, Raw};
 use polar_files::client::{FilesListError, FilesUpdateError, FilesUploadedError};
 use polar_files::models::*;
 use polar_files::{Client, Error, Nullable, RetryPolicy};
@@ -412,4 +414,289 @@ async fn the_token_does_not_follow_a_redirect_to_another_host() {
     let requests = elsewhere.received_requests().await.unwrap();
     let request = only_request(&requests);
     assert!(request.headers.get("authorization").is_none(), "the token followed the redirect");
+}
+
+fn raw_client(url: &str) -> Client {
+    Client::builder().base_url(url).token(TOKEN).timeout(Duration::from_secs(10)).retry(RetryPolicy::none()).build().unwrap()
+}
+
+#[tokio::test]
+async fn a_success_body_past_the_limit_is_refused() {
+    let server = MockServer::start().await;
+    let page = serde_json::to_vec(&list_page(&["a.zip", "b.zip", "c.zip"], 1)).unwrap();
+    let len = page.len() as u64;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_raw(page, "application/json")).mount(&server).await;
+    // Per call: one byte short is refused by its declared length, the exact size passes.
+    let err = client(&server).files().list().max_response_size(len - 1).await.unwrap_err();
+    match &err {
+        Error::ResponseTooLarge { status, limit, declared, .. } => {
+            assert_eq!((status.as_u16(), *limit, *declared), (200, len - 1, Some(len)));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains(&format!("more than the limit of {}", len - 1)), "{err}");
+    assert_eq!(client(&server).files().list().max_response_size(len).await.unwrap().items.len(), 3);
+    // Per client, and a call can raise it again.
+    let small = Client::builder().base_url(server.uri()).token(TOKEN).max_response_size(100).build().unwrap();
+    assert!(matches!(small.files().list().await.unwrap_err(), Error::ResponseTooLarge { limit: 100, .. }));
+    assert_eq!(small.files().list().max_response_size(len).await.unwrap().items.len(), 3);
+    // A refused body is not retried: one request per call.
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn a_body_without_a_length_stops_being_read_at_the_limit() {
+    let server = raw_server(Raw::Endless("HTTP/1.1 200 OK")).await.unwrap();
+    let started = Instant::now();
+    let err = raw_client(&server.url).files().list().max_response_size(1024 * 1024).await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { limit: 1_048_576, declared: None, .. }), "{err}");
+    assert!(err.to_string().contains("larger than the limit of 1048576 bytes"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // The endless body was cut off: what the server could write is the limit plus what the
+    // loopback's socket buffers hold, not more.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let written = server.written.load(Ordering::SeqCst);
+    assert!(written < 32 * 1024 * 1024, "the client read on: the server wrote {written} bytes");
+}
+
+#[tokio::test]
+async fn the_default_limit_refuses_a_declared_length_before_reading() {
+    assert_eq!(polar_files::runtime::DEFAULT_MAX_RESPONSE_SIZE, 64 * 1024 * 1024);
+    let declared = polar_files::runtime::DEFAULT_MAX_RESPONSE_SIZE + 1;
+    let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {declared}\r\n\r\n");
+    let server = raw_server(Raw::HeadOnly(head)).await.unwrap();
+    let started = Instant::now();
+    // The server sends the head and never a byte of body: refused on the head alone.
+    let err = raw_client(&server.url).files().list().await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { limit: 67_108_864, declared: Some(d), .. } if d == declared), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5), "the body was waited for");
+}
+
+#[tokio::test]
+async fn an_endless_error_body_is_cut_at_64_kib_and_not_read_further() {
+    let server = raw_server(Raw::Endless("HTTP/1.1 500 Internal Server Error")).await.unwrap();
+    let err = raw_client(&server.url).files().list().await.unwrap_err();
+    match &err {
+        Error::UnexpectedStatus { status, body, .. } => {
+            assert_eq!(status.as_u16(), 500);
+            assert_eq!(body.len(), polar_files::runtime::MAX_ERROR_BODY);
+            assert_eq!(polar_files::runtime::MAX_ERROR_BODY, 64 * 1024);
+            assert!(body.iter().all(|&b| b == b'x'));
+        }
+        other => panic!("{other:?}"),
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let written = server.written.load(Ordering::SeqCst);
+    assert!(written < 32 * 1024 * 1024, "the client read on: the server wrote {written} bytes");
+}
+
+#[tokio::test]
+async fn a_documented_error_too_large_to_keep_says_it_was_cut() {
+    let server = MockServer::start().await;
+    let long = "x".repeat(100 * 1024);
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({"detail": [{"loc": ["q"], "msg": long, "type": "t"}]})))
+        .mount(&server)
+        .await;
+    let err = client(&server).files().list().await.unwrap_err();
+    match &err {
+        Error::Decode { status, body, source, .. } => {
+            assert_eq!(status.as_u16(), 422);
+            assert_eq!(body.len(), 64 * 1024);
+            assert!(source.to_string().contains("was cut"), "{source}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_default_timeout_leaves_room_for_the_default_retries() {
+    // The README's promise: an idempotent call whose attempts time out is tried 3 times within
+    // the 60 s budget. Each retry must start within the budget after attempts of the full
+    // default timeout and the longest (unjittered) backoffs.
+    let timeout = polar_files::runtime::DEFAULT_TIMEOUT;
+    assert_eq!(timeout, Duration::from_secs(20));
+    let policy = RetryPolicy::default();
+    assert_eq!(policy.attempts(), 3);
+    let backoff = |n: u32| Duration::from_millis(500) * 2u32.pow(n - 1);
+    let second_starts = timeout + backoff(1);
+    let third_starts = second_starts + timeout + backoff(2);
+    assert!(third_starts <= Duration::from_secs(60), "{third_starts:?}");
+    let debug = format!("{:?}", Client::builder().no_token_from_env().build().unwrap());
+    assert!(debug.contains("timeout: Some(20s)") && debug.contains("max_elapsed: 60s"), "{debug}");
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_costs_a_get_every_attempt_and_a_post_one() {
+    // The defaults' proportions (attempts of a third of the budget), scaled down 100 times.
+    let scaled = || {
+        RetryPolicy::default().max_elapsed(Duration::from_millis(600)).initial_backoff(Duration::from_millis(5)).max_backoff(Duration::from_millis(300))
+    };
+    let get_server = raw_server(Raw::Silent).await.unwrap();
+    let client = Client::builder().base_url(&get_server.url).token(TOKEN).timeout(Duration::from_millis(200)).retry(scaled()).build().unwrap();
+    let started = Instant::now();
+    let err = client.files().list().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert_eq!(get_server.connections.load(Ordering::SeqCst), 3, "a GET that timed out was not retried");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+
+    let post_server = raw_server(Raw::Silent).await.unwrap();
+    let client = Client::builder().base_url(&post_server.url).token(TOKEN).timeout(Duration::from_millis(200)).retry(scaled()).build().unwrap();
+    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let err = client.files().uploaded(Uuid::nil(), completed).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(post_server.connections.load(Ordering::SeqCst), 1, "a POST that timed out was retried");
+}
+
+/// Answers with `status`, putting every request header into the body (as a documented error's
+/// `detail` when `documented`) and into an `x-echo` header.
+struct Echo {
+    status: u16,
+    documented: bool,
+}
+
+impl wiremock::Respond for Echo {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let echo: String = request.headers.iter().map(|(name, value)| format!("{name}: {}\n", value.to_str().unwrap_or_default())).collect();
+        let template = ResponseTemplate::new(self.status).insert_header("x-echo", echo.replace('\n', "; ").as_str());
+        if self.documented {
+            template.set_body_json(json!({"error": "NotPermitted", "detail": echo}))
+        } else {
+            template.set_body_string(format!("you sent:\n{echo}"))
+        }
+    }
+}
+
+const API_KEY: &str = "key-0123456789abcdef";
+
+#[tokio::test]
+async fn secrets_echoed_by_the_server_are_scrubbed_from_errors() {
+    let server = MockServer::start().await;
+    let client = Client::builder().base_url(server.uri()).token(TOKEN).header("x-api-key", API_KEY).retry(RetryPolicy::none()).build().unwrap();
+    let shows = |text: &str| text.contains(TOKEN) || text.contains(API_KEY);
+    // An undocumented status: body and headers.
+    Mock::given(method("DELETE")).respond_with(Echo { status: 400, documented: false }).mount(&server).await;
+    let err = client.files().delete(Uuid::nil()).await.unwrap_err();
+    let Error::UnexpectedStatus { body, headers, .. } = &err else { panic!("{err:?}") };
+    let body = String::from_utf8_lossy(body);
+    assert!(body.contains("authorization: Bearer ***") && body.contains("x-api-key: ***"), "{body}");
+    assert!(!shows(headers["x-echo"].to_str().unwrap()), "{headers:?}");
+    assert!(!shows(&format!("{err} {err:?}")), "{err:?}");
+    // A documented error: the decoded value.
+    Mock::given(method("PATCH")).respond_with(Echo { status: 403, documented: true }).mount(&server).await;
+    let err = client.files().update(Uuid::nil(), FilePatch::default()).await.unwrap_err();
+    let Some(FilesUpdateError::Forbidden(forbidden)) = err.api_error() else { panic!("{err:?}") };
+    assert!(forbidden.detail.contains("Bearer ***"), "{}", forbidden.detail);
+    assert!(!shows(&format!("{err} {err:?}")), "{err:?}");
+    // A success body that does not decode: the body kept in the error.
+    Mock::given(method("GET")).respond_with(Echo { status: 200, documented: false }).mount(&server).await;
+    let err = client.files().list().await.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(!shows(&format!("{err} {err:?}")), "{err:?}");
+    assert!(!shows(&format!("{client:?}")), "{client:?}");
+    let builder = Client::builder().base_url(server.uri()).token(TOKEN).header("x-api-key", API_KEY).public_header("x-team", "blue");
+    let debug = format!("{builder:?}");
+    assert!(!shows(&debug) && debug.contains("blue"), "{debug}");
+}
+
+#[tokio::test]
+async fn a_secret_across_the_64_kib_cut_is_scrubbed_whole() {
+    let server = MockServer::start().await;
+    // The token starts 5 bytes before the cut.
+    let body = format!("{}{TOKEN} and more", "x".repeat(64 * 1024 - 5));
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(400).set_body_string(body)).mount(&server).await;
+    let err = client(&server).files().delete(Uuid::nil()).await.unwrap_err();
+    let Error::UnexpectedStatus { body, .. } = &err else { panic!("{err:?}") };
+    assert!(body.len() <= 64 * 1024);
+    assert_eq!(body.len(), 64 * 1024);
+    assert!(body.ends_with(b"x*** a"), "{:?}", String::from_utf8_lossy(&body[body.len() - 10..]));
+    assert!(!String::from_utf8_lossy(body).contains(&TOKEN[..4]), "a piece of the token is kept");
+}
+
+#[tokio::test]
+async fn a_password_in_the_base_url_never_shows() {
+    const PASSWORD: &str = "pa55-w0rd-secret";
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE")).respond_with(Echo { status: 400, documented: false }).mount(&server).await;
+    let url = server.uri().replace("http://", &format!("http://alice:{PASSWORD}@"));
+    let client = Client::builder().base_url(&url).no_token_from_env().retry(RetryPolicy::none()).build().unwrap();
+    assert!(!format!("{client:?}").contains(PASSWORD), "{client:?}");
+    assert_eq!(client.base_url(), server.uri());
+    // Sent as Basic authentication, and scrubbed from what the server echoes.
+    let err = client.files().delete(Uuid::nil()).await.unwrap_err();
+    let requests = server.received_requests().await.unwrap();
+    let authorization = only_request(&requests).headers["authorization"].to_str().unwrap().to_owned();
+    assert!(authorization.starts_with("Basic "), "{authorization}");
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(PASSWORD) && !shown.contains(&authorization["Basic ".len()..]), "{shown}");
+    // Nor in transport errors, nor in the builder's error for a bad URL.
+    let refused = Client::builder().base_url(format!("http://alice:{PASSWORD}@127.0.0.1:9")).no_token_from_env().retry(RetryPolicy::none()).build().unwrap();
+    let err = refused.files().list().await.unwrap_err();
+    assert!(!format!("{err} {err:?}").contains(PASSWORD), "{err:?}");
+    let err = Client::builder().base_url(format!("ftp://alice:{PASSWORD}@example.com")).build().unwrap_err();
+    assert!(!format!("{err} {err:?}").contains(PASSWORD), "{err:?}");
+    let builder = Client::builder().base_url(&url);
+    assert!(!format!("{builder:?}").contains(PASSWORD));
+}
+
+#[tokio::test]
+async fn credential_headers_stay_with_their_origin_on_redirects() {
+    let api = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/files/"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/v1/files/moved"))
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/files/moved"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}/v1/files/", elsewhere.uri())))
+        .mount(&api)
+        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(list_page(&[], 1))).mount(&elsewhere).await;
+    let client = Client::builder()
+        .base_url(api.uri())
+        .token(TOKEN)
+        .header("x-api-key", API_KEY)
+        .public_header("x-team", "blue")
+        .build()
+        .unwrap();
+    client.files().list().await.unwrap();
+    // Same origin: everything goes along.
+    let hops = api.received_requests().await.unwrap();
+    assert_eq!(hops.len(), 2);
+    assert_eq!(hops[1].url.path(), "/v1/files/moved");
+    assert_eq!(hops[1].headers["x-api-key"], API_KEY);
+    assert_eq!(hops[1].headers["authorization"], format!("Bearer {TOKEN}").as_str());
+    // Another origin: no credential, but the public header, the version and the user agent.
+    let requests = elsewhere.received_requests().await.unwrap();
+    let request = only_request(&requests);
+    assert!(request.headers.get("authorization").is_none(), "the token followed the redirect");
+    assert!(request.headers.get("x-api-key").is_none(), "a credential header followed the redirect");
+    assert_eq!(request.headers["x-team"], "blue");
+    assert_eq!(request.headers["polar-version"], "2026-10");
+}
+
+#[tokio::test]
+async fn redirects_are_followed_as_browsers_do_and_not_forever() {
+    let server = MockServer::start().await;
+    // 303 after a POST: a GET without the body.
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(303).insert_header("location", "/done")).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/done"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(file_read("downloadable", "a")))
+        .mount(&server)
+        .await;
+    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    client(&server).files().uploaded(Uuid::nil(), completed).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.iter().map(|r| r.method.to_string()).collect::<Vec<_>>(), ["POST", "GET"]);
+    assert!(requests[1].body.is_empty() && requests[1].headers.get("content-type").is_none());
+    // A loop ends after 10 redirects with the last one as the answer.
+    server.reset().await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(308).insert_header("location", "/again")).mount(&server).await;
+    let err = client(&server).files().delete(Uuid::nil()).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(308), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 11);
 }

@@ -6,6 +6,7 @@ use std::process::Command;
 
 use openapi_rust_gen::{GeneratedFile, Output, Settings};
 
+pub mod raw;
 pub mod storage;
 
 /// `cargo metadata` for the host platform and the project's lock file (shared with `cargo xtask bench`).

@@ -64,6 +64,11 @@ pub struct Faults {
     pub drop_etag: Option<i64>,
     /// Part number → how many of its `PUT`s stall (no answer for 30 s) before one goes through.
     pub stall_part: BTreeMap<i64, u32>,
+    /// Wait this long before completing (storage completing a large upload).
+    pub slow_complete: Option<Duration>,
+    /// Answer every part's `PUT` with a 500 whose body has this many bytes (made as it is sent,
+    /// never held; no `Content-Length`).
+    pub huge_error: Option<u64>,
 }
 
 /// A file the fake Polar created.
@@ -85,6 +90,27 @@ struct Shared {
     received: Vec<Received>,
     created: BTreeMap<String, Created>,
     polar_calls: Vec<String>,
+    /// Part `PUT`s being handled now, and the most at once.
+    parts_in_flight: usize,
+    max_parts_in_flight: usize,
+}
+
+/// Counts a part's `PUT` as in flight until dropped.
+struct InFlight(Arc<Mutex<Shared>>);
+
+impl InFlight {
+    fn new(shared: &Arc<Mutex<Shared>>) -> Self {
+        let mut guard = lock(shared);
+        guard.parts_in_flight += 1;
+        guard.max_parts_in_flight = guard.max_parts_in_flight.max(guard.parts_in_flight);
+        InFlight(shared.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        lock(&self.0).parts_in_flight -= 1;
+    }
 }
 
 /// Storage, the proxy and the fake Polar, running until dropped.
@@ -177,6 +203,11 @@ impl Harness {
         lock(&self.shared).received.clone()
     }
 
+    /// The most part `PUT`s storage handled at once so far.
+    pub fn max_parts_in_flight(&self) -> usize {
+        lock(&self.shared).max_parts_in_flight
+    }
+
     /// The fake Polar's calls so far (`create`, `uploaded`).
     pub fn polar_calls(&self) -> Vec<String> {
         lock(&self.shared).polar_calls.clone()
@@ -227,7 +258,9 @@ async fn proxy(
         .query()
         .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix("partNumber=")))
         .and_then(|n| n.parse::<i64>().ok());
+    let _in_flight = part.map(|_| InFlight::new(&shared));
     let drop_etag = part.is_some() && part == lock(&shared).faults.drop_etag;
+    let huge_error = part.and(lock(&shared).faults.huge_error);
     let stall = {
         let mut shared = lock(&shared);
         match part.and_then(|n| shared.faults.stall_part.get_mut(&n)) {
@@ -264,6 +297,17 @@ async fn proxy(
     };
     if stall {
         tokio::time::sleep(Duration::from_secs(30)).await;
+    }
+    if let Some(size) = huge_error {
+        static CHUNK: [u8; 65536] = [b'x'; 65536];
+        let chunks = size.div_ceil(CHUNK.len() as u64);
+        let stream = futures_util::stream::iter(
+            (0..chunks).map(move |i| Ok::<_, std::io::Error>(hyper::body::Bytes::from_static(&CHUNK[..(size - i * 65536).min(65536) as usize]))),
+        );
+        let body = s3s::Body::from(s3s::stream::DynByteStream::from(s3s::dto::StreamingBlob::wrap(stream)));
+        let mut response = hyper::Response::new(body);
+        *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+        return Ok(response);
     }
     if fail {
         let body = "<?xml version=\"1.0\"?><Error><Code>InternalError</Code><Message>injected fault</Message></Error>";
@@ -375,6 +419,10 @@ async fn uploaded(State(polar): State<Polar>, UrlPath(id): UrlPath<String>, head
         return error(StatusCode::UNAUTHORIZED, "bad token");
     }
     lock(&polar.shared).polar_calls.push("uploaded".to_owned());
+    let slow = lock(&polar.shared).faults.slow_complete;
+    if let Some(wait) = slow {
+        tokio::time::sleep(wait).await;
+    }
     if lock(&polar.shared).faults.fail_complete {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "injected fault");
     }

@@ -11,6 +11,7 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "polar_oat_test_secret_123";
+const PASSWORD: &str = "url-pa55word";
 
 fn list_page() -> serde_json::Value {
     json!({"items": [], "pagination": {"total_count": 0, "max_page": 1}})
@@ -27,7 +28,7 @@ async fn requests_are_traced() {
     /// One span's fields, as (name, debug value).
     type SpanFields = Vec<(String, String)>;
     #[derive(Clone, Default)]
-    struct Spans(Arc<Mutex<Vec<SpanFields>>>);
+    struct Spans(Arc<Mutex<Vec<SpanFields>>>, Arc<Mutex<Vec<String>>>);
     struct Fields<'a>(&'a mut Vec<(String, String)>);
     impl Visit for Fields<'_> {
         fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
@@ -35,7 +36,15 @@ async fn requests_are_traced() {
         }
     }
     impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> tracing_subscriber::Layer<S> for Spans {
+        fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+            let mut fields = Vec::new();
+            event.record(&mut Fields(&mut fields));
+            self.1.lock().unwrap().push(format!("{} {fields:?}", event.metadata().target()));
+        }
         fn on_new_span(&self, attrs: &tracing::span::Attributes<'_>, id: &tracing::span::Id, _: Context<'_, S>) {
+            let mut all = Vec::new();
+            attrs.record(&mut Fields(&mut all));
+            self.1.lock().unwrap().push(format!("{} {all:?}", attrs.metadata().name()));
             if attrs.metadata().name() == "http_request" {
                 let mut fields = vec![("id".to_owned(), format!("{}", id.into_u64()))];
                 attrs.record(&mut Fields(&mut fields));
@@ -57,8 +66,9 @@ async fn requests_are_traced() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).mount(&server).await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(list_page())).with_priority(2).mount(&server).await;
+    // Credentials in the base URL never reach a trace either.
     let client = Client::builder()
-        .base_url(server.uri())
+        .base_url(server.uri().replace("http://", &format!("http://alice:{PASSWORD}@")))
         .token(TOKEN)
         .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)).jitter(false))
         .build()
@@ -75,4 +85,7 @@ async fn requests_are_traced() {
         assert!(get("elapsed_ms").is_some(), "{fields:?}");
         assert!(!fields.iter().any(|(_, v)| v.contains(TOKEN)));
     }
+    let everything = spans.1.lock().unwrap().clone();
+    assert!(everything.iter().any(|line| line.contains("retrying")), "{everything:?}");
+    assert!(!everything.iter().any(|line| line.contains(TOKEN) || line.contains(PASSWORD)), "{everything:?}");
 }

@@ -333,3 +333,122 @@ async fn limits_are_checked_before_anything_is_sent() {
     assert!(harness.polar_calls().is_empty());
     assert!(harness.received().is_empty());
 }
+
+/// Appends `tail` to the file at `path`.
+fn append(path: &std::path::Path, tail: &[u8]) {
+    use std::io::Write;
+    std::fs::OpenOptions::new().append(true).open(path).unwrap().write_all(tail).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_that_grows_is_a_changed_source_not_a_truncated_upload() {
+    let harness = Harness::start(None).await.unwrap();
+    let client = client(&harness);
+    let dir = tempfile::tempdir().unwrap();
+
+    // Grown as hashing ends: refused before anything is created.
+    let path = dir.path().join("grows-while-hashing.bin");
+    std::fs::write(&path, data(6 * MIB, 30)).unwrap();
+    let grown = Arc::new(Mutex::new(false));
+    let (at, once) = (path.clone(), grown.clone());
+    let err = client
+        .files()
+        .upload(UploadSource::path(&path), FileServiceTypes::Downloadable)
+        .part_size(5 * MIB as u64)
+        .on_progress(move |p| {
+            let mut grown = once.lock().unwrap();
+            if p.bytes_hashed == p.total_bytes && !*grown {
+                *grown = true;
+                append(&at, b"tail");
+            }
+        })
+        .await
+        .unwrap_err();
+    assert!(*grown.lock().unwrap());
+    assert!(matches!(err, UploadError::SourceChanged { number: 2 }), "{err}");
+    assert!(harness.polar_calls().is_empty(), "{:?}", harness.polar_calls());
+
+    // Grown after the first of three parts was stored: the next part's read sees it.
+    let path = dir.path().join("grows-while-sending.bin");
+    std::fs::write(&path, data(11 * MIB, 31)).unwrap();
+    let (at, once) = (path.clone(), Arc::new(Mutex::new(false)));
+    let err = client
+        .files()
+        .upload(UploadSource::path(&path), FileServiceTypes::Downloadable)
+        .part_size(5 * MIB as u64)
+        .concurrency(1)
+        .on_progress(move |p| {
+            let mut grown = once.lock().unwrap();
+            if p.parts_done == 1 && !*grown {
+                *grown = true;
+                append(&at, b"tail");
+            }
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, UploadError::SourceChanged { number: 2 }), "{err}");
+    assert_eq!(harness.polar_calls(), ["create"]);
+    assert!(harness.created().values().all(|c| !c.completed));
+
+    // Grown after its only part was stored: caught before completing.
+    let path = dir.path().join("grows-after-sending.bin");
+    std::fs::write(&path, data(1000, 32)).unwrap();
+    let (at, once) = (path.clone(), Arc::new(Mutex::new(false)));
+    let err = client
+        .files()
+        .upload(UploadSource::path(&path), FileServiceTypes::Downloadable)
+        .on_progress(move |p| {
+            let mut grown = once.lock().unwrap();
+            if p.parts_done == 1 && !*grown {
+                *grown = true;
+                append(&at, b"tail");
+            }
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, UploadError::SourceChanged { number: 1 }), "{err}");
+    assert!(err.to_string().contains("the source changed"), "{err}");
+    assert_eq!(part_puts(&harness, 1), 2, "each created upload stored its first part");
+    assert_eq!(harness.polar_calls(), ["create", "create"], "an upload without its tail was completed");
+    assert!(harness.created().values().all(|c| !c.completed));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_that_grows_is_a_changed_source() {
+    // A seekable reader whose end moves: the same check as for files.
+    let harness = Harness::start(None).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reader.bin");
+    std::fs::write(&path, data(1000, 33)).unwrap();
+    let file = tokio::fs::File::open(&path).await.unwrap();
+    let at = path.clone();
+    let once = Arc::new(Mutex::new(false));
+    let err = client(&harness)
+        .files()
+        .upload(UploadSource::reader(file), FileServiceTypes::Downloadable)
+        .name("reader.bin")
+        .on_progress(move |p| {
+            let mut grown = once.lock().unwrap();
+            if p.bytes_hashed == p.total_bytes && !*grown {
+                *grown = true;
+                append(&at, b"tail");
+            }
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, UploadError::SourceChanged { number: 1 }), "{err}");
+    assert!(harness.polar_calls().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completing_may_take_longer_than_the_client_timeout() {
+    // Completing is a POST (not retried after a timeout) that waits for storage: it gets at
+    // least 5 minutes, whatever the client's per-call timeout.
+    let harness = Harness::start(None).await.unwrap();
+    harness.set_faults(Faults { slow_complete: Some(Duration::from_millis(1500)), ..Faults::default() });
+    let client = Client::builder().base_url(&harness.polar_url).token(TOKEN).timeout(Duration::from_millis(500)).build().unwrap();
+    let bytes = data(1000, 40);
+    let read = client.files().upload(UploadSource::bytes(bytes.clone()), FileServiceTypes::Downloadable).name("slow.bin").await.unwrap();
+    assert_stored(&harness, &read, &bytes);
+    assert_eq!(harness.polar_calls(), ["create", "uploaded"]);
+}

@@ -250,6 +250,13 @@ impl FilesCreate {
         self.options = self.options.retry(policy);
         self
     }
+    /// The largest success body this call reads, in bytes (overrides the client's
+    /// `max_response_size`, 64 MiB by default); past it the call fails with
+    /// `Error::ResponseTooLarge`.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.options = self.options.max_response_size(bytes);
+        self
+    }
     fn request(
         &self,
     ) -> ::std::result::Result<
@@ -348,6 +355,13 @@ impl FilesDelete {
     /// The retry policy of this call (overrides the client's).
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
+        self
+    }
+    /// The largest success body this call reads, in bytes (overrides the client's
+    /// `max_response_size`, 64 MiB by default); past it the call fails with
+    /// `Error::ResponseTooLarge`.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.options = self.options.max_response_size(bytes);
         self
     }
     fn request(
@@ -500,6 +514,13 @@ impl FilesList {
         self.options = self.options.retry(policy);
         self
     }
+    /// The largest success body this call reads, in bytes (overrides the client's
+    /// `max_response_size`, 64 MiB by default); past it the call fails with
+    /// `Error::ResponseTooLarge`.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.options = self.options.max_response_size(bytes);
+        self
+    }
     fn request(
         &self,
     ) -> ::std::result::Result<
@@ -635,6 +656,13 @@ impl FilesUpdate {
         self.options = self.options.retry(policy);
         self
     }
+    /// The largest success body this call reads, in bytes (overrides the client's
+    /// `max_response_size`, 64 MiB by default); past it the call fails with
+    /// `Error::ResponseTooLarge`.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.options = self.options.max_response_size(bytes);
+        self
+    }
     fn request(
         &self,
     ) -> ::std::result::Result<
@@ -750,6 +778,13 @@ impl FilesUploaded {
     /// The retry policy of this call (overrides the client's).
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
+        self
+    }
+    /// The largest success body this call reads, in bytes (overrides the client's
+    /// `max_response_size`, 64 MiB by default); past it the call fails with
+    /// `Error::ResponseTooLarge`.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.options = self.options.max_response_size(bytes);
         self
     }
     fn request(

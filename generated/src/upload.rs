@@ -65,6 +65,15 @@ pub const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
 pub const DEFAULT_CONCURRENCY: usize = 4;
 /// How long one attempt of a part's `PUT` may take, by default (a stalled transfer is retried).
 pub const DEFAULT_PART_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+/// The bytes of parts held in memory at once, by default (256 MiB): with the default part size
+/// and concurrency (4 × 10 MB) it never binds; with a high concurrency or the large parts of a
+/// very large file, it lowers the number of parts in flight instead of the memory growing with it.
+pub const DEFAULT_MEMORY_LIMIT: u64 = 256 * 1024 * 1024;
+
+/// The least time the call that completes an upload may take: Polar completes the multipart
+/// upload with storage before it answers, which takes longer the more parts there are, and the
+/// call (a `POST`) is not retried after a timeout. The client's timeout applies if longer.
+const COMPLETE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Bytes read at a time while hashing.
 const HASH_CHUNK: usize = 1024 * 1024;
@@ -259,6 +268,7 @@ impl Files {
             concurrency: DEFAULT_CONCURRENCY,
             part_retry: RetryPolicy::default().max_attempts(4).idempotent_statuses([429, 500, 502, 503, 504]),
             part_timeout: DEFAULT_PART_TIMEOUT,
+            memory_limit: DEFAULT_MEMORY_LIMIT,
             progress: None,
             storage: None,
         }
@@ -279,6 +289,7 @@ pub struct Upload {
     concurrency: usize,
     part_retry: RetryPolicy,
     part_timeout: std::time::Duration,
+    memory_limit: u64,
     progress: Option<ProgressFn>,
     storage: Option<reqwest::Client>,
 }
@@ -292,6 +303,7 @@ impl fmt::Debug for Upload {
             .field("mime_type", &self.mime_type)
             .field("part_size", &self.part_size)
             .field("concurrency", &self.concurrency)
+            .field("memory_limit", &self.memory_limit)
             .finish_non_exhaustive()
     }
 }
@@ -328,10 +340,19 @@ impl Upload {
         self
     }
 
-    /// How many parts are in flight at once (default 4). Memory stays within about
-    /// `(concurrency + 1) × part size`.
+    /// How many parts are in flight at once (default 4), as far as the
+    /// [`memory_limit`](Self::memory_limit) allows.
     pub fn concurrency(mut self, parts: usize) -> Self {
         self.concurrency = parts;
+        self
+    }
+
+    /// The most bytes of parts held in memory at once (default 256 MiB,
+    /// [`DEFAULT_MEMORY_LIMIT`]). A part is read from the source only when its bytes fit, so at
+    /// most `min(concurrency, memory_limit / part size)` parts are in flight, and always at least
+    /// one (a part larger than the limit goes alone). Hashing holds about 16 MiB more.
+    pub fn memory_limit(mut self, bytes: u64) -> Self {
+        self.memory_limit = bytes;
         self
     }
 
@@ -386,6 +407,7 @@ impl Upload {
             concurrency,
             part_retry,
             part_timeout,
+            memory_limit,
             progress,
             storage,
         } = self;
@@ -409,6 +431,11 @@ impl Upload {
         let tracker = Tracker::new(progress, size, plan.len() as u64);
 
         let hashes = hash(&source, &plan, &tracker).await?;
+        let last_part = plan.last().map_or(1, |part| part.number);
+        // A source that grew (or shrank) while it was hashed is a changed source too.
+        if !source.same_len().await? {
+            return Err(UploadError::SourceChanged { number: last_part });
+        }
         let parts: Vec<S3FileCreatePart> = plan
             .iter()
             .zip(&hashes.parts)
@@ -431,11 +458,13 @@ impl Upload {
                 .map_err(|err| UploadError::InvalidOptions(format!("cannot build the storage client: {err}")))?,
         };
         let source = Arc::new(source);
+        let budget = Arc::new(Budget::new(memory_limit));
         let sent = stream::iter(returned.into_iter().zip(hashes.parts))
             .map(|(part, checksum)| {
-                let (storage, source, tracker, retry) = (storage.clone(), source.clone(), tracker.clone(), part_retry.clone());
+                let (storage, source, tracker, retry, budget) =
+                    (storage.clone(), source.clone(), tracker.clone(), part_retry.clone(), budget.clone());
                 async move {
-                    let etag = put_part(&storage, &source, &part, &checksum, &retry, part_timeout, &tracker).await?;
+                    let etag = put_part(&storage, &source, &part, &checksum, &retry, part_timeout, &tracker, &budget).await?;
                     Ok::<_, UploadError>(S3FileUploadCompletedPart {
                         number: part.number,
                         checksum_etag: etag,
@@ -446,9 +475,17 @@ impl Upload {
             .buffer_unordered(concurrency);
         let mut completed: Vec<S3FileUploadCompletedPart> = sent.try_collect().await?;
         completed.sort_by_key(|part| part.number);
+        // Every part matched its hash; a tail appended since would be left out: refuse.
+        if !source.same_len().await? {
+            return Err(UploadError::SourceChanged { number: last_part });
+        }
 
         let body = FileUploadCompleted { id: upload.upload.id.clone(), path: upload.upload.path.clone(), parts: completed };
-        files.uploaded(upload.id, body).send().await.map_err(UploadError::Complete)
+        let mut complete = files.uploaded(upload.id, body);
+        if let Some(timeout) = files.client.inner.timeout {
+            complete = complete.timeout(timeout.max(COMPLETE_TIMEOUT));
+        }
+        complete.send().await.map_err(UploadError::Complete)
     }
 }
 
@@ -675,6 +712,15 @@ impl Prepared {
         }
     }
 
+    /// Whether the source still has the length it had when the upload was planned.
+    async fn same_len(&self) -> io::Result<bool> {
+        match self {
+            Prepared::Bytes(_) => Ok(true),
+            Prepared::File { path, len, .. } => Ok(tokio::fs::metadata(path).await?.len() == *len),
+            Prepared::Reader { reader, len } => Ok(reader.lock().await.seek(io::SeekFrom::End(0)).await? == *len),
+        }
+    }
+
     /// Bytes `start..end`, read afresh.
     async fn read_range(&self, start: u64, end: u64) -> io::Result<Bytes> {
         let len = usize::try_from(end - start).map_err(|_| io::Error::other("part too large for memory"))?;
@@ -820,7 +866,27 @@ async fn hash(source: &Prepared, plan: &[PlannedPart], tracker: &Tracker) -> Res
     Ok(Hashes { parts, whole })
 }
 
+/// The bytes of parts in memory at once, counted in KiB (a semaphore's permits).
+struct Budget {
+    semaphore: tokio::sync::Semaphore,
+    units: u32,
+}
+
+impl Budget {
+    fn new(bytes: u64) -> Self {
+        let units = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, u32::MAX >> 4);
+        Budget { semaphore: tokio::sync::Semaphore::new(units as usize), units }
+    }
+
+    /// Waits until `bytes` fit (a part larger than the whole budget waits for all of it).
+    async fn reserve(&self, bytes: u64) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        let units = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, self.units);
+        self.semaphore.acquire_many(units).await.ok()
+    }
+}
+
 /// Sends one part, retrying as `retry` says; returns its `ETag`, verbatim.
+#[allow(clippy::too_many_arguments)]
 async fn put_part(
     storage: &reqwest::Client,
     source: &Prepared,
@@ -829,6 +895,7 @@ async fn put_part(
     retry: &RetryPolicy,
     timeout: std::time::Duration,
     tracker: &Tracker,
+    budget: &Budget,
 ) -> Result<String, UploadError> {
     let number = part.number;
     let (start, end) = (part.chunk_start as u64, part.chunk_end as u64);
@@ -838,7 +905,14 @@ async fn put_part(
         if chrono::Utc::now() >= part.expires_at {
             return Err(UploadError::PartExpired { number, expires_at: part.expires_at });
         }
-        // Re-read for every attempt, and checked against the hash Polar was told.
+        // The part's bytes are in memory from here to the end of the attempt (not while waiting
+        // to retry): only as many parts as the budget allows.
+        let reserved = budget.reserve(end - start).await;
+        // Re-read for every attempt, and checked against the hash Polar was told; a source whose
+        // length changed has changed too (a tail appended after hashing would be left out).
+        if !source.same_len().await? {
+            return Err(UploadError::SourceChanged { number });
+        }
         let bytes = source.read_range(start, end).await?;
         let len = bytes.len() as u64;
         let (digest, bytes) = tokio::task::spawn_blocking(move || (Sha256::digest(&bytes), bytes)).await.map_err(io::Error::other)?;
@@ -859,14 +933,17 @@ async fn put_part(
                 tracker.part_sent(len);
                 return Ok(etag);
             }
-            Ok(response) => {
+            Ok(mut response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
-                let body = response.text().await.unwrap_or_default();
-                (Failure::Status(status), Some(headers), storage_message(&body))
+                // Storage's error text, read up to 64 KiB and no further.
+                let body = crate::runtime::read_limited(&mut response, crate::runtime::MAX_ERROR_BODY).await.map(|(body, _)| body).unwrap_or_default();
+                drop(response);
+                (Failure::Status(status), Some(headers), storage_message(&String::from_utf8_lossy(&body)))
             }
             Err(err) => (if err.is_connect() { Failure::Connect } else { Failure::Transport }, None, err.to_string()),
         };
+        drop(reserved);
         match retry.retry_after(&reqwest::Method::PUT, failure, headers.as_ref(), attempt, started.elapsed()) {
             Some(wait) => {
                 tracing::info!(part = number, attempt, wait_ms = wait.as_millis() as u64, %message, "retrying part");

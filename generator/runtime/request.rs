@@ -7,21 +7,24 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tracing::Instrument;
 
-use super::error::cap;
+use super::client::{Secrets, MAX_REDIRECTS};
+use super::error::MAX_ERROR_BODY;
 use super::retry::{Failure, RetryPolicy};
 use super::{Client, Error};
 
-/// Per-call settings: override the client's timeout and retry policy for one call.
+/// Per-call settings: override the client's timeout, retry policy and maximum response size for
+/// one call.
 #[derive(Clone, Debug, Default)]
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) max_response_size: Option<u64>,
 }
 
 impl RequestOptions {
@@ -34,6 +37,12 @@ impl RequestOptions {
     /// The retry policy of this call.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// The largest success body this call reads, in bytes.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = Some(bytes);
         self
     }
 }
@@ -224,16 +233,47 @@ pub struct Response<T> {
 #[derive(Debug)]
 pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
+    /// Secrets scrubbed.
     pub(crate) headers: HeaderMap,
+    /// A success body whole; an error body (any other status) cut to [`MAX_ERROR_BODY`] and
+    /// scrubbed of the client's secrets.
     pub(crate) body: Bytes,
+    /// Whether the body was cut (error bodies only).
+    pub(crate) truncated: bool,
+    secrets: Secrets,
 }
 
 impl RawResponse {
+    /// The body as it may be kept in an error: at most [`MAX_ERROR_BODY`] bytes in an allocation
+    /// of its own (never a slice of a larger body), secrets scrubbed; and whether it was cut.
+    fn error_body(&self) -> (Bytes, bool) {
+        if !self.status.is_success() {
+            return (self.body.clone(), self.truncated);
+        }
+        // A secret across the cut is scrubbed whole: look a secret's length past it.
+        let window = &self.body[..self.body.len().min(MAX_ERROR_BODY + self.secrets.longest())];
+        let clean = self.secrets.scrub(window);
+        let clean = clean.as_deref().unwrap_or(window);
+        (Bytes::copy_from_slice(&clean[..clean.len().min(MAX_ERROR_BODY)]), self.body.len() > MAX_ERROR_BODY)
+    }
+
+    fn decode_error<E>(self, source: serde_json::Error) -> Error<E> {
+        let (body, truncated) = self.error_body();
+        let source = if truncated {
+            <serde_json::Error as serde::de::Error>::custom(format_args!(
+                "the body is larger than the {MAX_ERROR_BODY} bytes kept of an error and was cut, so it cannot be decoded ({source})"
+            ))
+        } else {
+            source
+        };
+        Error::Decode { status: self.status, body, headers: Box::new(self.headers), source }
+    }
+
     /// The body as JSON of type `T`.
     pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         match serde_json::from_slice(&self.body) {
             Ok(value) => Ok(value),
-            Err(source) => Err(Error::Decode { status: self.status, body: cap(&self.body), headers: Box::new(self.headers), source }),
+            Err(source) => Err(self.decode_error(source)),
         }
     }
 
@@ -249,21 +289,24 @@ impl RawResponse {
 
     /// A documented error whose body decodes into `T`, wrapped by `wrap`.
     pub(crate) fn api_error<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
-        match serde_json::from_slice(&self.body) {
+        let (body, _) = self.error_body();
+        match serde_json::from_slice(&body) {
             Ok(value) => Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(value)) },
-            Err(source) => Error::Decode { status: self.status, body: cap(&self.body), headers: Box::new(self.headers), source },
+            Err(source) => self.decode_error(source),
         }
     }
 
     /// A documented error whose body is text.
     pub(crate) fn api_error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
-        let text = String::from_utf8_lossy(&self.body).into_owned();
+        let (body, _) = self.error_body();
+        let text = String::from_utf8_lossy(&body).into_owned();
         Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(text)) }
     }
 
     /// A documented error whose body is bytes.
     pub(crate) fn api_error_bytes<E>(self, wrap: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
-        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(self.body.to_vec())) }
+        let (body, _) = self.error_body();
+        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(body.to_vec())) }
     }
 
     /// A documented error without a body.
@@ -273,8 +316,43 @@ impl RawResponse {
 
     /// An undocumented status.
     pub(crate) fn unexpected<E>(self) -> Error<E> {
-        Error::UnexpectedStatus { status: self.status, body: cap(&self.body), headers: Box::new(self.headers) }
+        let (body, _) = self.error_body();
+        Error::UnexpectedStatus { status: self.status, body, headers: Box::new(self.headers) }
     }
+}
+
+/// What one attempt came to.
+enum Outcome {
+    Response(RawResponse),
+    /// A success body over the limit (not read past it).
+    TooLarge { status: StatusCode, headers: HeaderMap, declared: Option<u64> },
+}
+
+/// Reads a body up to `limit` bytes and no further; `true` if there was more. A declared length
+/// sizes the buffer (up to the limit).
+pub(crate) async fn read_limited(response: &mut reqwest::Response, limit: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let declared = response.content_length().and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+    let mut body = Vec::with_capacity(declared.min(limit));
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+/// Where a redirect answer sends the request: for 301, 302, 303, 307 and 308 with a `Location`
+/// that is an http(s) URL (relative to `from`).
+fn redirect_target(status: StatusCode, headers: &HeaderMap, from: &reqwest::Url) -> Option<reqwest::Url> {
+    if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = headers.get(LOCATION)?.to_str().ok()?;
+    let next = from.join(location).ok()?;
+    matches!(next.scheme(), "http" | "https").then_some(next)
 }
 
 impl Client {
@@ -310,6 +388,7 @@ impl Client {
         }
         let policy = options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = options.timeout.or(inner.timeout);
+        let limit = options.max_response_size.unwrap_or(inner.max_response_size);
         let started = Instant::now();
         let mut attempt: u32 = 1;
         loop {
@@ -322,8 +401,16 @@ impl Client {
                 elapsed_ms = tracing::field::Empty,
             );
             let attempt_started = Instant::now();
-            let result = self.attempt(&request, url.clone(), headers.clone(), timeout).instrument(span.clone()).await;
+            let result = self.attempt(&request, url.clone(), headers.clone(), timeout, limit).instrument(span.clone()).await;
             span.record("elapsed_ms", u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX));
+            let result = match result {
+                Ok(Outcome::Response(response)) => Ok(response),
+                Ok(Outcome::TooLarge { status, headers, declared }) => {
+                    span.record("status", status.as_u16());
+                    return Err(Error::ResponseTooLarge { status, headers: Box::new(headers), limit, declared });
+                }
+                Err(err) => Err(err),
+            };
             let (failure, response_headers) = match &result {
                 Ok(response) => {
                     span.record("status", response.status.as_u16());
@@ -346,25 +433,77 @@ impl Client {
         }
     }
 
+    /// One attempt: the request, and the redirects it gets (followed here, up to
+    /// [`MAX_REDIRECTS`], so that credentials never cross origins), then the body.
     async fn attempt(
         &self,
         request: &Request,
-        url: reqwest::Url,
-        headers: HeaderMap,
+        mut url: reqwest::Url,
+        mut headers: HeaderMap,
         timeout: Option<Duration>,
-    ) -> Result<RawResponse, reqwest::Error> {
-        let mut builder = self.inner.http.request(request.method.clone(), url).headers(headers);
-        if let Some(timeout) = timeout {
-            builder = builder.timeout(timeout);
-        }
-        if let Some(body) = &request.body {
-            builder = builder.body(body.bytes.clone());
-        }
-        let response = builder.send().await?;
+        limit: u64,
+    ) -> Result<Outcome, reqwest::Error> {
+        let inner = &self.inner;
+        let mut method = request.method.clone();
+        let mut body = request.body.as_ref().map(|body| body.bytes.clone());
+        let mut redirects = 0;
+        let mut response = loop {
+            let mut builder = inner.http.request(method.clone(), url.clone()).headers(headers.clone());
+            if let Some(timeout) = timeout {
+                builder = builder.timeout(timeout);
+            }
+            if let Some(body) = &body {
+                builder = builder.body(body.clone());
+            }
+            let response = builder.send().await?;
+            let status = response.status();
+            let next = if redirects < MAX_REDIRECTS { redirect_target(status, response.headers(), &url) } else { None };
+            let Some(next) = next else { break response };
+            redirects += 1;
+            if matches!(status.as_u16(), 301..=303) {
+                // As browsers and reqwest do: the body is dropped, and any method but HEAD becomes GET.
+                body = None;
+                headers.remove(CONTENT_TYPE);
+                headers.remove(CONTENT_LENGTH);
+                if method != Method::HEAD {
+                    method = Method::GET;
+                }
+            }
+            if next.origin() != url.origin() {
+                // Credentials stay with the origin they were given for.
+                headers.remove(AUTHORIZATION);
+                headers.remove(COOKIE);
+                for name in &inner.credential_headers {
+                    headers.remove(name);
+                }
+            }
+            tracing::debug!(status = status.as_u16(), redirects, "following a redirect");
+            url = next;
+        };
         let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        Ok(RawResponse { status, headers, body })
+        let mut response_headers = std::mem::take(response.headers_mut());
+        inner.secrets.scrub_headers(&mut response_headers);
+        let secrets = inner.secrets.clone();
+        if status.is_success() {
+            let declared = response.content_length();
+            if declared.is_some_and(|length| length > limit) {
+                return Ok(Outcome::TooLarge { status, headers: response_headers, declared });
+            }
+            let (body, more) = read_limited(&mut response, usize::try_from(limit).unwrap_or(usize::MAX)).await?;
+            if more {
+                return Ok(Outcome::TooLarge { status, headers: response_headers, declared: None });
+            }
+            return Ok(Outcome::Response(RawResponse { status, headers: response_headers, body: body.into(), truncated: false, secrets }));
+        }
+        // An error body: read a secret's length past the cap, so a secret across the cut is
+        // scrubbed whole, then keep at most the cap, in an allocation of its own.
+        let (read, more) = read_limited(&mut response, MAX_ERROR_BODY + secrets.longest()).await?;
+        drop(response);
+        let clean = secrets.scrub(&read);
+        let clean = clean.as_deref().unwrap_or(&read);
+        let truncated = more || clean.len() > MAX_ERROR_BODY;
+        let body = Bytes::copy_from_slice(&clean[..clean.len().min(MAX_ERROR_BODY)]);
+        Ok(Outcome::Response(RawResponse { status, headers: response_headers, body, truncated, secrets }))
     }
 }
 

@@ -8,8 +8,9 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-/// Bodies kept in errors are cut to this many bytes.
-pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Error bodies are read up to this many bytes (64 KiB) and no further: the rest of a larger body is
+/// never read, and a body kept in an error is a copy of at most this many bytes.
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// Why a call failed.
 #[derive(Debug)]
@@ -31,7 +32,7 @@ pub enum Error<E> {
         status: StatusCode,
         /// The response headers.
         headers: Box<HeaderMap>,
-        /// The body, cut to 64 KiB.
+        /// The body: at most 64 KiB (reading stopped there), the client's secrets scrubbed.
         body: Bytes,
     },
     /// The response's body does not decode as documented.
@@ -40,10 +41,23 @@ pub enum Error<E> {
         status: StatusCode,
         /// The response headers.
         headers: Box<HeaderMap>,
-        /// The body, cut to 64 KiB.
+        /// The body: at most 64 KiB (reading stopped there), the client's secrets scrubbed.
         body: Bytes,
         /// What did not decode.
         source: serde_json::Error,
+    },
+    /// A success response's body is larger than the maximum response size (the client's
+    /// [`max_response_size`](crate::runtime::ClientBuilder::max_response_size), or the call's).
+    /// Reading stopped at the limit; the body is not kept.
+    ResponseTooLarge {
+        /// The status.
+        status: StatusCode,
+        /// The response headers.
+        headers: Box<HeaderMap>,
+        /// The limit, in bytes.
+        limit: u64,
+        /// The length the response declared (`Content-Length`), if it declared one.
+        declared: Option<u64>,
     },
     /// The request (an attempt of it) took longer than its timeout.
     Timeout(reqwest::Error),
@@ -58,7 +72,10 @@ impl<E> Error<E> {
     /// The response status, if there was a response.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Timeout(err) | Error::Transport(err) => err.status(),
             Error::InvalidRequest(_) => None,
         }
@@ -78,6 +95,7 @@ impl<E> Error<E> {
             Error::Api { status, headers, error } => Error::Api { status, headers, error: Box::new(f(*error)) },
             Error::UnexpectedStatus { status, headers, body } => Error::UnexpectedStatus { status, headers, body },
             Error::Decode { status, headers, body, source } => Error::Decode { status, headers, body, source },
+            Error::ResponseTooLarge { status, headers, limit, declared } => Error::ResponseTooLarge { status, headers, limit, declared },
             Error::Timeout(err) => Error::Timeout(err),
             Error::Transport(err) => Error::Transport(err),
             Error::InvalidRequest(message) => Error::InvalidRequest(message),
@@ -94,9 +112,6 @@ impl<E> Error<E> {
     }
 }
 
-pub(crate) fn cap(body: &Bytes) -> Bytes {
-    body.slice(..body.len().min(MAX_ERROR_BODY))
-}
 
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -106,6 +121,13 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 write!(f, "the API answered with an undocumented status {status}: {}", String::from_utf8_lossy(&body[..body.len().min(512)]))
             }
             Error::Decode { status, source, .. } => write!(f, "the {status} response does not decode as documented: {source}"),
+            Error::ResponseTooLarge { status, limit, declared: Some(declared), .. } => write!(
+                f,
+                "the {status} response declares {declared} bytes, more than the limit of {limit} (see `max_response_size`)"
+            ),
+            Error::ResponseTooLarge { status, limit, declared: None, .. } => {
+                write!(f, "the {status} response is larger than the limit of {limit} bytes (see `max_response_size`)")
+            }
             Error::Timeout(err) => write!(f, "the request timed out: {err}"),
             Error::Transport(err) => write!(f, "the request failed: {err}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),

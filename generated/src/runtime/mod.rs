@@ -9,8 +9,8 @@ mod pagination;
 mod request;
 mod retry;
 
-pub use client::{BuildError, Client, ClientBuilder, SecretToken};
-pub use error::Error;
+pub use client::{BuildError, Client, ClientBuilder, SecretToken, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, MIN_SCRUBBED_SECRET};
+pub use error::{Error, MAX_ERROR_BODY};
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use nullable::Nullable;
 pub use request::{RequestOptions, Response};
@@ -27,6 +27,10 @@ pub(crate) use request::{path_segment, Body, QueryStyle, Request};
 /// For hand-written modules that retry with a [`RetryPolicy`] (such as an upload helper).
 #[allow(unused_imports)]
 pub(crate) use retry::Failure;
+/// For hand-written modules that read bodies of other servers (such as an upload helper's storage
+/// errors) within a bound.
+#[allow(unused_imports)]
+pub(crate) use request::read_limited;
 
 /// What the document says about reaching the API: generated into `client.rs`.
 #[derive(Clone, Copy, Debug)]

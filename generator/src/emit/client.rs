@@ -424,6 +424,14 @@ fn operation(op: &Operation) -> TokenStream {
                 self
             }
 
+            /// The largest success body this call reads, in bytes (overrides the client's
+            /// `max_response_size`, 64 MiB by default); past it the call fails with
+            /// `Error::ResponseTooLarge`.
+            pub fn max_response_size(mut self, bytes: u64) -> Self {
+                self.options = self.options.max_response_size(bytes);
+                self
+            }
+
             fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::runtime::Error<#error>> {
                 #request
             }

@@ -1,10 +1,13 @@
 //! Project automation: `cargo xtask <command>`.
 //!
-//! - `codegen [--check]`: regenerate `generated/` from `specs/` (or fail if it is stale);
-//! - `generate --spec <file> --out <dir> --crate-name <name>`: any document → a standalone crate;
+//! - `codegen [--check]`: regenerate `generated/` from `specs/` (or fail if it is stale): the
+//!   generator's command line with `openapi-rust-gen.toml`;
+//! - `generate <args>`: the generator's command line (`openapi-rust-gen generate <args>`);
 //! - `test`: install the test tools (under `target/tools`), then run every check and test.
 
 mod bench;
+#[path = "../../generator/src/cli.rs"]
+mod cli;
 mod codegen;
 #[allow(unreachable_pub)] // shared with the tests, where it is public
 mod cargo_project;
@@ -20,9 +23,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  codegen [--check]     regenerate generated/ from specs/ (--check: write nothing, fail if stale)
-  generate --spec <file> --out <dir> --crate-name <name> [--check]
-                        generate a standalone crate from any OpenAPI 3.0/3.1 document
+  codegen [--check]     regenerate generated/ from specs/ with openapi-rust-gen.toml
+                        (--check: write nothing, fail if stale)
+  generate [ARGS]       openapi-rust-gen generate [ARGS]: a crate from any OpenAPI 3.0/3.1 document
+                        (--spec <file> --out <dir> [--crate-name <name>]; --help for all)
   test                  install the test tools, then run all checks and tests
   bench upload [MiB...] upload benchmark against local storage (default 1024 and 4096 MiB)
   bench codegen         generator speed on specs/ and a synthesized Polar-sized document";

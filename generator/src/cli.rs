@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use openapi_rust_gen::config::{self, Config};
-use openapi_rust_gen::{generate, Diagnostic, Severity};
+use openapi_rust_gen::{generate, Diagnostic, Severity, Stage};
 use serde_json::{json, Value};
 
 use crate::fs_sync;
@@ -112,8 +112,15 @@ impl From<String> for Failure {
     }
 }
 
-fn usage(message: String) -> Failure {
-    Failure::Usage(Cli::command().error(clap::error::ErrorKind::MissingRequiredArgument, message))
+/// A usage error of the subcommand `command`, printed as clap prints its own.
+fn usage(command: &str, message: String) -> Failure {
+    let mut cli = Cli::command();
+    cli.build();
+    let error = match cli.find_subcommand_mut(command) {
+        Some(sub) => sub.error(clap::error::ErrorKind::MissingRequiredArgument, message),
+        None => cli.error(clap::error::ErrorKind::MissingRequiredArgument, message),
+    };
+    Failure::Usage(error)
 }
 
 /// What the run says, printed as text as it goes, or as one JSON object at the end.
@@ -206,12 +213,12 @@ fn execute(check: bool, options: &Options, report: &mut Report) -> Result<u8, Fa
     let (spec, source_name) = match (&options.spec, &config.spec) {
         (Some(spec), _) => (spec.clone(), display(spec).replace('\\', "/")),
         (None, Some(spec)) => (base.join(spec), spec.clone()),
-        (None, None) => return Err(usage("no document: pass `--spec <FILE>` or set `spec` in the configuration file".to_owned())),
+        (None, None) => return Err(usage(report.command, "no document: pass `--spec <FILE>` or set `spec` in the configuration file".to_owned())),
     };
     let out = match (&options.out, &config.out) {
         (Some(out), _) => out.clone(),
         (None, Some(out)) => base.join(out),
-        (None, None) => return Err(usage("no output directory: pass `--out <DIR>` or set `out` in the configuration file".to_owned())),
+        (None, None) => return Err(usage(report.command, "no output directory: pass `--out <DIR>` or set `out` in the configuration file".to_owned())),
     };
     report.spec = Some(display(&spec));
     report.out = Some(display(&out));
@@ -223,7 +230,7 @@ fn execute(check: bool, options: &Options, report: &mut Report) -> Result<u8, Fa
             .unwrap_or_else(|_| out.clone())
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| usage("no crate name: pass `--crate-name <NAME>` (the output directory has no name)".to_owned()))?,
+            .ok_or_else(|| usage(report.command, "no crate name: pass `--crate-name <NAME>` (the output directory has no name)".to_owned()))?,
     };
     let mut settings = config.settings(&default_name, &source_name);
     if let Some(name) = &options.crate_name {
@@ -244,11 +251,17 @@ fn execute(check: bool, options: &Options, report: &mut Report) -> Result<u8, Fa
     let output = match generate(&source, &settings) {
         Ok(output) => output,
         Err(err) => {
+            // A settings problem is in the configuration (or the flags), not the document.
+            let file = match (err.stage, &config_path) {
+                (Stage::Settings, Some(path)) => display(path),
+                (Stage::Settings, None) => "settings".to_owned(),
+                _ => spec_name.clone(),
+            };
             for diagnostic in &err.diagnostics {
-                report.diagnostic(&spec_name, diagnostic, Some(err.stage.to_string()));
+                report.diagnostic(&file, diagnostic, Some(err.stage.to_string()));
             }
             let count = err.errors().count();
-            return Err(format!("{spec_name}: the {} stage failed with {count} error{}", err.stage, if count == 1 { "" } else { "s" }).into());
+            return Err(format!("{file}: the {} stage failed with {count} error{}", err.stage, if count == 1 { "" } else { "s" }).into());
         }
     };
     for warning in &output.warnings {

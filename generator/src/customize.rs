@@ -21,7 +21,7 @@ pub const REPLACEABLE_FORMATS: [(&str, &str); 3] =
     [("uuid", "::uuid::Uuid"), ("date-time", "::chrono::DateTime<::chrono::Utc>"), ("date", "::chrono::NaiveDate")];
 
 fn settings_error(key: &str, message: String) -> Diagnostic {
-    Diagnostic::error(format!("settings: {key}"), message)
+    Diagnostic::error(key, message)
 }
 
 /// Applies `settings.renames` to the IR.
@@ -41,8 +41,10 @@ pub(crate) fn rename(api: &mut Api, settings: &Settings) -> Result<(), Error> {
             renames.insert(from.clone(), to.clone());
         }
     }
+    // The other settings are checked now too, so every problem is reported at once.
+    problems.extend(Checked::new(api, settings).1);
     if !problems.is_empty() {
-        return Err(Error { stage: Stage::Resolve, diagnostics: problems });
+        return Err(Error { stage: Stage::Settings, diagnostics: problems });
     }
     if renames.is_empty() {
         return Ok(());
@@ -100,7 +102,11 @@ fn rename_ref(ty: &mut TypeRef, new_name: &impl Fn(&mut String)) {
 
 fn suggestion(api: &Api, name: &str) -> String {
     let lower = name.to_lowercase();
-    match api.types.keys().find(|k| k.to_lowercase() == lower) {
+    let close = |k: &&String| {
+        let k = k.to_lowercase();
+        k == lower || (k.len() > 2 && lower.len() > 2 && (k.starts_with(&lower) || lower.starts_with(&k)))
+    };
+    match api.types.keys().find(close) {
         Some(close) => format!(" (did you mean `{close}`?)"),
         None => String::new(),
     }
@@ -111,64 +117,81 @@ pub(crate) fn changes_syntax(settings: &Settings) -> bool {
     !settings.derives.is_empty() || !settings.type_derives.is_empty() || !settings.replace_types.is_empty() || !settings.replace_formats.is_empty()
 }
 
-/// Applies extra derives and type replacements to the emitted models and client.
-pub(crate) fn apply(emitted: &mut Emitted, api: &Api, settings: &Settings) -> Result<(), Error> {
-    let mut problems = Vec::new();
-    let renamed = |name: &str| settings.renames.get(name).cloned().unwrap_or_else(|| name.to_owned());
-    let known = |key: &str, name: &str, problems: &mut Vec<Diagnostic>| -> Option<String> {
-        let target = renamed(name);
-        if api.types.contains_key(&target) {
-            Some(target)
-        } else {
-            problems.push(settings_error(key, format!("there is no generated type `{name}`{}", suggestion(api, name))));
-            None
-        }
-    };
-    let parse_path = |key: &str, text: &str, problems: &mut Vec<Diagnostic>| -> Option<syn::Path> {
-        match syn::parse_str::<syn::Path>(text) {
-            Ok(path) => Some(path),
-            Err(_) => {
-                problems.push(settings_error(key, format!("`{text}` is not a Rust path")));
+/// Derives, replacements and formats, parsed and checked against the types (named as generated,
+/// before renames).
+struct Checked {
+    global: Vec<syn::Path>,
+    per_type: BTreeMap<String, Vec<syn::Path>>,
+    replaced: BTreeMap<String, syn::Type>,
+    formats: Vec<(String, syn::Type, String)>,
+}
+
+impl Checked {
+    fn new(api: &Api, settings: &Settings) -> (Checked, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        // Before renames, the names are the generated ones; after, a renamed type is found by
+        // its generated name too.
+        let known = |key: &str, name: &str, problems: &mut Vec<Diagnostic>| -> Option<String> {
+            let target = settings.renames.get(name).cloned().unwrap_or_else(|| name.to_owned());
+            if api.types.contains_key(name) || api.types.contains_key(&target) {
+                Some(target)
+            } else {
+                problems.push(settings_error(key, format!("there is no generated type `{name}`{}", suggestion(api, name))));
                 None
             }
-        }
-    };
-    let global: Vec<syn::Path> = settings.derives.iter().filter_map(|d| parse_path("types.derives", d, &mut problems)).collect();
-    let mut per_type: BTreeMap<String, Vec<syn::Path>> = BTreeMap::new();
-    for (name, derives) in &settings.type_derives {
-        let key = format!("types.derive.{name}");
-        if let Some(target) = known(&key, name, &mut problems) {
-            let paths = derives.iter().filter_map(|d| parse_path(&key, d, &mut problems));
-            per_type.entry(target).or_default().extend(paths);
-        }
-    }
-    let mut replaced: BTreeMap<String, syn::Type> = BTreeMap::new();
-    for (name, path) in &settings.replace_types {
-        let key = format!("types.replace.{name}");
-        if let Some(target) = known(&key, name, &mut problems) {
-            match syn::parse_str::<syn::Type>(path) {
-                Ok(ty) => {
-                    replaced.insert(target, ty);
+        };
+        let parse_path = |key: &str, text: &str, problems: &mut Vec<Diagnostic>| -> Option<syn::Path> {
+            match syn::parse_str::<syn::Path>(text) {
+                Ok(path) => Some(path),
+                Err(_) => {
+                    problems.push(settings_error(key, format!("`{text}` is not a Rust path")));
+                    None
                 }
-                Err(_) => problems.push(settings_error(&key, format!("`{path}` is not a Rust type"))),
+            }
+        };
+        let global: Vec<syn::Path> = settings.derives.iter().filter_map(|d| parse_path("types.derives", d, &mut problems)).collect();
+        let mut per_type: BTreeMap<String, Vec<syn::Path>> = BTreeMap::new();
+        for (name, derives) in &settings.type_derives {
+            let key = format!("types.derive.{name}");
+            if let Some(target) = known(&key, name, &mut problems) {
+                let paths = derives.iter().filter_map(|d| parse_path(&key, d, &mut problems));
+                per_type.entry(target).or_default().extend(paths);
             }
         }
-    }
-    let mut formats: Vec<(String, syn::Type, String)> = Vec::new();
-    for (format, path) in &settings.replace_formats {
-        let key = format!("types.format.{format}");
-        let Some((_, original)) = REPLACEABLE_FORMATS.iter().find(|(f, _)| f == format) else {
-            let known: Vec<&str> = REPLACEABLE_FORMATS.iter().map(|(f, _)| *f).collect();
-            problems.push(settings_error(&key, format!("the format `{format}` cannot be replaced (these can: {})", known.join(", "))));
-            continue;
-        };
-        match (syn::parse_str::<syn::Type>(original), syn::parse_str::<syn::Type>(path)) {
-            (Ok(from), Ok(to)) => formats.push((from.to_token_stream().to_string(), to, (*original).to_owned())),
-            _ => problems.push(settings_error(&key, format!("`{path}` is not a Rust type"))),
+        let mut replaced: BTreeMap<String, syn::Type> = BTreeMap::new();
+        for (name, path) in &settings.replace_types {
+            let key = format!("types.replace.{name}");
+            if let Some(target) = known(&key, name, &mut problems) {
+                match syn::parse_str::<syn::Type>(path) {
+                    Ok(ty) => {
+                        replaced.insert(target, ty);
+                    }
+                    Err(_) => problems.push(settings_error(&key, format!("`{path}` is not a Rust type"))),
+                }
+            }
         }
+        let mut formats: Vec<(String, syn::Type, String)> = Vec::new();
+        for (format, path) in &settings.replace_formats {
+            let key = format!("types.format.{format}");
+            let Some((_, original)) = REPLACEABLE_FORMATS.iter().find(|(f, _)| f == format) else {
+                let known: Vec<&str> = REPLACEABLE_FORMATS.iter().map(|(f, _)| *f).collect();
+                problems.push(settings_error(&key, format!("the format `{format}` cannot be replaced (these can: {})", known.join(", "))));
+                continue;
+            };
+            match (syn::parse_str::<syn::Type>(original), syn::parse_str::<syn::Type>(path)) {
+                (Ok(from), Ok(to)) => formats.push((from.to_token_stream().to_string(), to, (*original).to_owned())),
+                _ => problems.push(settings_error(&key, format!("`{path}` is not a Rust type"))),
+            }
+        }
+        (Checked { global, per_type, replaced, formats }, problems)
     }
+}
+
+/// Applies extra derives and type replacements to the emitted models and client.
+pub(crate) fn apply(emitted: &mut Emitted, api: &Api, settings: &Settings) -> Result<(), Error> {
+    let (Checked { global, per_type, replaced, formats }, problems) = Checked::new(api, settings);
     if !problems.is_empty() {
-        return Err(Error { stage: Stage::Resolve, diagnostics: problems });
+        return Err(Error { stage: Stage::Settings, diagnostics: problems });
     }
     for (path, tokens) in &mut emitted.rust {
         let is_models = path == "src/models.rs";

@@ -201,7 +201,8 @@ pub(crate) fn apply(emitted: &mut Emitted, api: &Api, settings: &Settings) -> Re
         let mut file: syn::File = syn::parse2(tokens.clone())
             .map_err(|err| Error::single(Stage::Emit, Diagnostic::error("#", format!("{path}: the generator produced invalid Rust: {err}"))))?;
         if !formats.is_empty() {
-            ReplaceFormats { formats: &formats }.visit_file_mut(&mut file);
+            let crate_path = format!("{}::", settings.crate_name.replace('-', "_"));
+            ReplaceFormats { formats: &formats, crate_path: &crate_path }.visit_file_mut(&mut file);
         }
         if is_models {
             add_derives(&mut file, &global, &per_type);
@@ -283,6 +284,9 @@ fn replace_types(file: &mut syn::File, replaced: &BTreeMap<String, syn::Type>) {
 /// Replaces the types of formats (`::uuid::Uuid`) everywhere, and in doc examples.
 struct ReplaceFormats<'a> {
     formats: &'a [(String, syn::Type, String)],
+    /// The generated crate's path as its doc examples (separate crates) spell it, such as
+    /// `polar_files::`: `crate::` in a replacement means this crate.
+    crate_path: &'a str,
 }
 
 impl VisitMut for ReplaceFormats<'_> {
@@ -301,7 +305,12 @@ impl VisitMut for ReplaceFormats<'_> {
                 if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
                     let mut text = s.value();
                     for (_, to, original) in self.formats {
-                        text = text.replace(original.as_str(), &to.to_token_stream().to_string().replace(' ', ""));
+                        let to = to.to_token_stream().to_string().replace(' ', "");
+                        let to = match to.strip_prefix("crate::") {
+                            Some(rest) => format!("{}{rest}", self.crate_path),
+                            None => to,
+                        };
+                        text = text.replace(original.as_str(), &to);
                     }
                     nv.value = syn::parse_quote!(#text);
                 }

@@ -19,8 +19,8 @@ pub(crate) const FAILURE: u8 = 1;
 
 /// Generates a typed async Rust client crate from an OpenAPI 3.0 or 3.1 document (YAML or JSON).
 ///
-/// Settings come from a configuration file (`openapi-rust-gen.toml` in the current directory, or
-/// --config) and flags, flags winning.
+/// Settings come from a configuration file (--config, or `openapi-rust-gen.toml` in the current
+/// directory when no --spec is given) and flags, flags winning.
 #[derive(Debug, Parser)]
 #[command(name = "openapi-rust-gen", version, propagate_version = true, disable_help_subcommand = true)]
 struct Cli {
@@ -38,7 +38,7 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct Options {
-    /// The configuration file [default: openapi-rust-gen.toml in the current directory, if any]
+    /// The configuration file [default: openapi-rust-gen.toml in the current directory, if any, unless --spec is given]
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// The OpenAPI document [default: the configuration's `spec`]
@@ -199,7 +199,8 @@ fn execute(check: bool, options: &Options, report: &mut Report) -> Result<u8, Fa
     let default_config = Path::new(config::FILE_NAME);
     let config_path = match &options.config {
         Some(path) => Some(path.clone()),
-        None if default_config.is_file() => Some(default_config.to_path_buf()),
+        // A document named on the command line is not mixed with a configuration found by chance.
+        None if options.spec.is_none() && default_config.is_file() => Some(default_config.to_path_buf()),
         None => None,
     };
     let (config, base) = match &config_path {

@@ -239,6 +239,19 @@ rename = { Pet = "Animal" }
 }
 
 #[test]
+fn a_document_on_the_command_line_is_not_mixed_with_a_configuration_found_by_chance() {
+    let config = "spec = \"pets.yaml\"\nout = \"pets\"\n[crate]\nname = \"from-config\"\n[filter]\ntags = [\"pets\"]\n";
+    let scratch = Scratch::new(&[("openapi-rust-gen.toml", config), ("pets.yaml", PETS)]);
+    let text = scratch.run(&["generate", "--spec", "pets.yaml", "--out", "other"]);
+    assert!(text.contains("exit: 0") && text.contains("2 types, 2 operations"), "{text}");
+    let cargo = std::fs::read_to_string(scratch.path().join("other/Cargo.toml")).unwrap();
+    assert!(cargo.contains("name = \"other\""), "{cargo}");
+    // Named with --config, it is used with the document given.
+    let text = scratch.run(&["generate", "--config", "openapi-rust-gen.toml", "--spec", "pets.yaml", "--out", "third"]);
+    assert!(text.contains("1 types, 1 operations"), "{text}");
+}
+
+#[test]
 fn a_type_replaced_by_an_existing_type_becomes_an_alias() {
     let config = "spec = \"pets.yaml\"\nout = \"pets\"\n[types]\nreplace = { Owner = \"::serde_json::Value\" }\n";
     let scratch = Scratch::new(&[("openapi-rust-gen.toml", config), ("pets.yaml", PETS)]);

@@ -17,9 +17,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     exit(cli::run(["openapi-rust-gen".into(), command.into(), "--config".into(), config.into_os_string()]))
 }
 
-/// `openapi-rust-gen <args>`.
+/// `openapi-rust-gen generate <args>`.
 pub(crate) fn generate_command(args: &[String]) -> Result<(), String> {
-    exit(cli::run(std::iter::once("openapi-rust-gen".to_owned()).chain(args.iter().cloned())))
+    let program = ["openapi-rust-gen".to_owned(), "generate".to_owned()];
+    exit(cli::run(program.into_iter().chain(args.iter().cloned())))
 }
 
 fn exit(code: u8) -> Result<(), String> {

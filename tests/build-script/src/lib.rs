@@ -58,3 +58,16 @@ mod tests {
         let _update = client.files().update(id, changes);
     }
 }
+
+#[cfg(test)]
+mod recipe {
+    /// The README's build.rs recipe is this crate's build.rs (without its module docs).
+    #[test]
+    fn the_readme_shows_this_build_script() {
+        let build = include_str!("../build.rs");
+        let body: String = build.lines().filter(|l| !l.starts_with("//!")).map(|l| format!("{l}\n")).collect();
+        let readme = include_str!("../../../README.md");
+        assert!(readme.contains(&format!("```rs\n{}```", body.trim_start())), "README.md's build.rs recipe differs from tests/build-script/build.rs");
+        assert!(readme.contains("include!(concat!(env!(\"OUT_DIR\"), \"/polar_files.rs\"));"));
+    }
+}

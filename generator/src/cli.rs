@@ -272,7 +272,11 @@ fn execute(check: bool, options: &Options, report: &mut Report) -> Result<u8, Fa
         let count = output.warnings.len();
         return Err(format!("{count} warning{} denied by --deny-warnings: nothing written", if count == 1 { "" } else { "s" }).into());
     }
-    let synced = fs_sync::sync(&out, &output.files, check).map_err(|err| err.to_string())?;
+    let synced = fs_sync::sync(&out, &output.files, check).map_err(|err| match err.kind() {
+        // The refusal to overwrite a hand-written file names the file itself.
+        std::io::ErrorKind::Other => err.to_string(),
+        _ => format!("cannot write {}: {err}", display(&out)),
+    })?;
     report.changes = synced.changes();
     report.summary = Some(json!({
         "types": output.api.types.len(),

@@ -151,6 +151,8 @@ fn document_errors() {
     transcript("spec_missing", &[], &["generate", "--spec", "nowhere.yaml", "--out", "out"]);
     let text = transcript("spec_broken", &[("broken.yaml", BROKEN)], &["generate", "--spec", "broken.yaml", "--out", "out"]);
     assert!(text.contains("exit: 1"), "{text}");
+    transcript("out_is_a_file", &[("pets.yaml", PETS)], &["generate", "--spec", "pets.yaml", "--out", "pets.yaml"]);
+    transcript("out_has_no_name", &[("pets.yaml", PETS)], &["generate", "--spec", "pets.yaml", "--out", "/"]);
     transcript("spec_broken_json", &[("broken.yaml", BROKEN)], &["check", "--json", "--spec", "broken.yaml", "--out", "out"]);
 }
 

@@ -20,6 +20,10 @@ pub enum Stage {
     Resolve,
     /// Turning the intermediate representation into Rust source.
     Emit,
+    /// Checking the settings against the document (a renamed or replaced type that does not
+    /// exist, a derive that is not a path); the pointer names the setting, such as
+    /// `types.rename.FileRead`.
+    Settings,
 }
 
 impl fmt::Display for Stage {
@@ -28,6 +32,7 @@ impl fmt::Display for Stage {
             Stage::Load => "load",
             Stage::Resolve => "resolve",
             Stage::Emit => "emit",
+            Stage::Settings => "settings",
         })
     }
 }

@@ -11,15 +11,24 @@
 
 #![deny(missing_docs)]
 
+pub mod bundle;
+pub mod config;
+mod customize;
 pub mod diagnostics;
 pub mod emit;
+pub mod filter;
 pub mod ir;
 pub mod load;
 mod locate;
 pub mod naming;
 pub mod resolve;
 
+pub use config::Config;
+pub use customize::REPLACEABLE_FORMATS;
 pub use diagnostics::{Diagnostic, Error, Severity, Stage};
+pub use filter::Filter;
+
+use std::collections::BTreeMap;
 
 /// The `rust-version` written into generated crates: the generator's own, which is the workspace's
 /// (one declaration, checked against the locked dependency graph by the MSRV test).
@@ -48,6 +57,18 @@ pub struct Settings {
     pub version_header: Option<String>,
     /// The environment variable the client reads the access token from when none is given.
     pub token_env: Option<String>,
+    /// Which operations to generate; the types are exactly those they reach.
+    pub filter: Filter,
+    /// Derives added to every model (struct or enum), such as `Eq` or `Hash`.
+    pub derives: Vec<String>,
+    /// Derives added to one model: generated type name → derives.
+    pub type_derives: BTreeMap<String, Vec<String>>,
+    /// Generated type name → an existing Rust type used instead (the model becomes an alias).
+    pub replace_types: BTreeMap<String, String>,
+    /// Format (`uuid`, `date-time`, `date`) → the Rust type used for it everywhere.
+    pub replace_formats: BTreeMap<String, String>,
+    /// Generated type name → the name to give it.
+    pub renames: BTreeMap<String, String>,
 }
 
 impl Settings {
@@ -63,6 +84,12 @@ impl Settings {
             extra_modules: Vec::new(),
             version_header: None,
             token_env: None,
+            filter: Filter::default(),
+            derives: Vec::new(),
+            type_derives: BTreeMap::new(),
+            replace_types: BTreeMap::new(),
+            replace_formats: BTreeMap::new(),
+            renames: BTreeMap::new(),
         }
     }
 }
@@ -98,14 +125,39 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
         err.diagnostics.sort_by_key(|d| d.location.unwrap_or((usize::MAX, usize::MAX)));
         err
     };
-    let loaded = load::load(source).map_err(located)?;
-    let mut warnings = loaded.warnings.clone();
-    let (api, resolve_warnings) = resolve::resolve(&loaded).map_err(located)?;
+    // A filter cuts the document itself; it only removes entries, so every pointer into what is
+    // left still locates in `source`.
+    let (filtered, filter_warnings) = if settings.filter.is_empty() {
+        (None, Vec::new())
+    } else {
+        let value = load::parse(source).map_err(located)?;
+        let (value, warnings) = filter::retain(&value, &settings.filter);
+        (Some(value.to_string()), warnings)
+    };
+    let loaded = load::load(filtered.as_deref().unwrap_or(source)).map_err(located)?;
+    let mut warnings = filter_warnings;
+    warnings.extend(loaded.warnings.iter().cloned());
+    let (mut api, resolve_warnings) = resolve::resolve(&loaded).map_err(located)?;
     warnings.extend(resolve_warnings);
-    let files = emit::emit(&api, settings)?;
+    customize::rename(&mut api, settings)?;
+    let mut emitted = emit::tokens(&api, settings);
+    if customize::changes_syntax(settings) {
+        customize::apply(&mut emitted, &api, settings)?;
+    }
+    let files = emit::format(emitted, settings)?;
     locate::locate(source, &mut warnings);
     warnings.sort_by_key(|d| d.location.unwrap_or((usize::MAX, usize::MAX)));
     // A shared component (a request body used twice) is reported once.
     warnings.dedup();
     Ok(Output { files, warnings, api })
+}
+
+/// Parses a document's text (YAML or JSON) into its JSON value, as the load stage does (YAML keys
+/// that are not strings become strings), for tools that work on the document itself, such as
+/// [`filter::slice`].
+pub fn parse_document(source: &str) -> Result<serde_json::Value, Error> {
+    load::parse(source).map_err(|mut err| {
+        locate::locate(source, &mut err.diagnostics);
+        err
+    })
 }

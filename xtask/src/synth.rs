@@ -41,6 +41,59 @@ pub(crate) fn polar_like(schemas: usize, operations: usize) -> Value {
     })
 }
 
+/// A whole-API document as Polar publishes it: the synthesized resources (`polar_like`) with the
+/// operations, schemas, tags, info, servers and security of `part` (a document of a few of
+/// Polar's endpoints, such as `specs/polar-files.openapi.yaml`) in it. A filter that keeps
+/// `part`'s operations gets `part` back.
+#[allow(dead_code)] // used by the tests and update-spec's
+pub(crate) fn polar_like_with(part: &Value, schemas: usize, operations: usize) -> Value {
+    let mut doc = polar_like(schemas, operations);
+    for key in ["info", "servers", "security"] {
+        if let Some(value) = part.get(key) {
+            doc[key] = value.clone();
+        }
+    }
+    // Tags: one per synthesized group, and the part's, in name order.
+    let mut tags: Vec<Value> = Vec::new();
+    if let Some(paths) = doc["paths"].as_object() {
+        let mut groups: Vec<String> = paths
+            .values()
+            .filter_map(Value::as_object)
+            .flat_map(|item| item.values())
+            .filter_map(|op| op.get("tags")?.get(0)?.as_str().map(str::to_owned))
+            .collect();
+        groups.dedup();
+        tags.extend(groups.into_iter().map(|name| json!({"name": name, "description": format!("The {name} resource.")})));
+    }
+    tags.extend(part.get("tags").and_then(Value::as_array).cloned().unwrap_or_default());
+    tags.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    doc["tags"] = Value::Array(tags);
+    // The part's paths go in the middle, as /v1/files sits among Polar's resources.
+    if let (Some(Value::Object(paths)), Some(Value::Object(extra))) = (doc.get("paths").cloned(), part.get("paths")) {
+        let half = paths.len() / 2;
+        let mut merged = Map::new();
+        for (index, (key, value)) in paths.into_iter().enumerate() {
+            if index == half {
+                merged.extend(extra.clone());
+            }
+            merged.insert(key, value);
+        }
+        doc["paths"] = Value::Object(merged);
+    }
+    // The part's components win over synthesized ones of the same name (the shared error and
+    // pagination schemas).
+    if let Some(Value::Object(sections)) = part.get("components") {
+        for (section, entries) in sections {
+            if let (Some(Value::Object(target)), Value::Object(entries)) = (doc["components"].get_mut(section), entries) {
+                target.extend(entries.clone());
+            } else {
+                doc["components"][section] = entries.clone();
+            }
+        }
+    }
+    doc
+}
+
 fn nullable(schema: Value, title: &str) -> Value {
     json!({"anyOf": [schema, {"type": "null"}], "title": title})
 }

@@ -76,7 +76,7 @@ pub fn load(source: &str) -> Result<Loaded, Error> {
     }
 }
 
-fn parse(source: &str) -> Result<Value, Error> {
+pub(crate) fn parse(source: &str) -> Result<Value, Error> {
     let trimmed = source.trim_start();
     if trimmed.is_empty() {
         return Err(Error::single(Stage::Load, Diagnostic::error("#", "the document is empty")));

@@ -1,0 +1,321 @@
+//! Settings that change the generated types: renames (on the IR, before emission), and extra
+//! derives and type replacements (on the emitted syntax trees, before pretty-printing).
+//!
+//! Every key names a type as the generator names it without renames (what `cargo doc` of a crate
+//! generated without settings shows); a key that names no type is an error, so a typo never
+//! passes silently.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
+
+use crate::diagnostics::{Diagnostic, Error, Stage};
+use crate::emit::Emitted;
+use crate::ir::{Api, TypeKind, TypeRef};
+use crate::Settings;
+
+/// The formats `[types.format]` can replace, and the type the generator uses for each.
+pub const REPLACEABLE_FORMATS: [(&str, &str); 3] =
+    [("uuid", "::uuid::Uuid"), ("date-time", "::chrono::DateTime<::chrono::Utc>"), ("date", "::chrono::NaiveDate")];
+
+fn settings_error(key: &str, message: String) -> Diagnostic {
+    Diagnostic::error(key, message)
+}
+
+/// Applies `settings.renames` to the IR.
+pub(crate) fn rename(api: &mut Api, settings: &Settings) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    let mut renames: BTreeMap<String, String> = BTreeMap::new();
+    let mut targets: BTreeSet<&str> = BTreeSet::new();
+    for (from, to) in &settings.renames {
+        let key = format!("types.rename.{from}");
+        if !api.types.contains_key(from) {
+            problems.push(settings_error(&key, format!("there is no generated type `{from}`{}", suggestion(api, from))));
+        } else if syn::parse_str::<syn::Ident>(to).is_err() {
+            problems.push(settings_error(&key, format!("`{to}` is not a Rust identifier")));
+        } else if (api.types.contains_key(to) && !settings.renames.contains_key(to)) || !targets.insert(to) {
+            problems.push(settings_error(&key, format!("`{to}` is the name of another type")));
+        } else {
+            renames.insert(from.clone(), to.clone());
+        }
+    }
+    // The other settings are checked now too, so every problem is reported at once.
+    problems.extend(Checked::new(api, settings).1);
+    if !problems.is_empty() {
+        return Err(Error { stage: Stage::Settings, diagnostics: problems });
+    }
+    if renames.is_empty() {
+        return Ok(());
+    }
+    let new_name = |name: &mut String| {
+        if let Some(to) = renames.get(name.as_str()) {
+            *name = to.clone();
+        }
+    };
+    let types = std::mem::take(&mut api.types);
+    for (_, mut def) in types {
+        new_name(&mut def.name);
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter_mut().for_each(|f| rename_ref(&mut f.ty, &new_name));
+                if let Some(additional) = &mut s.additional {
+                    rename_ref(&mut additional.ty, &new_name);
+                }
+                if let Some(tag) = &mut s.tag {
+                    new_name(&mut tag.union);
+                }
+            }
+            TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| rename_ref(&mut v.ty, &new_name)),
+            TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|v| rename_ref(&mut v.ty, &new_name)),
+            TypeKind::Alias(ty) => rename_ref(ty, &new_name),
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => {}
+        }
+        api.types.insert(def.name.clone(), def);
+    }
+    for op in &mut api.operations {
+        op.parameters.iter_mut().for_each(|p| rename_ref(&mut p.ty, &new_name));
+        if let Some(body) = &mut op.body {
+            rename_ref(&mut body.ty, &new_name);
+        }
+        for response in op.success.iter_mut().chain(op.errors.iter_mut()).chain(op.default_response.iter_mut()) {
+            if let Some(body) = &mut response.body {
+                rename_ref(&mut body.ty, &new_name);
+            }
+        }
+        if let Some(pagination) = &mut op.pagination {
+            rename_ref(&mut pagination.item, &new_name);
+        }
+    }
+    Ok(())
+}
+
+fn rename_ref(ty: &mut TypeRef, new_name: &impl Fn(&mut String)) {
+    match ty {
+        TypeRef::Named(name) => new_name(name),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => rename_ref(inner, new_name),
+        TypeRef::Tuple(items) => items.iter_mut().for_each(|t| rename_ref(t, new_name)),
+        TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
+    }
+}
+
+fn suggestion(api: &Api, name: &str) -> String {
+    let lower = name.to_lowercase();
+    let close = |k: &&String| {
+        let k = k.to_lowercase();
+        k == lower || (k.len() > 2 && lower.len() > 2 && (k.starts_with(&lower) || lower.starts_with(&k)))
+    };
+    match api.types.keys().find(close) {
+        Some(close) => format!(" (did you mean `{close}`?)"),
+        None => String::new(),
+    }
+}
+
+/// Whether any setting here changes the emitted syntax.
+pub(crate) fn changes_syntax(settings: &Settings) -> bool {
+    !settings.derives.is_empty() || !settings.type_derives.is_empty() || !settings.replace_types.is_empty() || !settings.replace_formats.is_empty()
+}
+
+/// Derives, replacements and formats, parsed and checked against the types (named as generated,
+/// before renames).
+struct Checked {
+    global: Vec<syn::Path>,
+    per_type: BTreeMap<String, Vec<syn::Path>>,
+    replaced: BTreeMap<String, syn::Type>,
+    formats: Vec<(String, syn::Type, String)>,
+}
+
+impl Checked {
+    fn new(api: &Api, settings: &Settings) -> (Checked, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        // Before renames, the names are the generated ones; after, a renamed type is found by
+        // its generated name too.
+        let known = |key: &str, name: &str, problems: &mut Vec<Diagnostic>| -> Option<String> {
+            let target = settings.renames.get(name).cloned().unwrap_or_else(|| name.to_owned());
+            if api.types.contains_key(name) || api.types.contains_key(&target) {
+                Some(target)
+            } else {
+                problems.push(settings_error(key, format!("there is no generated type `{name}`{}", suggestion(api, name))));
+                None
+            }
+        };
+        let parse_path = |key: &str, text: &str, problems: &mut Vec<Diagnostic>| -> Option<syn::Path> {
+            match syn::parse_str::<syn::Path>(text) {
+                Ok(path) => Some(path),
+                Err(_) => {
+                    problems.push(settings_error(key, format!("`{text}` is not a Rust path")));
+                    None
+                }
+            }
+        };
+        let global: Vec<syn::Path> = settings.derives.iter().filter_map(|d| parse_path("types.derives", d, &mut problems)).collect();
+        let mut per_type: BTreeMap<String, Vec<syn::Path>> = BTreeMap::new();
+        for (name, derives) in &settings.type_derives {
+            let key = format!("types.derive.{name}");
+            if let Some(target) = known(&key, name, &mut problems) {
+                let paths = derives.iter().filter_map(|d| parse_path(&key, d, &mut problems));
+                per_type.entry(target).or_default().extend(paths);
+            }
+        }
+        let mut replaced: BTreeMap<String, syn::Type> = BTreeMap::new();
+        for (name, path) in &settings.replace_types {
+            let key = format!("types.replace.{name}");
+            if let Some(target) = known(&key, name, &mut problems) {
+                match syn::parse_str::<syn::Type>(path) {
+                    Ok(ty) => {
+                        replaced.insert(target, ty);
+                    }
+                    Err(_) => problems.push(settings_error(&key, format!("`{path}` is not a Rust type"))),
+                }
+            }
+        }
+        let mut formats: Vec<(String, syn::Type, String)> = Vec::new();
+        for (format, path) in &settings.replace_formats {
+            let key = format!("types.format.{format}");
+            let Some((_, original)) = REPLACEABLE_FORMATS.iter().find(|(f, _)| f == format) else {
+                let known: Vec<&str> = REPLACEABLE_FORMATS.iter().map(|(f, _)| *f).collect();
+                problems.push(settings_error(&key, format!("the format `{format}` cannot be replaced (these can: {})", known.join(", "))));
+                continue;
+            };
+            match (syn::parse_str::<syn::Type>(original), syn::parse_str::<syn::Type>(path)) {
+                (Ok(from), Ok(to)) => formats.push((from.to_token_stream().to_string(), to, (*original).to_owned())),
+                _ => problems.push(settings_error(&key, format!("`{path}` is not a Rust type"))),
+            }
+        }
+        (Checked { global, per_type, replaced, formats }, problems)
+    }
+}
+
+/// Applies extra derives and type replacements to the emitted models and client.
+pub(crate) fn apply(emitted: &mut Emitted, api: &Api, settings: &Settings) -> Result<(), Error> {
+    let (Checked { global, per_type, replaced, formats }, problems) = Checked::new(api, settings);
+    if !problems.is_empty() {
+        return Err(Error { stage: Stage::Settings, diagnostics: problems });
+    }
+    for (path, tokens) in &mut emitted.rust {
+        let is_models = path == "src/models.rs";
+        if !is_models && (path != "src/client.rs" || formats.is_empty()) {
+            continue;
+        }
+        let mut file: syn::File = syn::parse2(tokens.clone())
+            .map_err(|err| Error::single(Stage::Emit, Diagnostic::error("#", format!("{path}: the generator produced invalid Rust: {err}"))))?;
+        if !formats.is_empty() {
+            let crate_path = format!("{}::", settings.crate_name.replace('-', "_"));
+            ReplaceFormats { formats: &formats, crate_path: &crate_path }.visit_file_mut(&mut file);
+        }
+        if is_models {
+            add_derives(&mut file, &global, &per_type);
+            replace_types(&mut file, &replaced);
+        }
+        *tokens = file.into_token_stream();
+    }
+    Ok(())
+}
+
+fn add_derives(file: &mut syn::File, global: &[syn::Path], per_type: &BTreeMap<String, Vec<syn::Path>>) {
+    for item in &mut file.items {
+        let (ident, attrs) = match item {
+            syn::Item::Struct(s) => (s.ident.to_string(), &mut s.attrs),
+            syn::Item::Enum(e) => (e.ident.to_string(), &mut e.attrs),
+            _ => continue,
+        };
+        let wanted: Vec<&syn::Path> = global.iter().chain(per_type.get(&ident).into_iter().flatten()).collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let position = attrs.iter().position(|a| a.path().is_ident("derive"));
+        let mut paths: Vec<syn::Path> = match position {
+            Some(index) => attrs[index]
+                .parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .map(|list| list.into_iter().collect())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let last = |p: &syn::Path| p.segments.last().map(|s| s.ident.to_string());
+        for path in wanted {
+            if !paths.iter().any(|p| last(p) == last(path)) {
+                paths.push(path.clone());
+            }
+        }
+        let attr: syn::Attribute = syn::parse_quote!(#[derive(#(#paths),*)]);
+        match position {
+            Some(index) => attrs[index] = attr,
+            None => attrs.insert(attrs.iter().take_while(|a| a.path().is_ident("doc")).count(), attr),
+        }
+    }
+}
+
+fn replace_types(file: &mut syn::File, replaced: &BTreeMap<String, syn::Type>) {
+    if replaced.is_empty() {
+        return;
+    }
+    let names_self = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| replaced.contains_key(&s.ident.to_string()))
+            && (p.path.segments.len() == 1 || p.path.segments.iter().any(|s| s.ident == "models")),
+        _ => false,
+    };
+    let alias = |name: &str| -> syn::Item {
+        let ty = &replaced[name];
+        let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+        let doc = format!(" `{name}`: replaced by `{}` (the `types.replace` setting).", ty.to_token_stream().to_string().replace(' ', ""));
+        syn::parse_quote! {
+            #[doc = #doc]
+            pub type #ident = #ty;
+        }
+    };
+    // The type's own items become one alias, where the type was; its impls go.
+    let items = std::mem::take(&mut file.items);
+    for item in items {
+        let name = match &item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            syn::Item::Impl(i) if names_self(&i.self_ty) => continue,
+            _ => None,
+        };
+        match name {
+            Some(name) if replaced.contains_key(&name) => file.items.push(alias(&name)),
+            _ => file.items.push(item),
+        }
+    }
+}
+
+/// Replaces the types of formats (`::uuid::Uuid`) everywhere, and in doc examples.
+struct ReplaceFormats<'a> {
+    formats: &'a [(String, syn::Type, String)],
+    /// The generated crate's path as its doc examples (separate crates) spell it, such as
+    /// `polar_files::`: `crate::` in a replacement means this crate.
+    crate_path: &'a str,
+}
+
+impl VisitMut for ReplaceFormats<'_> {
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        let text = ty.to_token_stream().to_string();
+        if let Some((_, to, _)) = self.formats.iter().find(|(from, _, _)| *from == text) {
+            *ty = to.clone();
+            return;
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        if let syn::Meta::NameValue(nv) = &mut attr.meta {
+            if nv.path.is_ident("doc") {
+                if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
+                    let mut text = s.value();
+                    for (_, to, original) in self.formats {
+                        let to = to.to_token_stream().to_string().replace(' ', "");
+                        let to = match to.strip_prefix("crate::") {
+                            Some(rest) => format!("{}{rest}", self.crate_path),
+                            None => to,
+                        };
+                        text = text.replace(original.as_str(), &to);
+                    }
+                    nv.value = syn::parse_quote!(#text);
+                }
+            }
+        }
+    }
+}
+

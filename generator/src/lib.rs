@@ -88,6 +88,8 @@ pub struct Output {
 /// Every diagnostic carries the line and column of the node its pointer names, where the text
 /// has one.
 pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
+    // Positions are counted in the text without its byte order mark, as editors show it.
+    let source = load::strip_bom(source);
     let located = |mut err: Error| {
         locate::locate(source, &mut err.diagnostics);
         // Document order; diagnostics without a position keep their place at the end.

@@ -107,3 +107,36 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
     warnings.dedup();
     Ok(Output { files, warnings, api })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Enum values, properties and `required` entries by the ten thousand, all colliding in
+    /// Rust: every step is linear (these were quadratic). Not timed: a regression shows as a
+    /// test that takes minutes.
+    #[test]
+    fn large_colliding_documents_generate() {
+        let values: Vec<String> = (0..10_000).map(|i| format!("a{}", ".".repeat(i % 7) + &"-".repeat(i / 7))).collect();
+        let properties: serde_json::Map<String, serde_json::Value> =
+            values.iter().map(|v| (v.clone(), serde_json::json!({"type": "string"}))).collect();
+        let document = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "big", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "E": {"type": "string", "enum": values},
+                "O": {"type": "object", "required": values, "properties": properties}
+            }}
+        });
+        // Load and resolve (emit is linear token writing; in a debug build it is the slow part).
+        let loaded = load::load(&document.to_string()).unwrap();
+        let (api, _warnings) = resolve::resolve(&loaded).unwrap();
+        let ir::TypeKind::StringEnum(e) = &api.types["E"].kind else { panic!("not an enum") };
+        assert_eq!(e.variants.len(), 10_000);
+        assert_eq!(e.variants[9_999].rust_name, "A10000");
+        let ir::TypeKind::Struct(o) = &api.types["O"].kind else { panic!("not a struct") };
+        assert_eq!(o.fields.len(), 10_000);
+        assert!(o.fields.iter().all(|f| f.presence == ir::Presence::Required));
+    }
+}

@@ -188,5 +188,19 @@ mod tests {
         assert_eq!(scope.claim("FooBar"), ("FooBar3".to_owned(), true));
         assert_eq!(scope.claim("S3"), ("S3".to_owned(), false));
         assert_eq!(scope.claim("S3"), ("S3_2".to_owned(), true));
+        // A name taken literally is skipped by the suffixes.
+        assert_eq!(scope.claim("FooBar4"), ("FooBar4".to_owned(), false));
+        assert_eq!(scope.claim("FooBar"), ("FooBar5".to_owned(), true));
+    }
+
+    /// Claiming one candidate n times is linear (it was quadratic: 10,000 colliding enum values
+    /// took 15 s, 50,000 more than 400 s). Not timed: a regression shows as a test that hangs.
+    #[test]
+    fn many_collisions_stay_cheap() {
+        let mut scope = Scope::default();
+        for _ in 0..100_000 {
+            scope.claim("Value");
+        }
+        assert_eq!(scope.claim("Value"), ("Value100001".to_owned(), true));
     }
 }

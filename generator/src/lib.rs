@@ -112,6 +112,17 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
 mod tests {
     use super::*;
 
+    /// A byte order mark before JSON (or YAML) is no content; positions count without it.
+    #[test]
+    fn byte_order_marks_are_accepted() {
+        let json = "\u{feff}{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}";
+        assert!(generate(json, &Settings::standalone("t", "t.json")).is_ok());
+        let yaml = "\u{feff}openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/../b: {}\n";
+        let err = generate(yaml, &Settings::standalone("t", "t.yaml")).unwrap_err();
+        assert_eq!(err.diagnostics[0].pointer, "#/paths/~1a~1..~1b");
+        assert_eq!(err.diagnostics[0].location, Some((4, 3)));
+    }
+
     /// Enum values, properties and `required` entries by the ten thousand, all colliding in
     /// Rust: every step is linear (these were quadratic). Not timed: a regression shows as a
     /// test that takes minutes.

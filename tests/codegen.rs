@@ -164,3 +164,49 @@ fn real_world_documents_generate_and_compile() {
         panic!("a real-world document's crate does not pass clippy:\n{errors}");
     }
 }
+
+/// Hostile text in every channel (docs, string literals, names, `Cargo.toml`, serde renames,
+/// enum values, operationIds, titles, server URLs, header names, ...): the document generates,
+/// in JSON and in YAML, and the crate passes `cargo clippy -D warnings` and `cargo doc` with
+/// rustdoc's warnings denied.
+#[test]
+fn hostile_text_in_every_channel_compiles() {
+    let document = integration_tests::hostile_document();
+    let json = serde_json::to_string_pretty(&document).unwrap();
+    let yaml = serde_yaml::to_string(&document).unwrap();
+    let from_json = generate(&json, &fixture_settings("hostile-text", "hostile \"text\".json")).unwrap_or_else(|err| panic!("{err}"));
+    let from_yaml = generate(&yaml, &fixture_settings("hostile-text", "hostile \"text\".json")).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(from_json.files, from_yaml.files, "the same document as JSON and as YAML");
+    // Every text reached the crate: each enum value is a string literal of the models.
+    let models = &from_json.files.iter().find(|f| f.path == "src/models.rs").unwrap().contents;
+    for text in integration_tests::hostile_texts() {
+        assert!(models.contains(&format!("{text:?} =>")), "{text:?} is not in the models");
+    }
+    // No doc comment holds a character rustc refuses there or one that hides text.
+    for file in &from_json.files {
+        for line in file.contents.lines().filter(|l| l.trim_start().starts_with("///") || l.trim_start().starts_with("//!")) {
+            assert!(
+                !line.chars().any(|c| c == '\r' || c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)),
+                "{}: {line:?}",
+                file.path
+            );
+        }
+    }
+    let manifest = &from_json.files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents;
+    assert!(manifest.contains("Typed async client for one two | crlf lf end | nul\\u{0}bell"), "{manifest}");
+
+    let dir = root().join("target").join("compile-hostile");
+    if let Err(errors) = compile_crates(&dir, &[("hostile-text".to_owned(), from_json.files)]) {
+        panic!("the hostile document's crate does not pass clippy:\n{errors}");
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let doc = std::process::Command::new(cargo)
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .env_remove("RUSTFLAGS")
+        .args(["doc", "--workspace", "--no-deps", "--offline", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(doc.status.success(), "rustdoc warns about the hostile document's crate:\n{}", String::from_utf8_lossy(&doc.stderr));
+}

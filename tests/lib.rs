@@ -240,3 +240,144 @@ impl Drop for Prism {
         let _ = self.child.wait();
     }
 }
+
+/// Text that has broken generated crates, or could: every kind of line break and control
+/// character, bidirectional overrides, invisible characters, comment and string delimiters,
+/// Markdown and HTML, URLs, non-ASCII, keywords, empty and blank text. Each entry is fed through
+/// every channel by [`hostile_document`] (and by the robustness test's mutations).
+pub const HOSTILE_TEXT: &[&str] = &[
+    "one\rtwo",
+    "crlf\r\nlf\nend",
+    "nul\u{0}bell\u{7}esc\u{1b}[31mdel\u{7f}nel\u{85}c1\u{9f}",
+    "line\u{2028}sep\u{2029}para",
+    "bidi \u{202e}evil\u{202c} \u{2066}isolate\u{2069} \u{200f}rlm \u{61c}alm",
+    "zero\u{200b}width\u{ad}soft\u{2060}joiner\u{feff}bom",
+    "*/ /* /** */ //! /// #![deny(warnings)]",
+    "\"quoted\" 'single' back\\slash \\\\ \\n \\u{0} \\",
+    "`tick` ``double ` inside`` ` lone ```fence",
+    "<b>bold</b> <script>alert(1)</script> &amp; &#0; <!-- comment --> </p> <T>",
+    "[link] [x](y) [^1] ![img](z) [a]: http://x.example",
+    "# heading\n```rust\nfn main() { panic!() }\n```\n    indented code\n\ttabbed",
+    "http://bare.example/a_b?c=d>e https://x.example/(p) <https://ok.example> HTTP://UPPER.EXAMPLE",
+    "🦀 e\u{301} \u{301}leading combining ﷽ 𝕏",
+    "${x} {{y}} #{z} %s %n {} {0}",
+    "\t",
+    "",
+    "   ",
+    "r#type self Self super crate _ 1st",
+    "--> <-- |pipe| ~tilde~ ^caret",
+    "#[doc = \"x\"] macro_rules! m {} \"#",
+];
+
+/// [`HOSTILE_TEXT`], and one very long line.
+pub fn hostile_texts() -> Vec<String> {
+    let mut texts: Vec<String> = HOSTILE_TEXT.iter().map(|t| (*t).to_owned()).collect();
+    texts.push(format!("long {}end", "word ".repeat(2_000)));
+    texts
+}
+
+/// A document with [`hostile_texts`] in every place document text reaches generated code: info
+/// (title, description, version), servers (URL, description, name), tags, path literals,
+/// operationIds, summaries, descriptions, parameter names (query, header, cookie) and docs,
+/// content types, response descriptions, schema names, property names, titles, descriptions,
+/// enum values, `const`s, defaults, examples, patterns, formats, discriminator properties and
+/// tag values, webhook names.
+pub fn hostile_document() -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let texts = hostile_texts();
+    let joined = texts.join(" | ");
+    let mut schemas = Map::new();
+    let mut properties = Map::new();
+    for (index, text) in texts.iter().enumerate() {
+        properties.insert(
+            text.clone(),
+            json!({
+                "type": "string", "title": text, "description": text, "default": text,
+                "examples": [text], "pattern": text, "format": text, "maxLength": 10
+            }),
+        );
+        properties.insert(format!("const {index} {text}"), json!({"const": text, "description": text}));
+        // Each text as a schema name, with the text as its property, and as a union variant.
+        schemas.insert(
+            text.clone(),
+            json!({
+                "type": "object", "title": text, "description": text, "required": [text],
+                "properties": {text.clone(): {"type": "string", "description": text}}
+            }),
+        );
+        schemas.insert(
+            format!("Variant{index}"),
+            json!({"type": "object", "required": [joined.clone()], "properties": {joined.clone(): {"type": "string"}}}),
+        );
+    }
+    properties.insert("enum".to_owned(), json!({"type": "string", "enum": texts, "default": texts[0], "description": joined}));
+    properties.insert("json const".to_owned(), json!({"const": {"k": texts, "n": [1, 2.5, null, true]}}));
+    schemas.insert("Everything".to_owned(), json!({"type": "object", "description": joined, "properties": properties}));
+    let mapping: Map<String, Value> =
+        texts.iter().enumerate().map(|(index, text)| (text.clone(), json!(format!("#/components/schemas/Variant{index}")))).collect();
+    let variants: Vec<Value> = (0..texts.len()).map(|index| json!({"$ref": format!("#/components/schemas/Variant{index}")})).collect();
+    schemas.insert(
+        "Union".to_owned(),
+        json!({"oneOf": variants, "discriminator": {"propertyName": joined, "mapping": mapping}, "description": joined}),
+    );
+
+    let mut paths = Map::new();
+    let mut webhooks = Map::new();
+    for (index, text) in texts.iter().enumerate() {
+        // A literal path segment: what a path template may hold (no control characters,
+        // `?`, `#`, `\`, braces or dot segments: those are refused).
+        let segment: String = text
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '?' | '#' | '\\' | '{' | '}' | '/' | '%' | '.' | '\u{2028}' | '\u{2029}'))
+            .collect();
+        let path = format!("/op{index}/{segment}/{{id}}");
+        let content_type = format!("application/x-{index}; note=\"{}\"", text.replace(['"', '\\'], "'"));
+        paths.insert(
+            path,
+            json!({"post": {
+                "operationId": format!("{text}{index}"),
+                "summary": text,
+                "description": text,
+                "tags": [text],
+                "parameters": [
+                    {"name": "id", "in": "path", "required": true, "description": text, "schema": {"type": "string", "description": text}},
+                    {"name": text, "in": "query", "description": text, "schema": {"type": "integer", "default": 3, "description": text}},
+                    {"name": format!("{text} header"), "in": "header", "description": text, "schema": {"type": "string"}},
+                    {"name": format!("{text} cookie"), "in": "cookie", "schema": {"type": "string", "enum": [text, "other"]}}
+                ],
+                "requestBody": {"description": text, "content": {content_type: {"schema": {"type": "string"}}}},
+                "responses": {
+                    "200": {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Everything"}}}},
+                    "404": {"description": text, "content": {"text/plain": {"schema": {"type": "string"}}}},
+                    "4XX": {"description": text},
+                    "default": {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Union"}}}}
+                }
+            }}),
+        );
+        webhooks.insert(
+            text.clone(),
+            json!({"post": {"requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "description": text, "properties": {text.clone(): {"type": "string", "description": text}}
+            }}}}, "responses": {"200": {"description": text}}}}),
+        );
+    }
+    let servers: Vec<Value> = texts
+        .iter()
+        .map(|text| json!({"url": format!("https://api.example/{text}"), "description": text, "x-speakeasy-server-id": text}))
+        .chain(std::iter::once(json!({"url": joined, "description": joined})))
+        .collect();
+    let tags: Vec<Value> = texts.iter().map(|text| json!({"name": text, "description": text})).collect();
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": joined, "description": joined, "version": joined, "summary": joined},
+        "servers": servers,
+        "tags": tags,
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "webhooks": webhooks,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
+        }
+    })
+}

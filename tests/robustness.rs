@@ -1,14 +1,16 @@
 //! No panic on any input: documents mutated at random (structurally, and as text) from every
 //! fixture and from `specs/`, for a bounded time. Any panic fails the test with the seed and the
 //! document that caused it. `FUZZ_TRACE=1` prints every case before it runs (to find a crash);
-//! `FUZZ_SEED=<n>` explores other cases, `FUZZ_COMPILE_CASES=<n>` compiles more of them.
+//! `FUZZ_SEED=<n>` explores other cases, `FUZZ_COMPILE_CASES=<n>` compiles more of them. Mutations
+//! put hostile text (`integration_tests::HOSTILE_TEXT`: line breaks, control and bidirectional
+//! characters, comment and Markdown syntax, ...) into values and keys anywhere.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use integration_tests::{compile_crates, fixture_settings, root, spec_path};
+use integration_tests::{compile_crates, fixture_settings, root, spec_path, HOSTILE_TEXT};
 use openapi_rust_gen::generate;
 use serde_json::{json, Map, Value};
 
@@ -53,7 +55,10 @@ const WEIRD_NAMES: &[&str] = &[
 ];
 
 fn random_value(rng: &mut Rng, schema_names: &[String]) -> Value {
-    match rng.below(14) {
+    match rng.below(16) {
+        // Hostile text in any place: docs, names, values, paths, servers, ...
+        14 => json!(*rng.pick(HOSTILE_TEXT)),
+        15 => json!({"type": "string", "description": *rng.pick(HOSTILE_TEXT), "enum": [*rng.pick(HOSTILE_TEXT), *rng.pick(HOSTILE_TEXT)], "default": *rng.pick(HOSTILE_TEXT)}),
         0 => Value::Null,
         1 => Value::Bool(rng.below(2) == 0),
         2 => json!(rng.next() as i64),
@@ -130,7 +135,11 @@ fn mutate(doc: &mut Value, rng: &mut Rng, schema_names: &[String]) {
         (3, Value::Object(map)) if !map.is_empty() => {
             // Rename a key: the same content under another keyword, or under an odd name.
             let key = map.keys().nth(rng.below(map.len())).cloned().unwrap_or_default();
-            let new_key = if rng.below(2) == 0 { *rng.pick(KEYS) } else { *rng.pick(WEIRD_NAMES) };
+            let new_key = match rng.below(3) {
+                0 => *rng.pick(KEYS),
+                1 => *rng.pick(WEIRD_NAMES),
+                _ => *rng.pick(HOSTILE_TEXT),
+            };
             if let Some(value) = map.remove(&key) {
                 map.insert(new_key.to_owned(), value);
             }
@@ -161,13 +170,18 @@ fn seeds() -> Vec<(String, Value)> {
     // Real APIs' documents too, the smaller ones (so each case stays quick).
     let real = integration_tests::real_world_documents().unwrap_or_default();
     paths.extend(real.into_iter().filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() < 40_000)));
-    paths
+    let mut seeds: Vec<(String, Value)> = paths
         .into_iter()
         .map(|path| {
-            let value: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let text = std::fs::read_to_string(&path).unwrap();
+            // serde_yaml refuses a byte order mark (the generator accepts it: byte_order_mark.yaml).
+            let value: Value = serde_yaml::from_str(text.trim_start_matches('\u{feff}')).unwrap();
             (path.file_name().unwrap().to_string_lossy().into_owned(), value)
         })
-        .collect()
+        .collect();
+    // Hostile text through every channel, mutated further.
+    seeds.push(("hostile document".to_owned(), integration_tests::hostile_document()));
+    seeds
 }
 
 /// One mutated document (as text) and the name of the seed it came from.

@@ -74,12 +74,22 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{kind}: {}: {}", self.pointer, self.message)?;
+        write!(f, "{kind}: {}: {}", printable(&self.pointer), printable(&self.message))?;
         if let Some((line, column)) = self.location {
             write!(f, " (line {line}, column {column})")?;
         }
         Ok(())
     }
+}
+
+/// Text from the document as it may be printed on a terminal: control characters (line breaks
+/// included) and bidirectional controls are shown as `\u{..}` escapes.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars().map(|c| if hidden(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect::<String>().into()
 }
 
 /// Generation failed: every error a stage found (from [`generate`](crate::generate): in document
@@ -159,4 +169,115 @@ impl Diagnostics {
 pub fn pointer_push(pointer: &str, token: &str) -> String {
     let escaped = token.replace('~', "~0").replace('/', "~1");
     format!("{pointer}/{escaped}")
+}
+
+/// A JSON pointer built one reference token at a time: pushing costs the token, not the path
+/// (the parent is shared), so the resolve stage can carry the pointer of every node it visits,
+/// however deep and however long the keys, and renders one only for a diagnostic.
+#[derive(Clone)]
+pub struct Pointer(std::sync::Arc<PointerNode>);
+
+struct PointerNode {
+    parent: Option<Pointer>,
+    /// This node's reference token, escaped (`~0`, `~1`); `#` for the root.
+    token: String,
+    depth: usize,
+}
+
+impl Pointer {
+    /// The pointer of the whole document, `#`.
+    pub fn root() -> Self {
+        Pointer(std::sync::Arc::new(PointerNode { parent: None, token: "#".to_owned(), depth: 0 }))
+    }
+
+    /// A pointer from its text, such as `#/components/schemas/A~1B` (tokens stay as written).
+    pub fn parse(text: &str) -> Self {
+        let mut tokens = text.split('/');
+        let first = tokens.next().unwrap_or("#");
+        let mut pointer = Pointer(std::sync::Arc::new(PointerNode { parent: None, token: first.to_owned(), depth: 0 }));
+        for token in tokens {
+            pointer = pointer.child(token.to_owned());
+        }
+        pointer
+    }
+
+    /// The pointer one reference token deeper; `token` is escaped here (RFC 6901).
+    pub fn push(&self, token: &str) -> Self {
+        let escaped = if token.contains(['~', '/']) { token.replace('~', "~0").replace('/', "~1") } else { token.to_owned() };
+        self.child(escaped)
+    }
+
+    fn child(&self, token: String) -> Self {
+        Pointer(std::sync::Arc::new(PointerNode { parent: Some(self.clone()), token, depth: self.0.depth + 1 }))
+    }
+
+    /// The parent pointer (the root's is itself).
+    pub fn parent(&self) -> Self {
+        self.0.parent.clone().unwrap_or_else(|| self.clone())
+    }
+}
+
+impl Default for Pointer {
+    fn default() -> Self {
+        Pointer::root()
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut tokens = Vec::with_capacity(self.0.depth + 1);
+        let mut node = Some(self);
+        while let Some(pointer) = node {
+            tokens.push(pointer.0.token.as_str());
+            node = pointer.0.parent.as_ref();
+        }
+        for (index, token) in tokens.iter().rev().enumerate() {
+            if index > 0 {
+                f.write_str("/")?;
+            }
+            f.write_str(token)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.to_string())
+    }
+}
+
+impl PartialEq for Pointer {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0) || self.to_string() == other.to_string()
+    }
+}
+
+impl Eq for Pointer {}
+
+impl From<&Pointer> for String {
+    fn from(pointer: &Pointer) -> String {
+        pointer.to_string()
+    }
+}
+
+impl From<Pointer> for String {
+    fn from(pointer: Pointer) -> String {
+        pointer.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_render_as_pushed() {
+        let schemas = Pointer::parse("#/components/schemas");
+        let a = schemas.push("A/B").push("properties").push("x~y");
+        assert_eq!(a.to_string(), "#/components/schemas/A~1B/properties/x~0y");
+        assert_eq!(a.parent().to_string(), "#/components/schemas/A~1B/properties");
+        assert_eq!(Pointer::root().to_string(), "#");
+        assert_eq!(Pointer::parse("#/a~1b").push("0"), Pointer::root().push("a/b").push("0"));
+    }
 }

@@ -57,7 +57,7 @@ pub struct Docs {
     /// Examples as JSON text.
     pub examples: Vec<String>,
     /// Where the item came from, such as `#/components/schemas/FileRead`.
-    pub pointer: String,
+    pub pointer: crate::diagnostics::Pointer,
 }
 
 /// The use of a type at some position (a field, a parameter, a body).

@@ -119,6 +119,8 @@ pub struct Output {
 /// Every diagnostic carries the line and column of the node its pointer names, where the text
 /// has one.
 pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
+    // Positions are counted in the text without its byte order mark, as editors show it.
+    let source = load::strip_bom(source);
     let located = |mut err: Error| {
         locate::locate(source, &mut err.diagnostics);
         // Document order; diagnostics without a position keep their place at the end.
@@ -160,4 +162,48 @@ pub fn parse_document(source: &str) -> Result<serde_json::Value, Error> {
         locate::locate(source, &mut err.diagnostics);
         err
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A byte order mark before JSON (or YAML) is no content; positions count without it.
+    #[test]
+    fn byte_order_marks_are_accepted() {
+        let json = "\u{feff}{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"t\", \"version\": \"1\"}, \"paths\": {}}";
+        assert!(generate(json, &Settings::standalone("t", "t.json")).is_ok());
+        let yaml = "\u{feff}openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/../b: {}\n";
+        let err = generate(yaml, &Settings::standalone("t", "t.yaml")).unwrap_err();
+        assert_eq!(err.diagnostics[0].pointer, "#/paths/~1a~1..~1b");
+        assert_eq!(err.diagnostics[0].location, Some((4, 3)));
+    }
+
+    /// Enum values, properties and `required` entries by the ten thousand, all colliding in
+    /// Rust: every step is linear (these were quadratic). Not timed: a regression shows as a
+    /// test that takes minutes.
+    #[test]
+    fn large_colliding_documents_generate() {
+        let values: Vec<String> = (0..10_000).map(|i| format!("a{}", ".".repeat(i % 7) + &"-".repeat(i / 7))).collect();
+        let properties: serde_json::Map<String, serde_json::Value> =
+            values.iter().map(|v| (v.clone(), serde_json::json!({"type": "string"}))).collect();
+        let document = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "big", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "E": {"type": "string", "enum": values},
+                "O": {"type": "object", "required": values, "properties": properties}
+            }}
+        });
+        // Load and resolve (emit is linear token writing; in a debug build it is the slow part).
+        let loaded = load::load(&document.to_string()).unwrap();
+        let (api, _warnings) = resolve::resolve(&loaded).unwrap();
+        let ir::TypeKind::StringEnum(e) = &api.types["E"].kind else { panic!("not an enum") };
+        assert_eq!(e.variants.len(), 10_000);
+        assert_eq!(e.variants[9_999].rust_name, "A10000");
+        let ir::TypeKind::Struct(o) = &api.types["O"].kind else { panic!("not a struct") };
+        assert_eq!(o.fields.len(), 10_000);
+        assert!(o.fields.iter().all(|f| f.presence == ir::Presence::Required));
+    }
 }

@@ -13,6 +13,11 @@ use crate::Settings;
 pub(crate) fn client(api: &Api, settings: &Settings) -> TokenStream {
     let servers = servers(api);
     let defaults = defaults(api, settings);
+    // Each group's operations, in order (one pass, not one scan of every operation per group).
+    let mut by_group: std::collections::BTreeMap<&str, Vec<&Operation>> = std::collections::BTreeMap::new();
+    for op in &api.operations {
+        by_group.entry(op.group.as_str()).or_default().push(op);
+    }
     let groups = api.groups.iter().map(|group| {
         let accessor = naming::ident(&group.name);
         let type_name = naming::ident(&group.type_name);
@@ -23,7 +28,7 @@ pub(crate) fn client(api: &Api, settings: &Settings) -> TokenStream {
         }
         let type_docs = docs::attrs(&lines);
         let accessor_doc = format!(" The `{}` operations.", group.name);
-        let methods = api.operations.iter().filter(|op| op.group == group.name).map(|op| group_method(op, settings));
+        let methods = by_group.get(group.name.as_str()).into_iter().flatten().map(|op| group_method(op, settings));
         quote! {
             impl crate::runtime::Client {
                 #[doc = #accessor_doc]
@@ -74,8 +79,8 @@ fn servers(api: &Api) -> TokenStream {
         .servers
         .iter()
         .map(|s| match &s.description {
-            Some(description) => format!(" {}: <{}>", docs::one_line(description), s.url),
-            None => format!(" <{}>", s.url),
+            Some(description) => format!(" {}: {}", docs::one_line(description), docs::url(&s.url)),
+            None => format!(" {}", docs::url(&s.url)),
         })
         .collect();
     let defaults: Vec<TokenStream> =
@@ -144,11 +149,11 @@ fn operation_doc_lines(op: &Operation, settings: &Settings) -> Vec<String> {
         paragraphs.push(text);
     }
     if paragraphs.iter().all(Vec::is_empty) {
-        paragraphs.push(vec![format!("The `{}` operation.", op.id)]);
+        paragraphs.push(vec![format!("The {} operation.", docs::code(&op.id))]);
     }
-    let mut facts = vec![format!("`{} {}`", op.method.as_str(), op.path)];
+    let mut facts = vec![docs::code(&format!("{} {}", op.method.as_str(), op.path))];
     if !op.scopes.is_empty() {
-        facts.push(format!("Scopes: {}", op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+        facts.push(format!("Scopes: {}", op.scopes.iter().map(|s| docs::code(s)).collect::<Vec<_>>().join(", ")));
     }
     if !op.authenticated {
         facts.push("Sent without the access token".to_owned());
@@ -357,9 +362,10 @@ fn operation(op: &Operation) -> TokenStream {
             fields.push(quote! { #ident: #ty, });
         } else {
             fields.push(quote! { #ident: ::std::option::Option<#ty>, });
-            let mut lines = docs::lines(&p.docs, &format!("The `{}` {} parameter.", p.name, location_word(p.location)));
-            if !lines.iter().any(|l| l.contains(&format!("`{}`", p.name))) {
-                lines.insert(0, format!("`{}` ({} parameter)", p.name, location_word(p.location)));
+            let shown = docs::code(&p.name);
+            let mut lines = docs::lines(&p.docs, &format!("The {shown} {} parameter.", location_word(p.location)));
+            if !lines.iter().any(|l| l.contains(&shown)) {
+                lines.insert(0, format!("{shown} ({} parameter)", location_word(p.location)));
                 lines.insert(1, String::new());
             }
             let doc_attrs = docs::attrs(&lines);
@@ -395,9 +401,8 @@ fn operation(op: &Operation) -> TokenStream {
     let pagination = pagination(op, &success, &error);
     let error_enum = error_enum(op, &error_responses);
     let builder_doc = format!(
-        " A `{} {}` request: set optional parameters, then `.send().await` (or just `.await`).",
-        op.method.as_str(),
-        op.path
+        " A {} request: set optional parameters, then `.send().await` (or just `.await`).",
+        docs::code(&format!("{} {}", op.method.as_str(), op.path))
     );
     quote! {
         #[doc = #builder_doc]
@@ -484,12 +489,19 @@ fn method_tokens(method: Method) -> TokenStream {
 fn build_request(op: &Operation) -> TokenStream {
     // The path, from literal pieces and encoded parameters.
     let mut pieces = Vec::new();
+    let path_parameters: std::collections::BTreeMap<&str, &Parameter> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Path)
+        .rev()
+        .map(|p| (p.name.as_str(), p))
+        .collect();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
         pieces.push(push_literal(&rest[..start]));
         let name = &rest[start + 1..start + len];
-        if let Some(p) = op.parameters.iter().find(|p| p.location == ParameterLocation::Path && p.name == name) {
+        if let Some(p) = path_parameters.get(name) {
             let ident = naming::ident(&p.rust_name);
             pieces.push(quote! { path.push_str(&crate::runtime::path_segment(#name, &self.#ident)?); });
         }

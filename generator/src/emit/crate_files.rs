@@ -26,10 +26,10 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     }
     paragraphs.push(super::client::quick_start(api, settings));
     paragraphs.push(vec![format!(
-        "Generated from version `{}` of the OpenAPI document {} by `{}`.",
-        api.version.replace('`', "'"),
+        "Generated from version {} of the OpenAPI document {} by {}.",
+        docs::code(&api.version),
         docs::inline(&settings.source_name),
-        settings.command.replace('`', "'"),
+        docs::code(&settings.command),
     )]);
     let lines: Vec<String> = docs::join(paragraphs).into_iter().map(|l| if l.is_empty() { l } else { format!(" {l}") }).collect();
     let version = &api.version;
@@ -67,37 +67,87 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     }
 }
 
+/// The generated crate's manifest, written with a TOML library: document text (the title) and
+/// settings land in it as TOML strings, escaped whatever they hold.
 pub(crate) fn cargo_toml(api: &Api, settings: &Settings) -> String {
-    let description = format!("Typed async client for {}", api.title).replace('"', "'");
-    // Its own workspace resolves dependencies with the MSRV-aware resolver, so a fresh lock file
-    // picks versions that build with `rust-version`.
-    let workspace = if settings.standalone_workspace { "\n[workspace]\nresolver = \"3\"\n" } else { "" };
-    format!(
-        r#"[package]
-name = "{name}"
-version = "{version}"
-edition = "2021"
-rust-version = "{rust_version}"
-description = "{description}"
-publish = false
+    use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table};
 
-[dependencies]
-bytes = "1.5"
-chrono = {{ version = "0.4.38", default-features = false, features = ["serde", "std", "clock"] }}
-fastrand = "2"
-futures-util = {{ version = "0.3.30", default-features = false, features = ["std"] }}
-httpdate = "1"
-percent-encoding = "2.3"
-reqwest = {{ version = "0.12.5", default-features = false, features = ["rustls-tls"] }}
-serde = {{ version = "1.0.190", features = ["derive"] }}
-serde_json = "1.0.100"
-serde_urlencoded = "0.7"
-tokio = {{ version = "1.38", features = ["time"] }}
-tracing = "0.1.40"
-uuid = {{ version = "1.8", features = ["serde"] }}
-{workspace}"#,
-        name = settings.crate_name,
-        version = settings.crate_version,
-        rust_version = crate::RUST_VERSION,
-    )
+    fn features(names: &[&str]) -> Array {
+        names.iter().copied().collect()
+    }
+    fn dependency(version: &str, default_features: bool, with: &[&str]) -> Item {
+        let mut table = InlineTable::new();
+        table.insert("version", version.into());
+        if !default_features {
+            table.insert("default-features", false.into());
+        }
+        if !with.is_empty() {
+            table.insert("features", features(with).into());
+        }
+        value(table)
+    }
+
+    let title = docs::plain(&api.title);
+    let mut package = Table::new();
+    package.insert("name", value(settings.crate_name.as_str()));
+    package.insert("version", value(settings.crate_version.as_str()));
+    package.insert("edition", value("2021"));
+    package.insert("rust-version", value(crate::RUST_VERSION));
+    package.insert("description", value(format!("Typed async client for {title}")));
+    package.insert("publish", value(false));
+
+    let mut dependencies = Table::new();
+    dependencies.insert("bytes", value("1.5"));
+    dependencies.insert("chrono", dependency("0.4.38", false, &["serde", "std", "clock"]));
+    dependencies.insert("fastrand", value("2"));
+    dependencies.insert("futures-util", dependency("0.3.30", false, &["std"]));
+    dependencies.insert("httpdate", value("1"));
+    dependencies.insert("percent-encoding", value("2.3"));
+    dependencies.insert("reqwest", dependency("0.12.5", false, &["rustls-tls"]));
+    dependencies.insert("serde", dependency("1.0.190", true, &["derive"]));
+    dependencies.insert("serde_json", value("1.0.100"));
+    dependencies.insert("serde_urlencoded", value("0.7"));
+    dependencies.insert("tokio", dependency("1.38", true, &["time"]));
+    dependencies.insert("tracing", value("0.1.40"));
+    dependencies.insert("uuid", dependency("1.8", true, &["serde"]));
+
+    let mut manifest = DocumentMut::new();
+    manifest.insert("package", Item::Table(package));
+    manifest.insert("dependencies", Item::Table(dependencies));
+    if settings.standalone_workspace {
+        // Its own workspace resolves dependencies with the MSRV-aware resolver, so a fresh lock
+        // file picks versions that build with `rust-version`.
+        let mut workspace = Table::new();
+        workspace.insert("resolver", value("3"));
+        manifest.insert("workspace", Item::Table(workspace));
+    }
+    manifest.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifests_hold_any_title() {
+        let api = Api {
+            title: "t\\\" q\"\nline\u{1}nul\u{0}".to_owned(),
+            description: None,
+            version: "1".to_owned(),
+            servers: Vec::new(),
+            types: Default::default(),
+            operations: Vec::new(),
+            groups: Vec::new(),
+        };
+        let manifest = cargo_toml(&api, &Settings::standalone("a-b", "doc.yaml"));
+        // TOML escapes: a backslash, a quote; the line break is a space, control characters
+        // are shown (a NUL could not reach rustc through cargo's environment).
+        assert!(
+            manifest.contains(r#"description = 'Typed async client for t\" q" line\u{1}nul\u{0}'"#)
+                || manifest.contains(r#"description = "Typed async client for t\\\" q\" line\\u{1}nul\\u{0}""#),
+            "{manifest}"
+        );
+        assert!(manifest.contains("\n[workspace]\nresolver = \"3\"\n"), "{manifest}");
+        assert!(manifest.starts_with("[package]\nname = \"a-b\"\n"), "{manifest}");
+    }
 }

@@ -1,7 +1,14 @@
 //! Doc comments: spec text made safe for rustdoc (no accidental doctests, links or HTML).
+//!
+//! Two layers: the Markdown layer here (prose escaped, code spans and fences kept, document
+//! values shown as code spans with [`code`]), and the character layer, [`sanitize_docs`], run on
+//! every doc attribute of every generated file just before pretty-printing, so no document text
+//! reaches a doc comment with a character rustc or clippy refuses there (a bare CR, a line break
+//! inside one line, control characters, bidirectional overrides, tabs).
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::visit_mut::VisitMut;
 
 use crate::ir::Docs;
 
@@ -32,7 +39,7 @@ pub(crate) fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
         paragraphs.push(docs.facts.iter().map(|fact| format!("- {}", inline(fact))).collect());
     }
     if !docs.examples.is_empty() {
-        let examples: Vec<String> = docs.examples.iter().filter_map(|e| code_span(e)).collect();
+        let examples: Vec<String> = docs.examples.iter().map(|e| code(e)).collect();
         if !examples.is_empty() {
             let label = if examples.len() == 1 { "Example" } else { "Examples" };
             paragraphs.push(vec![format!("{label}: {}", examples.join(", "))]);
@@ -61,13 +68,103 @@ pub(crate) fn join(paragraphs: Vec<Vec<String>>) -> Vec<String> {
     out
 }
 
-/// `code` as an inline code span, if it can be one.
-pub(crate) fn code_span(code: &str) -> Option<String> {
-    if code.contains('`') || code.contains('\n') {
-        None
-    } else {
-        Some(format!("`{code}`"))
+/// Any document text (a name, a value, a path) as one inline code span that shows it as it is:
+/// fenced with more backticks than it holds in a row (CommonMark), padded where it starts or
+/// ends with a backtick, line breaks shown as `\n`-style escapes, characters that have no
+/// place in a doc comment shown as `\u{..}`.
+pub(crate) fn code(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        match c {
+            '\n' => shown.push_str("\\n"),
+            '\r' => shown.push_str("\\r"),
+            '\t' => shown.push_str("\\t"),
+            c if !allowed_in_docs(c) => shown.push_str(&c.escape_unicode().to_string()),
+            c => shown.push(c),
+        }
     }
+    if shown.is_empty() {
+        return "`\"\"`".to_owned();
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in shown.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if shown.starts_with('`') || shown.ends_with('`') || shown.trim().is_empty() { " " } else { "" };
+    format!("{fence}{pad}{shown}{pad}{fence}")
+}
+
+/// A URL as an autolink (`<https://...>`) when it can be one, else as code.
+pub(crate) fn url(url: &str) -> String {
+    let linkable = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.chars().any(|c| c.is_whitespace() || !allowed_in_docs(c) || matches!(c, '<' | '>' | '`' | '\\'));
+    if linkable {
+        format!("<{url}>")
+    } else {
+        code(url)
+    }
+}
+
+/// Text for one line outside Markdown (a manifest's description, which cargo also hands to
+/// rustc as an environment variable, where a NUL cannot be): whitespace runs, line breaks
+/// included, become one space; other control characters are shown as `\u{..}`.
+pub(crate) fn plain(text: &str) -> String {
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    words.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}
+
+/// Whether a character may stand in a doc comment as it is: not a control character (line
+/// breaks and tabs included: a doc line is one line), not a line or paragraph separator, not a
+/// bidirectional control (rustc refuses those in comments), not a byte order mark.
+fn allowed_in_docs(c: char) -> bool {
+    !(c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c))
+}
+
+/// One doc line made safe at the character level: tabs become spaces, every other character
+/// that may not stand in a doc comment is shown as `\u{..}`.
+pub(crate) fn safe_line(line: &str) -> String {
+    if line.chars().all(|c| allowed_in_docs(c) && c != '\t') {
+        return line.to_owned();
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    for c in line.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            c if allowed_in_docs(c) => out.push(c),
+            c => out.push_str(&c.escape_unicode().to_string()),
+        }
+    }
+    out
+}
+
+/// Runs [`safe_line`] over the text of every `#[doc = "..."]` attribute in a file (the
+/// character layer: whatever the emitters wrote, no doc comment can break the crate).
+pub(crate) fn sanitize_docs(file: &mut syn::File) {
+    struct Sanitizer;
+    impl VisitMut for Sanitizer {
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            if !attr.path().is_ident("doc") {
+                return;
+            }
+            if let syn::Meta::NameValue(meta) = &mut attr.meta {
+                if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &mut meta.value {
+                    let value = text.value();
+                    let safe: Vec<String> = value.split('\n').map(safe_line).collect();
+                    let safe = safe.join(" ");
+                    if safe != value {
+                        *text = syn::LitStr::new(&safe, text.span());
+                    }
+                }
+            }
+        }
+    }
+    Sanitizer.visit_file_mut(file);
 }
 
 /// Multi-line spec text → doc lines: indentation removed (no accidental code blocks), code fences
@@ -75,6 +172,9 @@ pub(crate) fn code_span(code: &str) -> Option<String> {
 pub(crate) fn text(source: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // Every kind of line break is one: CRLF, a lone CR, NEL, the Unicode line and paragraph
+    // separators.
+    let source = source.replace("\r\n", "\n").replace(['\r', '\u{85}', '\u{2028}', '\u{2029}'], "\n");
     for raw in source.trim().lines() {
         let line = raw.trim();
         if line.starts_with("```") || line.starts_with("~~~") {
@@ -101,23 +201,46 @@ pub(crate) fn one_line(text: &str) -> String {
     inline(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// One line of prose, made safe: code spans kept, everything else escaped.
+/// One line of prose, made safe: code spans kept (a run of backticks up to the next run of the
+/// same length, as CommonMark reads them), everything else escaped, lone backticks included.
 pub(crate) fn inline(line: &str) -> String {
-    let parts: Vec<&str> = line.split('`').collect();
-    let balanced = parts.len() % 2 == 1;
     let mut out = String::with_capacity(line.len() + 8);
-    for (index, part) in parts.iter().enumerate() {
-        let is_code = balanced && index % 2 == 1;
-        if index > 0 {
-            out.push_str(if balanced { "`" } else { "\\`" });
-        }
-        if is_code {
-            out.push_str(part);
-        } else {
-            escape_prose(part, &mut out);
+    let mut rest = line;
+    while let Some(start) = rest.find('`') {
+        escape_prose(&rest[..start], &mut out);
+        let run = rest[start..].bytes().take_while(|b| *b == b'`').count();
+        let after = &rest[start + run..];
+        match closing_run(after, run) {
+            Some(end) => {
+                out.push_str(&rest[start..start + run + end + run]);
+                rest = &after[end + run..];
+            }
+            None => {
+                out.push_str(&"\\`".repeat(run));
+                rest = after;
+            }
         }
     }
+    escape_prose(rest, &mut out);
     out
+}
+
+/// Where a run of exactly `run` backticks starts in `text`, if one does.
+fn closing_run(text: &str, run: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let len = bytes[i..].iter().take_while(|b| **b == b'`').count();
+            if len == run {
+                return Some(i);
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 fn escape_prose(text: &str, out: &mut String) {
@@ -126,7 +249,7 @@ fn escape_prose(text: &str, out: &mut String) {
         if let Some(start) = ["https://", "http://"].iter().filter_map(|scheme| rest.find(scheme)).min() {
             escape_chars(&rest[..start], out);
             let url_len = rest[start..]
-                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+                .find(|c: char| c.is_whitespace() || !allowed_in_docs(c) || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '[' | '\\'))
                 .unwrap_or(rest.len() - start);
             let mut url = &rest[start..start + url_len];
             // Trailing punctuation belongs to the sentence.
@@ -167,6 +290,31 @@ mod tests {
         assert_eq!(inline("read https://polar.sh/docs."), "read <https://polar.sh/docs>.");
         assert_eq!(inline("keep `a[0] < b` as code"), "keep `a[0] < b` as code");
         assert_eq!(inline("one ` backtick"), "one \\` backtick");
+        assert_eq!(inline("a ``x ` y`` b ` c"), "a ``x ` y`` b \\` c");
+        assert_eq!(inline("```"), "\\`\\`\\`");
+    }
+
+    #[test]
+    fn any_text_is_one_code_span() {
+        assert_eq!(code("plain"), "`plain`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+        assert_eq!(code("one\rtwo\nthree"), "`one\\rtwo\\nthree`");
+        assert_eq!(code("\u{202e}\u{1}"), "`\\u{202e}\\u{1}`");
+        assert_eq!(code(""), "`\"\"`");
+    }
+
+    #[test]
+    fn characters_are_made_safe() {
+        assert_eq!(safe_line("a\tb\rc\u{0}d\u{2066}e"), "a    b\\u{d}c\\u{0}d\\u{2066}e");
+        assert_eq!(text("one\rtwo\u{2028}three"), ["one", "two", "three"]);
+        let mut file: syn::File = syn::parse_quote! {
+            #[doc = " bare\rCR\nand a newline"]
+            pub struct A;
+        };
+        sanitize_docs(&mut file);
+        let printed = prettyplease::unparse(&file);
+        assert!(printed.contains("/// bare\\u{d}CR and a newline"), "{printed}");
     }
 
     #[test]

@@ -70,11 +70,18 @@ pub fn header_line(settings: &Settings, comment: &str) -> String {
 }
 
 fn with_header(settings: &Settings, body: &str, comment: &str) -> String {
+    // The header is one comment line whatever the settings hold.
+    let settings = &Settings {
+        command: settings.command.chars().map(|c| if c.is_control() { ' ' } else { c }).collect(),
+        source_name: settings.source_name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect(),
+        ..settings.clone()
+    };
     format!("{}\n\n{}", header_line(settings, comment), body.trim_start())
 }
 
 /// Pretty-prints tokens; an error here is a generator bug, reported rather than panicking.
 fn pretty(tokens: &TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens.clone()).map_err(|err| format!("the generator produced invalid Rust: {err}"))?;
+    let mut file: syn::File = syn::parse2(tokens.clone()).map_err(|err| format!("the generator produced invalid Rust: {err}"))?;
+    docs::sanitize_docs(&mut file);
     Ok(prettyplease::unparse(&file))
 }

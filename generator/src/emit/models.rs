@@ -21,10 +21,8 @@ fn type_docs(def: &TypeDef) -> TokenStream {
     let mut lines = docs::lines(&def.docs, &format!("The `{}` schema.", def.name));
     if let TypeKind::Struct(Struct { tag: Some(tag), .. }) = &def.kind {
         lines.push(String::new());
-        lines.push(format!(
-            "A variant of [`{0}`]. Its tag, `\"{1}\": \"{2}\"`, is not a field: the type writes it itself.",
-            tag.union, tag.property, tag.value
-        ));
+        let tag_json = format!("{}: {}", Value::String(tag.property.clone()), Value::String(tag.value.clone()));
+        lines.push(format!("A variant of [`{}`]. Its tag, {}, is not a field: the type writes it itself.", tag.union, docs::code(&tag_json)));
     }
     let deprecated = deprecated_attr(def.deprecated);
     let attrs = docs::attrs(&lines);
@@ -103,8 +101,8 @@ fn field_def(struct_name: &str, field: &Field, defaults: &mut Vec<TokenStream>) 
     let ident = naming::ident(&field.rust_name);
     let fallback = match &field.ty {
         // A reference says what it is through its type's docs.
-        TypeRef::Named(name) => format!("The `{}` property: a [`{name}`].", field.json_name),
-        _ => format!("The `{}` property.", field.json_name),
+        TypeRef::Named(name) => format!("The {} property: a [`{name}`].", docs::code(&field.json_name)),
+        _ => format!("The {} property.", docs::code(&field.json_name)),
     };
     let mut lines = docs::lines(&field.docs, &fallback);
     if field.presence == Presence::OptionalNullable {
@@ -191,7 +189,7 @@ fn string_enum(name: &proc_macro2::Ident, e: &StringEnum, docs: TokenStream) -> 
     let unknown = naming::ident(&e.unknown_variant);
     let variants: Vec<_> = e.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
     let values: Vec<_> = e.variants.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = values.iter().map(|v| format!(" `{v}`")).collect::<Vec<_>>();
+    let variant_docs = values.iter().map(|v| format!(" {}", docs::code(v))).collect::<Vec<_>>();
     let unknown_doc = format!(
         " Values this version of the crate does not know decode into the [`{0}`](Self::{0}) variant instead of failing.",
         e.unknown_variant
@@ -311,10 +309,13 @@ fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
     let (Some(first), true) = (structs.first(), structs.len() == t.variants.len()) else { return quote! {} };
     let unknown = naming::ident(&t.unknown_variant);
     let variants: Vec<_> = t.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
+    // Each variant's fields by Rust name (so many fields and variants cost linear time).
+    let by_name: Vec<std::collections::HashMap<&str, &Field>> =
+        structs.iter().map(|s| s.fields.iter().map(|f| (f.rust_name.as_str(), f)).collect()).collect();
     let mut accessors = Vec::new();
     for field in &first.fields {
-        let shared = structs.iter().all(|s| {
-            s.fields.iter().any(|f| f.rust_name == field.rust_name && f.ty == field.ty && f.presence == field.presence)
+        let shared = by_name.iter().all(|fields| {
+            fields.get(field.rust_name.as_str()).is_some_and(|f| f.ty == field.ty && f.presence == field.presence)
         });
         if !shared || matches!(field.rust_name.as_str(), "tag" | "clone" | "fmt" | "eq" | "serialize" | "deserialize") {
             continue;
@@ -325,7 +326,7 @@ fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
             Presence::Required | Presence::Defaulted => quote! { ::std::option::Option::Some(&value.#ident) },
             Presence::RequiredNullable | Presence::Optional | Presence::OptionalNullable => quote! { value.#ident.as_ref() },
         };
-        let doc = format!(" The `{}` of whichever variant this is (`None` for an unknown one, or when it is not set).", field.json_name);
+        let doc = format!(" The {} of whichever variant this is (`None` for an unknown one, or when it is not set).", docs::code(&field.json_name));
         accessors.push(quote! {
             #[doc = #doc]
             pub fn #ident(&self) -> ::std::option::Option<&#inner> {
@@ -345,12 +346,13 @@ fn tagged(name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStre
     let variants: Vec<_> = t.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
     let values: Vec<_> = t.variants.iter().map(|v| v.tag_value.as_str()).collect();
     let types: Vec<_> = t.variants.iter().map(|v| type_tokens(&v.ty)).collect();
-    let variant_docs: Vec<_> = values.iter().map(|v| format!(" `{tag}: {v}`")).collect();
-    let unknown_doc = format!(" A `{tag}` this version of the crate does not know: the whole JSON object, kept verbatim.");
+    let variant_docs: Vec<_> = values.iter().map(|v| format!(" {}", docs::code(&format!("{tag}: {v}")))).collect();
+    let unknown_doc = format!(" A {} this version of the crate does not know: the whole JSON object, kept verbatim.", docs::code(tag));
     let from_impls = from_impls(name, &variants, &t.variants.iter().map(|v| &v.ty).collect::<Vec<_>>());
     let union_doc = format!(
-        " Tagged by the `{tag}` property. An unknown tag decodes into the [`{0}`](Self::{0}) variant.",
-        t.unknown_variant
+        " Tagged by the {1} property. An unknown tag decodes into the [`{0}`](Self::{0}) variant.",
+        t.unknown_variant,
+        docs::code(tag)
     );
     quote! {
         #docs
@@ -447,7 +449,7 @@ fn from_impls(name: &proc_macro2::Ident, variants: &[proc_macro2::Ident], types:
 }
 
 fn const_def(name: &proc_macro2::Ident, value: &Value, docs: TokenStream) -> TokenStream {
-    let literal_doc = format!(" Always `{value}`: the type serializes itself as that value and accepts nothing else.");
+    let literal_doc = format!(" Always {}: the type serializes itself as that value and accepts nothing else.", docs::code(&value.to_string()));
     let common = quote! {
         #docs
         ///

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{pointer_push, Diagnostics};
+use crate::diagnostics::{Diagnostics, Pointer};
 
 /// The extensions the lowering writes and the resolve stage reads.
 pub(crate) mod ext {
@@ -38,33 +38,42 @@ pub(crate) mod ext {
 const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const"];
 
 pub(crate) fn lower_document(document: &mut Value, diagnostics: &mut Diagnostics) {
-    walk(document, "#", diagnostics);
+    walk(document, &Pointer::root(), Where::Root, diagnostics);
 }
 
-fn walk(value: &mut Value, pointer: &str, diagnostics: &mut Diagnostics) {
+/// Where a node of the document is, as far as lowering cares.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Where {
+    Root,
+    Components,
+    Elsewhere,
+}
+
+fn walk(value: &mut Value, pointer: &Pointer, place: Where, diagnostics: &mut Diagnostics) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
                 if key.starts_with("x-") || DATA_KEYS.contains(&key.as_str()) {
                     continue;
                 }
-                let child_pointer = pointer_push(pointer, key);
+                let child_pointer = pointer.push(key);
                 if key == "schema" {
                     lower_schema(child, &child_pointer, diagnostics);
-                } else if key == "schemas" && pointer == "#/components" {
+                } else if key == "schemas" && place == Where::Components {
                     if let Value::Object(schemas) = child {
                         for (name, schema) in schemas.iter_mut() {
-                            lower_schema(schema, &pointer_push(&child_pointer, name), diagnostics);
+                            lower_schema(schema, &child_pointer.push(name), diagnostics);
                         }
                     }
                 } else {
-                    walk(child, &child_pointer, diagnostics);
+                    let child_place = if place == Where::Root && key == "components" { Where::Components } else { Where::Elsewhere };
+                    walk(child, &child_pointer, child_place, diagnostics);
                 }
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                walk(item, &pointer_push(pointer, &index.to_string()), diagnostics);
+                walk(item, &pointer.push(&index.to_string()), Where::Elsewhere, diagnostics);
             }
         }
         _ => {}
@@ -72,7 +81,7 @@ fn walk(value: &mut Value, pointer: &str, diagnostics: &mut Diagnostics) {
 }
 
 /// Lowers one schema (and the schemas inside it).
-pub(crate) fn lower_schema(schema: &mut Value, pointer: &str, diagnostics: &mut Diagnostics) {
+pub(crate) fn lower_schema(schema: &mut Value, pointer: &Pointer, diagnostics: &mut Diagnostics) {
     let map = match schema {
         Value::Bool(true) => {
             *schema = Value::Object(Map::new());
@@ -121,7 +130,7 @@ pub(crate) fn lower_schema(schema: &mut Value, pointer: &str, diagnostics: &mut 
                 match t.as_str() {
                     Some("null") => nullable = true,
                     Some(name) => names.push(name.to_owned()),
-                    None => diagnostics.error(pointer_push(pointer, "type"), format!("a type must be a string, found {}", kind_of(t))),
+                    None => diagnostics.error(pointer.push("type"), format!("a type must be a string, found {}", kind_of(t))),
                 }
             }
             map.remove("type");
@@ -231,20 +240,20 @@ pub(crate) fn lower_schema(schema: &mut Value, pointer: &str, diagnostics: &mut 
     }
 }
 
-fn lower_children(map: &mut Map<String, Value>, pointer: &str, diagnostics: &mut Diagnostics) {
+fn lower_children(map: &mut Map<String, Value>, pointer: &Pointer, diagnostics: &mut Diagnostics) {
     for key in ["properties", "patternProperties", "$defs"] {
         if let Some(Value::Object(children)) = map.get_mut(key) {
-            let base = pointer_push(pointer, key);
+            let base = pointer.push(key);
             for (name, child) in children.iter_mut() {
-                lower_schema(child, &pointer_push(&base, name), diagnostics);
+                lower_schema(child, &base.push(name), diagnostics);
             }
         }
     }
     for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
         if let Some(Value::Array(children)) = map.get_mut(key) {
-            let base = pointer_push(pointer, key);
+            let base = pointer.push(key);
             for (index, child) in children.iter_mut().enumerate() {
-                lower_schema(child, &pointer_push(&base, &index.to_string()), diagnostics);
+                lower_schema(child, &base.push(&index.to_string()), diagnostics);
             }
         }
     }
@@ -255,25 +264,25 @@ fn lower_children(map: &mut Map<String, Value>, pointer: &str, diagnostics: &mut
         }
         Some(Value::Array(tuple)) => {
             // Draft 4 tuple form, sometimes seen in 3.0 documents: treat as `prefixItems`.
-            let base = pointer_push(pointer, "items");
+            let base = pointer.push("items");
             for (index, child) in tuple.iter_mut().enumerate() {
-                lower_schema(child, &pointer_push(&base, &index.to_string()), diagnostics);
+                lower_schema(child, &base.push(&index.to_string()), diagnostics);
             }
             if let Some(tuple) = map.remove("items") {
                 map.insert("prefixItems".to_owned(), tuple);
             }
         }
-        Some(items) => lower_schema(items, &pointer_push(pointer, "items"), diagnostics),
+        Some(items) => lower_schema(items, &pointer.push("items"), diagnostics),
         None => {}
     }
     for key in ["not", "propertyNames"] {
         if let Some(child) = map.get_mut(key) {
-            lower_schema(child, &pointer_push(pointer, key), diagnostics);
+            lower_schema(child, &pointer.push(key), diagnostics);
         }
     }
     if let Some(child) = map.get_mut("additionalProperties") {
         if child.is_object() {
-            lower_schema(child, &pointer_push(pointer, "additionalProperties"), diagnostics);
+            lower_schema(child, &pointer.push("additionalProperties"), diagnostics);
         }
     }
 }

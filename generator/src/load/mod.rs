@@ -5,6 +5,7 @@
 //! (a `const` stays a literal, `type: 'null'` stays nullable), without moving any node, so the
 //! JSON pointers computed later still point into the original document.
 
+mod json;
 mod lower;
 
 use indexmap::IndexMap;
@@ -76,16 +77,19 @@ pub fn load(source: &str) -> Result<Loaded, Error> {
     }
 }
 
+/// The text without the UTF-8 byte order mark some editors write first (it is no content).
+pub fn strip_bom(source: &str) -> &str {
+    source.strip_prefix('\u{feff}').unwrap_or(source)
+}
+
 pub(crate) fn parse(source: &str) -> Result<Value, Error> {
+    let source = strip_bom(source);
     let trimmed = source.trim_start();
     if trimmed.is_empty() {
         return Err(Error::single(Stage::Load, Diagnostic::error("#", "the document is empty")));
     }
     if trimmed.starts_with('{') {
-        return serde_json::from_str(source).map_err(|err| {
-            let message = format!("invalid JSON: {err}");
-            Error::single(Stage::Load, Diagnostic::error("#", message).at(err.line(), err.column()))
-        });
+        return json::parse(source);
     }
     let value: Value = serde_yaml::from_str::<serde_yaml::Value>(source)
         .and_then(yaml_to_json)

@@ -3,6 +3,7 @@
 use openapiv3::{Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
 
+use crate::diagnostics::Pointer;
 use crate::ir::Docs;
 use crate::load::ext;
 
@@ -11,7 +12,7 @@ const MAX_EXAMPLE_LEN: usize = 160;
 
 /// Docs for a schema found at `pointer`. `name` is the Rust name it gets; a title that only
 /// restates it is dropped.
-pub(crate) fn schema_docs(schema: &Schema, pointer: &str, name: &str) -> Docs {
+pub(crate) fn schema_docs(schema: &Schema, pointer: &Pointer, name: &str) -> Docs {
     let data = &schema.schema_data;
     let title = data.title.clone().filter(|title| !restates(title, name));
     let mut docs = Docs { title, description: data.description.clone(), pointer: pointer.to_owned(), ..Docs::default() };

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
-use crate::diagnostics::{pointer_push, Diagnostic, Diagnostics, Error, Stage};
+use crate::diagnostics::{Diagnostic, Diagnostics, Error, Pointer, Stage};
 use crate::ir::{Api, Server, TypeDef};
 use crate::load::Loaded;
 use crate::naming::{self, Scope};
@@ -26,6 +26,17 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
     resolver.define_components();
     let (operations, groups) = operation::resolve_operations(&mut resolver, &loaded.webhooks);
     resolver.assign_tags();
+    for cycle in recursion::alias_cycles(&resolver.types) {
+        let pointers: Vec<String> =
+            cycle.iter().map(|name| resolver.types.get(name).map_or_else(|| name.clone(), |def| def.docs.pointer.to_string())).collect();
+        resolver.diagnostics.error(
+            &pointers[0],
+            format!(
+                "cyclic schema with no data in it: {} (each is only the next, through allOf/anyOf/oneOf/items, so no Rust type can hold it)",
+                pointers.join(" → ")
+            ),
+        );
+    }
     recursion::box_recursive_fields(&mut resolver.types);
     let operations = operation::attach_pagination(&resolver.types, &mut resolver.diagnostics, operations);
     let info = &loaded.document.info;
@@ -135,7 +146,7 @@ impl<'a> Resolver<'a> {
             if renamed {
                 let other = claimed_by.get(&candidate).cloned().unwrap_or_default();
                 self.diagnostics.warning(
-                    pointer_push("#/components/schemas", key),
+                    Pointer::parse("#/components/schemas").push(key),
                     format!("the schema is named `{name}` in Rust: `{candidate}` is taken by the schema `{other}`"),
                 );
             }
@@ -153,7 +164,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The component key a local `$ref` names, or an error at `pointer`.
-    pub(crate) fn component_key(&mut self, reference: &str, pointer: &str) -> Option<String> {
+    pub(crate) fn component_key(&mut self, reference: &str, pointer: &Pointer) -> Option<String> {
         let Some(encoded) = reference.strip_prefix("#/components/schemas/") else {
             let message = if reference.is_empty() {
                 "an empty $ref (the whole document) is not a schema".to_owned()
@@ -189,47 +200,62 @@ impl<'a> Resolver<'a> {
             tags_of.entry(variant).or_default().insert((&tag.property, &tag.value));
         }
         let shared: BTreeSet<String> = tags_of.into_iter().filter(|(_, tags)| tags.len() > 1).map(|(v, _)| v.to_owned()).collect();
+        let mut removed_consts = BTreeSet::new();
         for (variant, tag) in owners {
             if shared.contains(&variant) {
                 continue;
             }
-            let mut removed_const = None;
             if let Some(TypeDef { kind: crate::ir::TypeKind::Struct(s), .. }) = self.types.get_mut(&variant) {
                 if let Some(index) = s.fields.iter().position(|f| f.json_name == tag.property) {
                     let field = s.fields.remove(index);
                     if let crate::ir::TypeRef::Named(name) = field.ty {
-                        removed_const = Some(name);
+                        removed_consts.insert(name);
                     }
                 }
                 s.tag = Some(tag);
             }
-            // The literal type made for the tag field is unused once the field is gone.
-            if let Some(name) = removed_const {
-                let still_used = self.types.values().any(|t| mentions(t, &name));
-                if matches!(self.types.get(&name), Some(TypeDef { kind: crate::ir::TypeKind::Const(_), .. })) && !still_used {
-                    self.types.remove(&name);
-                }
+        }
+        // The literal type made for a tag field is unused once the field is gone (one pass over
+        // every type, not one per variant).
+        if removed_consts.is_empty() {
+            return;
+        }
+        let mut used = BTreeSet::new();
+        for def in self.types.values() {
+            mentioned(def, &mut used);
+        }
+        for name in removed_consts {
+            if matches!(self.types.get(&name), Some(TypeDef { kind: crate::ir::TypeKind::Const(_), .. })) && !used.contains(&name) {
+                self.types.remove(&name);
             }
         }
     }
 }
 
-fn mentions(def: &TypeDef, name: &str) -> bool {
+/// Adds every type name `def` mentions (at any depth) to `out`.
+pub(crate) fn mentioned(def: &TypeDef, out: &mut BTreeSet<String>) {
     use crate::ir::{TypeKind, TypeRef};
-    fn in_ref(ty: &TypeRef, name: &str) -> bool {
+    fn in_ref(ty: &TypeRef, out: &mut BTreeSet<String>) {
         match ty {
-            TypeRef::Named(n) => n == name,
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => in_ref(inner, name),
-            TypeRef::Tuple(items) => items.iter().any(|t| in_ref(t, name)),
-            TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => false,
+            TypeRef::Named(n) => {
+                out.insert(n.clone());
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => in_ref(inner, out),
+            TypeRef::Tuple(items) => items.iter().for_each(|t| in_ref(t, out)),
+            TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
         }
     }
     match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().any(|f| in_ref(&f.ty, name)) || s.additional.as_ref().is_some_and(|a| in_ref(&a.ty, name)),
-        TypeKind::Tagged(t) => t.variants.iter().any(|v| in_ref(&v.ty, name)),
-        TypeKind::Untagged(u) => u.variants.iter().any(|v| in_ref(&v.ty, name)),
-        TypeKind::Alias(ty) => in_ref(ty, name),
-        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => false,
+        TypeKind::Struct(s) => {
+            s.fields.iter().for_each(|f| in_ref(&f.ty, out));
+            if let Some(a) = &s.additional {
+                in_ref(&a.ty, out);
+            }
+        }
+        TypeKind::Tagged(t) => t.variants.iter().for_each(|v| in_ref(&v.ty, out)),
+        TypeKind::Untagged(u) => u.variants.iter().for_each(|v| in_ref(&v.ty, out)),
+        TypeKind::Alias(ty) => in_ref(ty, out),
+        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => {}
     }
 }
 

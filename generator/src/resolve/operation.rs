@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::schema::Naming;
 use super::{Resolver, SchemaRef};
-use crate::diagnostics::{pointer_push, Diagnostics};
+use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
     Body, BodyEncoding, Docs, Group, Method, Operation, Pagination, ParameterLocation, Presence, Primitive, QueryStyle, Response, ResponseBody, TypeDef,
     TypeKind, TypeRef,
@@ -23,21 +23,25 @@ pub(crate) fn resolve_operations<'a>(
 ) -> (Vec<Operation>, Vec<Group>) {
     let doc = resolver.doc;
     let mut operations = Vec::new();
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
     let mut method_scopes: BTreeMap<String, Scope> = BTreeMap::new();
     for (path, item) in &doc.paths.paths {
-        let item_pointer = pointer_push("#/paths", path);
+        let item_pointer = Pointer::parse("#/paths").push(path);
+        if let Err(problem) = check_path_template(path) {
+            resolver.diagnostics.error(&item_pointer, format!("the path template `{}` is refused: {problem}", path.escape_debug()));
+            continue;
+        }
         let ReferenceOr::Item(item) = item else {
             resolver.diagnostics.error(&item_pointer, "a path item $ref is not supported: inline the path item");
             continue;
         };
         for (method_name, operation) in item.iter() {
-            let pointer = pointer_push(&item_pointer, method_name);
+            let pointer = item_pointer.push(method_name);
             let Some(method) = parse_method(method_name) else { continue };
             if let Some(id) = &operation.operation_id {
                 if let Some(first) = ids.insert(id.clone(), pointer.clone()) {
                     resolver.diagnostics.error(
-                        pointer_push(&pointer, "operationId"),
+                        pointer.push("operationId"),
                         format!("duplicate operationId `{id}`: also used at {first}"),
                     );
                     continue;
@@ -48,10 +52,10 @@ pub(crate) fn resolve_operations<'a>(
         }
     }
     for (name, item) in webhooks {
-        let pointer = pointer_push("#/webhooks", name);
+        let pointer = Pointer::parse("#/webhooks").push(name);
         let ReferenceOr::Item(item) = item else { continue };
         for (method_name, operation) in item.iter() {
-            let body_pointer = pointer_push(&pointer_push(&pointer, method_name), "requestBody");
+            let body_pointer = pointer.push(method_name).push("requestBody");
             if let Some(body) = &operation.request_body {
                 let hint = format!("Webhook{}Payload", naming::type_name(name));
                 request_body(resolver, body, &body_pointer, &hint);
@@ -68,16 +72,18 @@ pub(crate) fn resolve_operations<'a>(
 fn name_client_types(resolver: &Resolver<'_>, operations: &mut [Operation]) -> Vec<Group> {
     let mut scope = Scope::with_reserved(["Server", "DEFAULTS", "Client", "ClientBuilder", "Error"]);
     let mut groups: Vec<Group> = Vec::new();
+    // The first tag of each Rust group name, and the groups seen: maps, so thousands of tags
+    // and operations cost linear time.
+    let mut tag_descriptions: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for tag in &resolver.doc.tags {
+        tag_descriptions.entry(naming::value_name(&tag.name)).or_insert_with(|| tag.description.clone());
+    }
+    let mut seen = std::collections::BTreeSet::new();
     for op in operations.iter() {
-        if groups.iter().any(|g| g.name == op.group) {
+        if !seen.insert(op.group.clone()) {
             continue;
         }
-        let description = resolver
-            .doc
-            .tags
-            .iter()
-            .find(|tag| naming::value_name(&tag.name) == op.group)
-            .and_then(|tag| tag.description.clone());
+        let description = tag_descriptions.get(&op.group).cloned().flatten();
         let (type_name, _) = scope.claim(&naming::type_name(&op.group));
         groups.push(Group { name: op.group.clone(), type_name, description });
     }
@@ -113,7 +119,7 @@ fn resolve_operation<'a>(
     item: &'a PathItem,
     operation: &'a openapiv3::Operation,
     method: Method,
-    pointer: &str,
+    pointer: &Pointer,
     method_scopes: &mut BTreeMap<String, Scope>,
 ) -> Operation {
     let id = operation.operation_id.clone().unwrap_or_else(|| derived_id(method, path));
@@ -134,38 +140,54 @@ fn resolve_operation<'a>(
     let type_stem = naming::type_name(&format!("{group}_{name}"));
 
     // Parameters: path-level ones, overridden by operation-level ones with the same name and place.
-    let mut raw_parameters: Vec<(&'a Parameter, String)> = Vec::new();
-    let item_pointer = pointer.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
+    let mut raw_parameters: Vec<(&'a Parameter, Pointer)> = Vec::new();
+    let item_pointer = pointer.parent();
     for (index, parameter) in item.parameters.iter().enumerate() {
-        let parameter_pointer = pointer_push(&pointer_push(&item_pointer, "parameters"), &index.to_string());
+        let parameter_pointer = item_pointer.push("parameters").push(&index.to_string());
         if let Some(p) = lookup_parameter(resolver, parameter, &parameter_pointer) {
             raw_parameters.push(p);
         }
     }
+    // (name, place) → index in `raw_parameters`: an operation-level parameter replaces the
+    // path-level one (and a later one an earlier one) without a scan per parameter.
+    let mut slot: BTreeMap<(String, ParameterLocation), usize> = BTreeMap::new();
+    let mut kept: Vec<Option<(&'a Parameter, Pointer)>> = Vec::new();
+    for entry in raw_parameters {
+        let key = (entry.0.parameter_data_ref().name.clone(), location_of(entry.0));
+        if let Some(old) = slot.insert(key, kept.len()) {
+            kept[old] = None;
+        }
+        kept.push(Some(entry));
+    }
     for (index, parameter) in operation.parameters.iter().enumerate() {
-        let parameter_pointer = pointer_push(&pointer_push(pointer, "parameters"), &index.to_string());
+        let parameter_pointer = pointer.push("parameters").push(&index.to_string());
         if let Some((p, p_pointer)) = lookup_parameter(resolver, parameter, &parameter_pointer) {
             let key = (p.parameter_data_ref().name.clone(), location_of(p));
-            raw_parameters.retain(|(q, _)| (q.parameter_data_ref().name.clone(), location_of(q)) != key);
-            raw_parameters.push((p, p_pointer));
+            if let Some(old) = slot.insert(key, kept.len()) {
+                kept[old] = None;
+            }
+            kept.push(Some((p, p_pointer)));
         }
     }
+    let mut raw_parameters: Vec<(&'a Parameter, Pointer)> = kept.into_iter().flatten().collect();
     let template_names = template_variables(path);
     let mut parameters = Vec::new();
     let mut argument_scope = Scope::with_reserved(RESERVED_ARGUMENTS.iter().copied());
     // Path parameters first, in template order.
+    let template_position: BTreeMap<&str, usize> =
+        template_names.iter().enumerate().rev().map(|(index, name)| (name.as_str(), index)).collect();
     raw_parameters.sort_by_key(|(p, _)| match location_of(p) {
-        ParameterLocation::Path => (0, template_names.iter().position(|n| n == &p.parameter_data_ref().name).unwrap_or(usize::MAX)),
+        ParameterLocation::Path => (0, template_position.get(p.parameter_data_ref().name.as_str()).copied().unwrap_or(usize::MAX)),
         _ => (1, 0),
     });
     for (parameter, parameter_pointer) in raw_parameters {
         let data = parameter.parameter_data_ref();
         let location = location_of(parameter);
         let (schema, schema_pointer) = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => (Some(SchemaRef::from(schema)), pointer_push(&parameter_pointer, "schema")),
+            ParameterSchemaOrContent::Schema(schema) => (Some(SchemaRef::from(schema)), parameter_pointer.push("schema")),
             ParameterSchemaOrContent::Content(content) => {
                 let media = content.iter().next();
-                let pointer = pointer_push(&parameter_pointer, "content");
+                let pointer = parameter_pointer.push("content");
                 (media.and_then(|(_, m)| m.schema.as_ref()).map(SchemaRef::from), pointer)
             }
         };
@@ -174,7 +196,7 @@ fn resolve_operation<'a>(
             Some(schema) => resolver.schema_type(schema, &schema_pointer, Naming::Hint(hint)).ty,
             None => TypeRef::Primitive(Primitive::String),
         };
-        if location == ParameterLocation::Path && !template_names.contains(&data.name) {
+        if location == ParameterLocation::Path && !template_position.contains_key(data.name.as_str()) {
             resolver.diagnostics.error(&parameter_pointer, format!("the path parameter `{}` is not in the path `{path}`", data.name));
         }
         let required = data.required || location == ParameterLocation::Path;
@@ -224,8 +246,10 @@ fn resolve_operation<'a>(
             deprecated: data.deprecated.unwrap_or(false),
         });
     }
+    let path_parameters: std::collections::BTreeSet<&str> =
+        parameters.iter().filter(|p| p.location == ParameterLocation::Path).map(|p| p.name.as_str()).collect();
     for name in &template_names {
-        if !parameters.iter().any(|p| p.location == ParameterLocation::Path && &p.name == name) {
+        if !path_parameters.contains(name.as_str()) {
             resolver.diagnostics.error(pointer, format!("the path variable `{{{name}}}` has no path parameter"));
         }
     }
@@ -233,18 +257,18 @@ fn resolve_operation<'a>(
     let body = operation
         .request_body
         .as_ref()
-        .and_then(|body| request_body(resolver, body, &pointer_push(pointer, "requestBody"), &format!("{type_stem}Body")));
+        .and_then(|body| request_body(resolver, body, &pointer.push("requestBody"), &format!("{type_stem}Body")));
 
     let mut success = Vec::new();
     let mut errors = Vec::new();
     let mut response_scope = Scope::default();
-    let responses_pointer = pointer_push(pointer, "responses");
+    let responses_pointer = pointer.push("responses");
     for (status, response_ref) in &operation.responses.responses {
         let (code, range) = match status {
             StatusCode::Code(code) => (*code, false),
             StatusCode::Range(range) => (*range * 100, true),
         };
-        let response_pointer = pointer_push(&responses_pointer, &status.to_string());
+        let response_pointer = responses_pointer.push(&status.to_string());
         let (rust_name, _) = response_scope.claim(&status_name(code, range));
         let hint = if (200..300).contains(&code) { format!("{type_stem}Response") } else { format!("{type_stem}{rust_name}") };
         let resolved = response(resolver, response_ref, &response_pointer, &hint, Some(code), range, rust_name);
@@ -256,7 +280,7 @@ fn resolve_operation<'a>(
     }
     let default_response = operation.responses.default.as_ref().map(|response_ref| {
         let rust_name = response_scope.claim("Default").0;
-        response(resolver, response_ref, &pointer_push(&responses_pointer, "default"), &format!("{type_stem}Default"), None, false, rust_name)
+        response(resolver, response_ref, &responses_pointer.push("default"), &format!("{type_stem}Default"), None, false, rust_name)
     });
     if success.is_empty() && default_response.is_none() {
         resolver.diagnostics.warning(&responses_pointer, "no success (2xx) response is documented: the call returns ()");
@@ -287,7 +311,7 @@ fn resolve_operation<'a>(
         errors,
         default_response,
         pagination: pagination_hint(operation),
-        pointer: pointer.to_owned(),
+        pointer: pointer.to_string(),
     }
 }
 
@@ -307,6 +331,48 @@ fn derived_id(method: Method, path: &str) -> String {
         id.push_str(segment);
     }
     id
+}
+
+/// A path template the client can send safely: every request stays under the base URL and
+/// means one path. Refused: dot segments (`.`, `..`, also percent-encoded), `?` and `#` (a query
+/// or fragment in the path), `\` (URLs read it as `/`), control characters and line breaks,
+/// and braces that are unbalanced, nested or name no parameter.
+fn check_path_template(path: &str) -> Result<(), String> {
+    if let Some(c) = path.chars().find(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')) {
+        return Err(format!("it contains the control character or line break {}", c.escape_unicode()));
+    }
+    for (c, why) in [('?', "a query"), ('#', "a fragment"), ('\\', "a backslash, which URLs read as `/`")] {
+        if path.contains(c) {
+            let what = if c == '\\' { why.to_owned() } else { format!("`{c}` (it would start {why})") };
+            return Err(format!("it contains {what}"));
+        }
+    }
+    let mut open = false;
+    let mut name_len = 0;
+    for c in path.chars() {
+        match c {
+            '{' if open => return Err("a `{` inside a `{...}` variable (nested braces)".to_owned()),
+            '{' => {
+                open = true;
+                name_len = 0;
+            }
+            '}' if !open => return Err("a `}` without its `{`".to_owned()),
+            '}' if name_len == 0 => return Err("an empty `{}` variable: a path parameter needs a name".to_owned()),
+            '}' => open = false,
+            _ if open => name_len += 1,
+            _ => {}
+        }
+    }
+    if open {
+        return Err("a `{` without its `}`".to_owned());
+    }
+    for segment in path.split('/') {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        if decoded == "." || decoded == ".." {
+            return Err(format!("the dot segment `{segment}` (URLs resolve dot segments: the request would go to another path)"));
+        }
+    }
+    Ok(())
 }
 
 fn template_variables(path: &str) -> Vec<String> {
@@ -332,8 +398,8 @@ fn location_of(parameter: &Parameter) -> ParameterLocation {
 fn lookup_parameter<'a>(
     resolver: &mut Resolver<'a>,
     parameter: &'a ReferenceOr<Parameter>,
-    pointer: &str,
-) -> Option<(&'a Parameter, String)> {
+    pointer: &Pointer,
+) -> Option<(&'a Parameter, Pointer)> {
     local_item(resolver, parameter, "parameters", |c| &c.parameters, pointer)
 }
 
@@ -344,18 +410,18 @@ fn local_item<'a, T>(
     item: &'a ReferenceOr<T>,
     section: &str,
     items: impl FnOnce(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
-    pointer: &str,
-) -> Option<(&'a T, String)> {
+    pointer: &Pointer,
+) -> Option<(&'a T, Pointer)> {
     let reference = match item {
         ReferenceOr::Item(item) => return Some((item, pointer.to_owned())),
         ReferenceOr::Reference { reference } => reference,
     };
-    let base = format!("#/components/{section}");
+    let base = Pointer::parse("#/components").push(section);
     let found = reference
-        .strip_prefix(&format!("{base}/"))
+        .strip_prefix(&format!("#/components/{section}/"))
         .and_then(|key| Some((key, items(resolver.doc.components.as_ref()?).get(key)?)));
     match found {
-        Some((key, ReferenceOr::Item(item))) => Some((item, pointer_push(&base, key))),
+        Some((key, ReferenceOr::Item(item))) => Some((item, base.push(key))),
         _ => {
             resolver.diagnostics.error(pointer, format!("unresolvable $ref `{reference}`"));
             None
@@ -384,16 +450,16 @@ fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&String, &MediaT
 fn request_body<'a>(
     resolver: &mut Resolver<'a>,
     body: &'a ReferenceOr<RequestBody>,
-    pointer: &str,
+    pointer: &Pointer,
     hint: &str,
 ) -> Option<Body> {
     let (body, pointer) = local_item(resolver, body, "requestBodies", |c| &c.request_bodies, pointer)?;
     let (content_type, media) = pick_media(&body.content)?;
     let encoding = encoding_of(content_type);
-    let schema_pointer = pointer_push(&pointer_push(&pointer_push(&pointer, "content"), content_type), "schema");
+    let schema_pointer = pointer.push("content").push(content_type).push("schema");
     if content_type.starts_with("multipart/") {
         resolver.diagnostics.warning(
-            pointer_push(&pointer_push(&pointer, "content"), content_type),
+            pointer.push("content").push(content_type),
             "multipart bodies are not modelled: the body is raw bytes, multipart-encoded by the caller",
         );
     }
@@ -410,7 +476,7 @@ fn request_body<'a>(
     })
 }
 
-fn media_type<'a>(resolver: &mut Resolver<'a>, media: &'a MediaType, encoding: BodyEncoding, pointer: &str, hint: &str) -> TypeRef {
+fn media_type<'a>(resolver: &mut Resolver<'a>, media: &'a MediaType, encoding: BodyEncoding, pointer: &Pointer, hint: &str) -> TypeRef {
     match (encoding, &media.schema) {
         (BodyEncoding::Json | BodyEncoding::Form, Some(schema)) => {
             resolver.schema_type(SchemaRef::from(schema), pointer, Naming::Hint(hint.to_owned())).ty
@@ -425,7 +491,7 @@ fn media_type<'a>(resolver: &mut Resolver<'a>, media: &'a MediaType, encoding: B
 fn response<'a>(
     resolver: &mut Resolver<'a>,
     response: &'a ReferenceOr<OaResponse>,
-    pointer: &str,
+    pointer: &Pointer,
     hint: &str,
     status: Option<u16>,
     range: bool,
@@ -438,7 +504,7 @@ fn response<'a>(
     let body = found.and_then(|r| {
         let (content_type, media) = pick_media(&r.content)?;
         let encoding = encoding_of(content_type);
-        let schema_pointer = pointer_push(&pointer_push(&pointer_push(&pointer, "content"), content_type), "schema");
+        let schema_pointer = pointer.push("content").push(content_type).push("schema");
         let ty = media_type(resolver, media, encoding, &schema_pointer, hint);
         Some(ResponseBody { content_type: content_type.clone(), encoding, ty })
     });

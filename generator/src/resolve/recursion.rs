@@ -130,3 +130,61 @@ fn strongly_connected(edges: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<St
     }
     component
 }
+
+/// Cycles of type aliases: `type A = B; type B = Vec<A>;` names no type at all (rustc: E0391).
+/// They come from schemas that are only compositions of each other (`A: {allOf: [$ref: A]}`,
+/// `anyOf`/`oneOf` loops, arrays of themselves), with no object, enum or union in between to
+/// give the cycle a named type. Returns each cycle as a path of type names, first name first and
+/// last, in sorted order of the first name.
+pub(crate) fn alias_cycles(types: &BTreeMap<String, TypeDef>) -> Vec<Vec<String>> {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, def) in types {
+        if let TypeKind::Alias(_) = def.kind {
+            let mut targets = BTreeSet::new();
+            super::mentioned(def, &mut targets);
+            targets.retain(|t| matches!(types.get(t), Some(TypeDef { kind: TypeKind::Alias(_), .. })));
+            edges.insert(name.clone(), targets);
+        }
+    }
+    let component = strongly_connected(&edges);
+    let mut first_of: BTreeMap<usize, &str> = BTreeMap::new();
+    for (name, index) in &component {
+        first_of.entry(*index).or_insert(name);
+    }
+    let mut starts: Vec<&str> = first_of.into_values().collect();
+    starts.sort_unstable();
+    starts
+        .into_iter()
+        .map(|start| {
+            // The shortest way back to `start` inside its component (breadth first).
+            let own = component[start];
+            let mut came_from: BTreeMap<&str, &str> = BTreeMap::new();
+            let mut queue = std::collections::VecDeque::from([start]);
+            let mut cycle = vec![start.to_owned(), start.to_owned()];
+            'search: while let Some(node) = queue.pop_front() {
+                for next in edges.get(node).into_iter().flatten() {
+                    if component.get(next) != Some(&own) {
+                        continue;
+                    }
+                    if next == start {
+                        let mut path = vec![start.to_owned()];
+                        let mut at = node;
+                        while at != start {
+                            path.push(at.to_owned());
+                            at = came_from[at];
+                        }
+                        path.push(start.to_owned());
+                        path.reverse();
+                        cycle = path;
+                        break 'search;
+                    }
+                    if !came_from.contains_key(next.as_str()) {
+                        came_from.insert(next, node);
+                        queue.push_back(next);
+                    }
+                }
+            }
+            cycle
+        })
+        .collect()
+}

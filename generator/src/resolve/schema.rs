@@ -1,6 +1,6 @@
 //! Schemas → types.
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::docs::schema_docs;
 use super::{Resolver, SchemaRef};
-use crate::diagnostics::pointer_push;
+use crate::diagnostics::Pointer;
 use crate::ir::{
     AdditionalField, Docs, EnumVariant, IntegerValue, Field, Presence, Primitive, StringEnum, Struct, StructTag, Tagged, TaggedVariant, TypeDef, TypeKind, TypeRef,
     Untagged, UntaggedVariant,
@@ -44,14 +44,15 @@ impl Naming {
 /// The properties of an object schema, gathered through `allOf` and `$ref`s.
 #[derive(Default)]
 struct ObjectParts<'a> {
-    properties: IndexMap<String, (SchemaRef<'a>, String)>,
-    required: Vec<String>,
-    additional: Option<(&'a AdditionalProperties, String)>,
+    properties: IndexMap<String, (SchemaRef<'a>, Pointer)>,
+    /// In document order, each once (a set, so a long `required` list costs linear time).
+    required: IndexSet<String>,
+    additional: Option<(&'a AdditionalProperties, Pointer)>,
 }
 
 impl<'a> Resolver<'a> {
     pub(crate) fn define_component(&mut self, key: &str, schema: &'a ReferenceOr<Schema>) {
-        let pointer = pointer_push("#/components/schemas", key);
+        let pointer = Pointer::parse("#/components/schemas").push(key);
         let Some(name) = self.component_names.get(key).cloned() else { return };
         match schema {
             ReferenceOr::Reference { reference } => {
@@ -99,7 +100,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The type of a schema position.
-    pub(crate) fn schema_type(&mut self, schema: SchemaRef<'a>, pointer: &str, naming: Naming) -> Shape {
+    pub(crate) fn schema_type(&mut self, schema: SchemaRef<'a>, pointer: &Pointer, naming: Naming) -> Shape {
         match schema {
             SchemaRef::Ref(reference) if is_deep_ref(reference) => self.deep_ref(reference, pointer),
             SchemaRef::Ref(reference) => match self.component_key(reference, pointer) {
@@ -113,7 +114,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    pub(crate) fn inline_type(&mut self, schema: &'a Schema, pointer: &str, naming: Naming) -> Shape {
+    pub(crate) fn inline_type(&mut self, schema: &'a Schema, pointer: &Pointer, naming: Naming) -> Shape {
         if let Some(name) = self.expanding.get(&address(schema)) {
             return Shape { ty: TypeRef::Named(name.clone()), nullable: schema.schema_data.nullable };
         }
@@ -124,10 +125,18 @@ impl<'a> Resolver<'a> {
         self.depth += 1;
         let shape = self.inline_type_inner(schema, pointer, naming);
         self.depth -= 1;
+        if let Some(default) = &schema.schema_data.default {
+            if let Some(problem) = self.default_problem(&shape.ty, default) {
+                self.diagnostics.warning(
+                    pointer.push("default"),
+                    format!("the default {} does not fit the type: {problem}; it is only documented, no default is generated", short_json(default)),
+                );
+            }
+        }
         shape
     }
 
-    fn inline_type_inner(&mut self, schema: &'a Schema, pointer: &str, naming: Naming) -> Shape {
+    fn inline_type_inner(&mut self, schema: &'a Schema, pointer: &Pointer, naming: Naming) -> Shape {
         let data = &schema.schema_data;
         // A `$ref` with siblings (lowered to a one-member `allOf`): the siblings annotate the
         // reference (title, description, nullable, even a repeated `type`); it is the referenced type.
@@ -180,11 +189,11 @@ impl<'a> Resolver<'a> {
             SchemaKind::Type(Type::Object(o)) => {
                 let mut parts = ObjectParts::default();
                 for (key, value) in &o.properties {
-                    let property_pointer = pointer_push(&pointer_push(pointer, "properties"), key);
+                    let property_pointer = pointer.push("properties").push(key);
                     parts.properties.insert(key.clone(), (SchemaRef::from(value), property_pointer));
                 }
-                parts.required = o.required.clone();
-                parts.additional = o.additional_properties.as_ref().map(|a| (a, pointer_push(pointer, "additionalProperties")));
+                parts.required = o.required.iter().cloned().collect();
+                parts.additional = o.additional_properties.as_ref().map(|a| (a, pointer.push("additionalProperties")));
                 self.object_type(schema, parts, pointer, naming)
             }
             SchemaKind::OneOf { one_of } => self.union_type(schema, one_of, "oneOf", pointer, naming),
@@ -202,18 +211,18 @@ impl<'a> Resolver<'a> {
                 } else if !any.all_of.is_empty() || !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
                     let mut parts = ObjectParts::default();
                     for (index, member) in any.all_of.iter().enumerate() {
-                        let member_pointer = pointer_push(&pointer_push(pointer, "allOf"), &index.to_string());
+                        let member_pointer = pointer.push("allOf").push(&index.to_string());
                         if !self.gather_object(SchemaRef::from(member), &member_pointer, &mut parts, 0) {
                             return Shape { ty: TypeRef::Json, nullable };
                         }
                     }
                     for (key, value) in &any.properties {
-                        let property_pointer = pointer_push(&pointer_push(pointer, "properties"), key);
+                        let property_pointer = pointer.push("properties").push(key);
                         parts.properties.insert(key.clone(), (SchemaRef::from(value), property_pointer));
                     }
                     parts.required.extend(any.required.iter().cloned());
                     if let Some(additional) = &any.additional_properties {
-                        parts.additional = Some((additional, pointer_push(pointer, "additionalProperties")));
+                        parts.additional = Some((additional, pointer.push("additionalProperties")));
                     }
                     if !any.one_of.is_empty() || !any.any_of.is_empty() {
                         self.diagnostics.warning(
@@ -258,7 +267,7 @@ impl<'a> Resolver<'a> {
 
     /// A `$ref` into a component schema (`#/components/schemas/X/properties/y`): the schema found
     /// there, typed once per reference.
-    fn deep_ref(&mut self, reference: &'a str, pointer: &str) -> Shape {
+    fn deep_ref(&mut self, reference: &'a str, pointer: &Pointer) -> Shape {
         if let Some(shape) = self.deep_refs.get(reference) {
             return shape.clone();
         }
@@ -278,7 +287,7 @@ impl<'a> Resolver<'a> {
                     .filter(|t| !matches!(t.as_str(), "properties" | "items" | "allOf" | "anyOf" | "oneOf" | "additionalProperties"))
                     .map(|t| naming::type_name(t))
                     .collect();
-                self.schema_type(target, reference, Naming::Hint(hint))
+                self.schema_type(target, &Pointer::parse(reference), Naming::Hint(hint))
             }
             None => {
                 self.diagnostics.error(pointer, format!("unresolvable $ref `{reference}`: no schema at that pointer"));
@@ -361,11 +370,12 @@ impl<'a> Resolver<'a> {
         self.types.insert(name.clone(), TypeDef { name, docs, deprecated, kind });
     }
 
-    fn string_enum(&mut self, schema: &Schema, values: &[&String], pointer: &str, naming: Naming) -> TypeRef {
+    fn string_enum(&mut self, schema: &Schema, values: &[&String], pointer: &Pointer, naming: Naming) -> TypeRef {
         let mut unique: Vec<&String> = Vec::with_capacity(values.len());
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(values.len());
         for value in values {
-            if unique.contains(value) {
-                self.diagnostics.warning(pointer_push(pointer, "enum"), format!("the value `{value}` is listed twice"));
+            if !seen.insert(value.as_str()) {
+                self.diagnostics.warning(pointer.push("enum"), format!("the value `{value}` is listed twice"));
             } else {
                 unique.push(value);
             }
@@ -383,12 +393,13 @@ impl<'a> Resolver<'a> {
         TypeRef::Named(name)
     }
 
-    fn integer_enum(&mut self, schema: &Schema, listed: &[i64], pointer: &str, naming: Naming) -> TypeRef {
+    fn integer_enum(&mut self, schema: &Schema, listed: &[i64], pointer: &Pointer, naming: Naming) -> TypeRef {
         let name = self.claim(naming);
         let mut scope = Scope::default();
         let mut values: Vec<IntegerValue> = Vec::new();
+        let mut seen = std::collections::HashSet::with_capacity(listed.len());
         for value in listed {
-            if values.iter().any(|v| v.value == *value) {
+            if !seen.insert(*value) {
                 continue;
             }
             let label = if *value < 0 { format!("minus_{}", value.unsigned_abs()) } else { format!("v{value}") };
@@ -403,7 +414,7 @@ impl<'a> Resolver<'a> {
         &mut self,
         schema: &'a Schema,
         items: Option<&'a ReferenceOr<Box<Schema>>>,
-        pointer: &str,
+        pointer: &Pointer,
         naming: &Naming,
     ) -> TypeRef {
         if let Some(Value::Array(prefix)) = schema.schema_data.extensions.get(ext::PREFIX_ITEMS) {
@@ -425,7 +436,7 @@ impl<'a> Resolver<'a> {
             }
             let mut members = Vec::new();
             for (index, item) in prefix.iter().enumerate() {
-                let item_pointer = pointer_push(&pointer_push(pointer, "prefixItems"), &index.to_string());
+                let item_pointer = pointer.push("prefixItems").push(&index.to_string());
                 let member = match serde_json::from_value::<ReferenceOr<Schema>>(item.clone()) {
                     Ok(member) => member,
                     Err(err) => {
@@ -440,7 +451,7 @@ impl<'a> Resolver<'a> {
         }
         match items {
             Some(items) => {
-                let item_pointer = pointer_push(pointer, "items");
+                let item_pointer = pointer.push("items");
                 let shape = self.schema_type(SchemaRef::from(items), &item_pointer, Naming::Hint(format!("{}Item", naming.stem())));
                 TypeRef::Vec(Box::new(optional_if(shape)))
             }
@@ -449,7 +460,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves a schema that does not live in the document (a lowered extension's content).
-    fn owned_schema_type(&mut self, schema: ReferenceOr<Schema>, pointer: &str, naming: Naming) -> Shape {
+    fn owned_schema_type(&mut self, schema: ReferenceOr<Schema>, pointer: &Pointer, naming: Naming) -> Shape {
         match schema {
             ReferenceOr::Reference { reference } => {
                 let reference: &'a str = self.intern(reference);
@@ -462,7 +473,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn object_type(&mut self, schema: &'a Schema, parts: ObjectParts<'a>, pointer: &str, naming: Naming) -> TypeRef {
+    fn object_type(&mut self, schema: &'a Schema, parts: ObjectParts<'a>, pointer: &Pointer, naming: Naming) -> TypeRef {
         let pattern = schema.schema_data.extensions.get(ext::PATTERN_PROPERTIES);
         if parts.properties.is_empty() {
             if let Some(Value::Object(patterns)) = pattern {
@@ -517,7 +528,7 @@ impl<'a> Resolver<'a> {
         for required in &parts.required {
             if !parts.properties.contains_key(required) {
                 self.diagnostics.warning(
-                    pointer_push(pointer, "required"),
+                    pointer.push("required"),
                     format!("`{required}` is required but not among the properties; it is not modelled"),
                 );
             }
@@ -547,20 +558,20 @@ impl<'a> Resolver<'a> {
         TypeRef::Named(name)
     }
 
-    fn pattern_map(&mut self, patterns: &serde_json::Map<String, Value>, pointer: &str, naming: &Naming) -> TypeRef {
+    fn pattern_map(&mut self, patterns: &serde_json::Map<String, Value>, pointer: &Pointer, naming: &Naming) -> TypeRef {
         TypeRef::Map(Box::new(self.pattern_map_value(patterns, pointer, naming.stem())))
     }
 
-    fn pattern_map_value(&mut self, patterns: &serde_json::Map<String, Value>, pointer: &str, stem: &str) -> TypeRef {
+    fn pattern_map_value(&mut self, patterns: &serde_json::Map<String, Value>, pointer: &Pointer, stem: &str) -> TypeRef {
         if patterns.len() != 1 {
             self.diagnostics.warning(
-                pointer_push(pointer, "patternProperties"),
+                pointer.push("patternProperties"),
                 "several patternProperties: their values are generated as serde_json::Value",
             );
             return TypeRef::Json;
         }
         let Some((pattern, value)) = patterns.iter().next() else { return TypeRef::Json };
-        let value_pointer = pointer_push(&pointer_push(pointer, "patternProperties"), pattern);
+        let value_pointer = pointer.push("patternProperties").push(pattern);
         match serde_json::from_value::<ReferenceOr<Schema>>(value.clone()) {
             Ok(schema) => optional_if(self.owned_schema_type(schema, &value_pointer, Naming::Hint(format!("{stem}Value")))),
             Err(err) => {
@@ -570,21 +581,21 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn all_of_type(&mut self, schema: &'a Schema, all_of: &'a [ReferenceOr<Schema>], pointer: &str, naming: Naming) -> Shape {
+    fn all_of_type(&mut self, schema: &'a Schema, all_of: &'a [ReferenceOr<Schema>], pointer: &Pointer, naming: Naming) -> Shape {
         let nullable = schema.schema_data.nullable;
         if all_of.len() == 1 {
             // `$ref` with siblings (lowered), or a lone `allOf` used to attach docs to a `$ref`.
             let member_pointer = if schema.schema_data.extensions.contains_key(ext::REF_SIBLINGS) {
                 pointer.to_owned()
             } else {
-                pointer_push(&pointer_push(pointer, "allOf"), "0")
+                pointer.push("allOf").push("0")
             };
             let shape = self.schema_type(SchemaRef::from(&all_of[0]), &member_pointer, naming);
             return Shape { ty: shape.ty, nullable: nullable || shape.nullable };
         }
         let mut parts = ObjectParts::default();
         for (index, member) in all_of.iter().enumerate() {
-            let member_pointer = pointer_push(&pointer_push(pointer, "allOf"), &index.to_string());
+            let member_pointer = pointer.push("allOf").push(&index.to_string());
             if !self.gather_object(SchemaRef::from(member), &member_pointer, &mut parts, 0) {
                 return Shape { ty: TypeRef::Json, nullable };
             }
@@ -593,7 +604,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Adds an `allOf` member's properties to `parts`; false (with a warning) if it is no object.
-    fn gather_object(&mut self, member: SchemaRef<'a>, pointer: &str, parts: &mut ObjectParts<'a>, depth: usize) -> bool {
+    fn gather_object(&mut self, member: SchemaRef<'a>, pointer: &Pointer, parts: &mut ObjectParts<'a>, depth: usize) -> bool {
         if depth > 64 {
             self.diagnostics.error(pointer, "allOf nests too deep (a cycle of allOf references?)");
             return false;
@@ -602,7 +613,7 @@ impl<'a> Resolver<'a> {
             SchemaRef::Ref(reference) => {
                 let Some(key) = self.component_key(reference, pointer) else { return false };
                 match self.component(&key) {
-                    Some(ReferenceOr::Item(schema)) => (schema, pointer_push("#/components/schemas", &key)),
+                    Some(ReferenceOr::Item(schema)) => (schema, Pointer::parse("#/components/schemas").push(&key)),
                     Some(ReferenceOr::Reference { reference }) => {
                         return self.gather_object(SchemaRef::Ref(reference), pointer, parts, depth + 1)
                     }
@@ -615,7 +626,7 @@ impl<'a> Resolver<'a> {
             SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, &o.additional_properties, None),
             SchemaKind::AllOf { all_of } => {
                 for (index, inner) in all_of.iter().enumerate() {
-                    let inner_pointer = pointer_push(&pointer_push(&base, "allOf"), &index.to_string());
+                    let inner_pointer = base.push("allOf").push(&index.to_string());
                     if !self.gather_object(SchemaRef::from(inner), &inner_pointer, parts, depth + 1) {
                         return false;
                     }
@@ -631,22 +642,20 @@ impl<'a> Resolver<'a> {
             }
         };
         for (index, inner) in all_of.into_iter().flatten().enumerate() {
-            let inner_pointer = pointer_push(&pointer_push(&base, "allOf"), &index.to_string());
+            let inner_pointer = base.push("allOf").push(&index.to_string());
             if !self.gather_object(SchemaRef::from(inner), &inner_pointer, parts, depth + 1) {
                 return false;
             }
         }
         for (key, value) in properties {
-            let property_pointer = pointer_push(&pointer_push(&base, "properties"), key);
+            let property_pointer = base.push("properties").push(key);
             parts.properties.insert(key.clone(), (SchemaRef::from(value), property_pointer));
         }
         for r in required {
-            if !parts.required.contains(r) {
-                parts.required.push(r.clone());
-            }
+            parts.required.insert(r.clone());
         }
         if let Some(additional) = additional {
-            parts.additional = Some((additional, pointer_push(&base, "additionalProperties")));
+            parts.additional = Some((additional, base.push("additionalProperties")));
         }
         true
     }
@@ -656,17 +665,17 @@ impl<'a> Resolver<'a> {
         schema: &'a Schema,
         members: &'a [ReferenceOr<Schema>],
         keyword: &str,
-        pointer: &str,
+        pointer: &Pointer,
         naming: Naming,
     ) -> TypeRef {
-        let base = pointer_push(pointer, keyword);
+        let base = pointer.push(keyword);
         let live: Vec<(usize, &'a ReferenceOr<Schema>)> =
             members.iter().enumerate().filter(|(_, m)| !is_null_member(m)).collect();
         match live.len() {
             0 => return TypeRef::Json,
             1 => {
                 let (index, member) = live[0];
-                let shape = self.schema_type(SchemaRef::from(member), &pointer_push(&base, &index.to_string()), naming);
+                let shape = self.schema_type(SchemaRef::from(member), &base.push(&index.to_string()), naming);
                 return shape.ty;
             }
             _ => {}
@@ -676,7 +685,7 @@ impl<'a> Resolver<'a> {
                 return self.tagged_union(schema, discriminator, &live, pointer, naming);
             }
             self.diagnostics.warning(
-                pointer_push(pointer, "discriminator"),
+                pointer.push("discriminator"),
                 "a discriminator over inline schemas is not modelled: generated as an untagged union",
             );
         }
@@ -685,7 +694,7 @@ impl<'a> Resolver<'a> {
         self.expanding.insert(address(schema), name.clone());
         let mut shapes = Vec::new();
         for (index, member) in &live {
-            let member_pointer = pointer_push(&base, &index.to_string());
+            let member_pointer = base.push(&index.to_string());
             let shape = self.schema_type(SchemaRef::from(*member), &member_pointer, Naming::Hint(format!("{stem}Variant{index}")));
             shapes.push(optional_if(shape));
         }
@@ -702,23 +711,26 @@ impl<'a> Resolver<'a> {
         schema: &'a Schema,
         discriminator: &openapiv3::Discriminator,
         live: &[(usize, &'a ReferenceOr<Schema>)],
-        pointer: &str,
+        pointer: &Pointer,
         naming: Naming,
     ) -> TypeRef {
-        let discriminator_pointer = pointer_push(pointer, "discriminator");
+        let discriminator_pointer = pointer.push("discriminator");
         let mut entries: Vec<(String, String)> = Vec::new(); // (tag value, component key)
         for (value, reference) in &discriminator.mapping {
-            let mapping_pointer = pointer_push(&pointer_push(&discriminator_pointer, "mapping"), value);
+            let mapping_pointer = discriminator_pointer.push("mapping").push(value);
             let target = if reference.starts_with('#') { reference.clone() } else { format!("#/components/schemas/{reference}") };
             if let Some(key) = self.component_key(&target, &mapping_pointer) {
                 entries.push((value.clone(), key));
             }
         }
+        // Component keys and tag values already present (sets, so many variants cost linear time).
+        let mut mapped: std::collections::HashSet<String> =
+            entries.iter().flat_map(|(value, key)| [value.clone(), key.clone()]).collect();
         for (index, member) in live {
             let ReferenceOr::Reference { reference } = member else { continue };
-            let member_pointer = pointer_push(&pointer_push(pointer, "oneOf"), &index.to_string());
+            let member_pointer = pointer.push("oneOf").push(&index.to_string());
             let Some(key) = self.component_key(reference, &member_pointer) else { continue };
-            if !entries.iter().any(|(value, k)| *k == key || *value == key) {
+            if mapped.insert(key.clone()) {
                 // No mapping entry: the tag value is the schema's name (OpenAPI's implicit mapping).
                 entries.push((key.clone(), key));
             }
@@ -731,7 +743,7 @@ impl<'a> Resolver<'a> {
             let (rust_name, _) = scope.claim(&naming::type_name(&value));
             if !self.is_object_component(&key) {
                 self.diagnostics.error(
-                    pointer_push(&pointer_push(&discriminator_pointer, "mapping"), &value),
+                    discriminator_pointer.push("mapping").push(&value),
                     format!("the discriminated variant `{key}` is not an object schema"),
                 );
                 continue;
@@ -758,13 +770,52 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Why a `default` is not a value of the type, if it is not (`null` is left alone: 3.0
+    /// documents write it for "no default"). Kinds of types that cannot be checked here pass.
+    fn default_problem(&self, ty: &TypeRef, default: &Value) -> Option<String> {
+        let expected = |what: &str| Some(format!("expected {what}"));
+        match (ty, default) {
+            (_, Value::Null) | (TypeRef::Json, _) => None,
+            (TypeRef::Nullable(inner) | TypeRef::Boxed(inner), _) => self.default_problem(inner, default),
+            (TypeRef::Primitive(p), _) => primitive_problem(*p, default),
+            (TypeRef::Vec(_) | TypeRef::Tuple(_), Value::Array(_)) => None,
+            (TypeRef::Vec(_) | TypeRef::Tuple(_), _) => expected("an array"),
+            (TypeRef::Map(_) | TypeRef::JsonObject, Value::Object(_)) => None,
+            (TypeRef::Map(_) | TypeRef::JsonObject, _) => expected("an object"),
+            (TypeRef::Named(name), _) => match (self.types.get(name).map(|t| &t.kind), default) {
+                (Some(TypeKind::StringEnum(e)), Value::String(value)) => {
+                    if e.variants.iter().any(|v| &v.value == value) {
+                        None
+                    } else {
+                        Some(format!("`{}` is not one of the enum's values", value.escape_debug()))
+                    }
+                }
+                (Some(TypeKind::StringEnum(_)), _) => expected("a string of the enum"),
+                (Some(TypeKind::IntegerEnum(values)), Value::Number(n)) => match n.as_i64() {
+                    Some(n) if values.iter().any(|v| v.value == n) => None,
+                    _ => Some(format!("{n} is not one of the enum's values")),
+                },
+                (Some(TypeKind::IntegerEnum(_)), _) => expected("an integer of the enum"),
+                (Some(TypeKind::Const(value)), _) if value != default => Some(format!("the only value is {}", short_json(value))),
+                (Some(TypeKind::Struct(_)), value) if !value.is_object() => expected("an object"),
+                (Some(TypeKind::Alias(inner)), _) => self.default_problem(inner, default),
+                _ => None,
+            },
+        }
+    }
+
     /// Whether a `default` can be honoured by the field's type (else it is only documented).
     fn default_fits(&self, ty: &TypeRef, default: &Value) -> bool {
+        if self.default_problem(ty, default).is_some() {
+            return false;
+        }
         match (ty, default) {
             (TypeRef::Primitive(Primitive::Bool), Value::Bool(_)) => true,
             (TypeRef::Primitive(Primitive::String), Value::String(_)) => true,
-            (TypeRef::Primitive(Primitive::I32 | Primitive::I64), Value::Number(n)) => n.is_i64(),
-            (TypeRef::Primitive(Primitive::U32 | Primitive::U64), Value::Number(n)) => n.is_u64(),
+            (TypeRef::Primitive(Primitive::I32), Value::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+            (TypeRef::Primitive(Primitive::I64), Value::Number(n)) => n.is_i64(),
+            (TypeRef::Primitive(Primitive::U32), Value::Number(n)) => n.as_u64().is_some_and(|n| u32::try_from(n).is_ok()),
+            (TypeRef::Primitive(Primitive::U64), Value::Number(n)) => n.is_u64(),
             // A literal must be finite: 1e300 does not fit an f32.
             (TypeRef::Primitive(Primitive::F32), Value::Number(n)) => n.as_f64().is_some_and(|f| (f as f32).is_finite()),
             (TypeRef::Primitive(Primitive::F64), Value::Number(n)) => n.as_f64().is_some_and(f64::is_finite),
@@ -784,6 +835,161 @@ impl<'a> Resolver<'a> {
 
     fn intern_schema(&mut self, schema: Schema) -> &'a Schema {
         self.arena.schemas.alloc(schema)
+    }
+}
+
+/// A JSON value for a message: compact, and cut when long.
+fn short_json(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= 80 {
+        return text;
+    }
+    let cut: String = text.chars().take(77).collect();
+    format!("{cut}...")
+}
+
+/// Why `value` is not a value of the primitive, if it is not.
+fn primitive_problem(primitive: Primitive, value: &Value) -> Option<String> {
+    let expected = |what: &str| Some(format!("expected {what}"));
+    let integer = |low: i128, high: i128, what: &str| match value {
+        Value::Number(n) => {
+            let fits = n.as_i64().map(i128::from).or(n.as_u64().map(i128::from)).is_some_and(|n| (low..=high).contains(&n));
+            if fits {
+                None
+            } else if n.is_f64() {
+                Some(format!("{n} is not an integer"))
+            } else {
+                Some(format!("{n} is out of the range of {what}"))
+            }
+        }
+        _ => expected("an integer"),
+    };
+    match primitive {
+        Primitive::Bool if value.is_boolean() => None,
+        Primitive::Bool => expected("a boolean"),
+        Primitive::String | Primitive::Bytes if value.is_string() => None,
+        Primitive::String | Primitive::Bytes => expected("a string"),
+        Primitive::I32 => integer(i32::MIN.into(), i32::MAX.into(), "i32 (format int32)"),
+        Primitive::I64 => integer(i64::MIN.into(), i64::MAX.into(), "i64"),
+        Primitive::U32 => integer(0, u32::MAX.into(), "u32"),
+        Primitive::U64 => integer(0, u64::MAX.into(), "u64"),
+        Primitive::F32 => match value.as_f64() {
+            Some(f) if (f as f32).is_finite() => None,
+            Some(_) => Some(format!("{value} is out of the range of f32 (format float)")),
+            None => expected("a number"),
+        },
+        Primitive::F64 if value.is_number() => None,
+        Primitive::F64 => expected("a number"),
+        Primitive::Uuid | Primitive::Date | Primitive::DateTime => {
+            let Value::String(text) = value else { return expected("a string") };
+            let (fits, what) = match primitive {
+                Primitive::Uuid => (formats::is_uuid(text), "a UUID"),
+                Primitive::Date => (formats::is_date(text), "a date (YYYY-MM-DD)"),
+                _ => (formats::is_date_time(text), "an RFC 3339 date-time"),
+            };
+            if fits {
+                None
+            } else {
+                Some(format!("`{}` is not {what}", text.escape_debug()))
+            }
+        }
+    }
+}
+
+/// Checks of string formats, as the generated crate's types (`uuid`, `chrono`) read them.
+mod formats {
+    pub(super) fn is_uuid(text: &str) -> bool {
+        let text = text.strip_prefix("urn:uuid:").unwrap_or(text);
+        let text = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(text);
+        let bytes = text.as_bytes();
+        match bytes.len() {
+            32 => bytes.iter().all(u8::is_ascii_hexdigit),
+            36 => bytes.iter().enumerate().all(|(i, b)| if matches!(i, 8 | 13 | 18 | 23) { *b == b'-' } else { b.is_ascii_hexdigit() }),
+            _ => false,
+        }
+    }
+
+    fn number(text: &str) -> Option<u32> {
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        text.parse().ok()
+    }
+
+    pub(super) fn is_date(text: &str) -> bool {
+        let mut parts = text.splitn(3, '-');
+        let (Some(year), Some(month), Some(day)) = (parts.next(), parts.next(), parts.next()) else { return false };
+        if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+            return false;
+        }
+        let (Some(year), Some(month), Some(day)) = (number(year), number(month), number(day)) else { return false };
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return false,
+        };
+        (1..=days).contains(&day)
+    }
+
+    pub(super) fn is_date_time(text: &str) -> bool {
+        let Some(split) = text.find(['T', 't', ' ']) else { return false };
+        let (date, time) = (&text[..split], &text[split + 1..]);
+        if !is_date(date) {
+            return false;
+        }
+        let (clock, offset) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+            (clock, None)
+        } else {
+            match time.rfind(['+', '-']) {
+                Some(at) => (&time[..at], Some(&time[at + 1..])),
+                None => return false,
+            }
+        };
+        let (clock, fraction) = match clock.split_once('.') {
+            Some((clock, fraction)) => (clock, Some(fraction)),
+            None => (clock, None),
+        };
+        if fraction.is_some_and(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit())) {
+            return false;
+        }
+        let hms: Vec<&str> = clock.split(':').collect();
+        let [h, m, s] = hms.as_slice() else { return false };
+        let in_range = |text: &str, max: u32| text.len() == 2 && number(text).is_some_and(|n| n <= max);
+        if !(in_range(h, 23) && in_range(m, 59) && in_range(s, 60)) {
+            return false;
+        }
+        match offset {
+            None => true,
+            Some(offset) => match offset.split_once(':') {
+                Some((h, m)) => in_range(h, 23) && in_range(m, 59),
+                None => false,
+            },
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn formats() {
+            assert!(is_uuid("9e4d1a7c-3b52-4f0e-8a61-2c7f5b9d0e13"));
+            assert!(is_uuid("9e4d1a7c3b524f0e8a612c7f5b9d0e13"));
+            assert!(!is_uuid("9e4d1a7c-3b52-4f0e-8a61-2c7f5b9d0e1"));
+            assert!(!is_uuid("not-a-uuid"));
+            assert!(is_date("2024-02-29"));
+            assert!(!is_date("2023-02-29"));
+            assert!(!is_date("2024-13-01"));
+            assert!(!is_date("24-01-01"));
+            assert!(is_date_time("2024-01-31T23:59:60Z"));
+            assert!(is_date_time("2024-01-31T10:00:00.123+02:00"));
+            assert!(!is_date_time("2024-01-31T24:00:00Z"));
+            assert!(!is_date_time("2024-01-31"));
+            assert!(!is_date_time("yesterday"));
+        }
     }
 }
 

@@ -42,6 +42,7 @@ pub fn load(source: &str) -> Result<Loaded, Error> {
     let dialect = check_version(&value)?;
     let mut diagnostics = Diagnostics::default();
     lower::lower_document(&mut value, &mut diagnostics);
+    check_responses(&mut value, &mut diagnostics);
     let webhooks_value = value.as_object_mut().and_then(|root| root.remove("webhooks"));
     let webhooks = match webhooks_value {
         None => IndexMap::new(),
@@ -87,9 +88,8 @@ fn parse(source: &str) -> Result<Value, Error> {
             Error::single(Stage::Load, Diagnostic::error("#", message).at(err.line(), err.column()))
         });
     }
-    let value: Value = serde_yaml::from_str::<serde_yaml::Value>(source)
-        .and_then(yaml_to_json)
-        .map_err(|err| {
+    let value: Value = serde::Deserializer::deserialize_any(serde_yaml::Deserializer::from_str(source), JsonFromYaml)
+        .map_err(|err: serde_yaml::Error| {
             let diagnostic = Diagnostic::error("#", format!("invalid YAML: {err}"));
             let diagnostic = match err.location() {
                 Some(location) => diagnostic.at(location.line(), location.column()),
@@ -100,42 +100,186 @@ fn parse(source: &str) -> Result<Value, Error> {
     Ok(value)
 }
 
-/// YAML allows keys that are not strings (`200:` is an integer); OpenAPI keys are strings.
-fn yaml_to_json(value: serde_yaml::Value) -> Result<Value, serde_yaml::Error> {
-    use serde::de::Error as _;
-    Ok(match value {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| serde_yaml::Error::custom(format!("the number {n} has no JSON form")))?
+/// Reads YAML straight into JSON values. YAML allows keys that are not strings (`200:` is an
+/// integer); OpenAPI keys are strings. Integers beyond 64 bits (`minimum: -9223372036854776000`)
+/// become floats, as a JSON parser reads them; a tag (`!foo value`) is dropped, its value kept.
+struct JsonFromYaml;
+
+impl<'de> serde::de::Visitor<'de> for JsonFromYaml {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Value, E> {
+        match (i64::try_from(v), u64::try_from(v)) {
+            (Ok(i), _) => Ok(Value::from(i)),
+            (_, Ok(u)) => Ok(Value::from(u)),
+            _ => self.visit_f64(v as f64),
+        }
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Value, E> {
+        match u64::try_from(v) {
+            Ok(u) => Ok(Value::from(u)),
+            Err(_) => self.visit_f64(v as f64),
+        }
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(v).map(Value::Number).ok_or_else(|| E::custom(format!("the number {v} has no JSON form")))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(JsonFromYaml)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(JsonFromYaml)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde::de::Error as _;
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(JsonFromYaml)? {
+            let key = match key {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => "null".to_owned(),
+                other => return Err(A::Error::custom(format!("a mapping key must be a scalar, found {other}"))),
+            };
+            let value = map.next_value_seed(JsonFromYaml)?;
+            if object.contains_key(&key) {
+                return Err(A::Error::custom(format!("duplicate key `{key}`")));
+            }
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess as _;
+        let (_tag, variant): (serde::de::IgnoredAny, _) = data.variant()?;
+        variant.newtype_variant_seed(JsonFromYaml)
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for JsonFromYaml {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(JsonFromYaml)
+    }
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Every Response Object needs a `description`. `openapiv3` would fail on the first one without,
+/// at the enclosing `paths`; this reports each at the response itself, then fills in an empty one
+/// so that reading goes on and finds the document's other problems.
+fn check_responses(document: &mut Value, diagnostics: &mut Diagnostics) {
+    let Some(root) = document.as_object_mut() else { return };
+    for key in ["paths", "webhooks"] {
+        if let Some(Value::Object(items)) = root.get_mut(key) {
+            for (name, item) in items.iter_mut() {
+                check_path_item(item, &pointer_push(&pointer_push("#", key), name), diagnostics, 0);
             }
         }
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect::<Result<_, _>>()?),
-        serde_yaml::Value::Mapping(mapping) => {
-            let mut object = serde_json::Map::new();
-            for (key, value) in mapping {
-                let key = match key {
-                    serde_yaml::Value::String(s) => s,
-                    serde_yaml::Value::Number(n) => n.to_string(),
-                    serde_yaml::Value::Bool(b) => b.to_string(),
-                    serde_yaml::Value::Null => "null".to_owned(),
-                    other => return Err(serde_yaml::Error::custom(format!("a mapping key must be a scalar, found {other:?}"))),
-                };
-                object.insert(key, yaml_to_json(value)?);
-            }
-            Value::Object(object)
+    }
+    if let Some(Value::Object(responses)) = root.get_mut("components").and_then(|c| c.get_mut("responses")) {
+        for (name, response) in responses.iter_mut() {
+            check_response(response, &pointer_push("#/components/responses", name), diagnostics);
         }
-        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value)?,
-    })
+    }
+    if let Some(Value::Object(callbacks)) = root.get_mut("components").and_then(|c| c.get_mut("callbacks")) {
+        for (name, callback) in callbacks.iter_mut() {
+            check_callback(callback, &pointer_push("#/components/callbacks", name), diagnostics, 0);
+        }
+    }
+}
+
+fn check_path_item(item: &mut Value, pointer: &str, diagnostics: &mut Diagnostics, depth: usize) {
+    let Some(item) = item.as_object_mut() else { return };
+    for method in METHODS {
+        let Some(operation) = item.get_mut(*method).and_then(Value::as_object_mut) else { continue };
+        let operation_pointer = pointer_push(pointer, method);
+        if let Some(Value::Object(responses)) = operation.get_mut("responses") {
+            let responses_pointer = pointer_push(&operation_pointer, "responses");
+            for (status, response) in responses.iter_mut() {
+                check_response(response, &pointer_push(&responses_pointer, status), diagnostics);
+            }
+        }
+        if let Some(Value::Object(callbacks)) = operation.get_mut("callbacks") {
+            let callbacks_pointer = pointer_push(&operation_pointer, "callbacks");
+            for (name, callback) in callbacks.iter_mut() {
+                check_callback(callback, &pointer_push(&callbacks_pointer, name), diagnostics, depth);
+            }
+        }
+    }
+}
+
+fn check_callback(callback: &mut Value, pointer: &str, diagnostics: &mut Diagnostics, depth: usize) {
+    // Callbacks nest (an operation of a callback may have callbacks): bounded, no stack overflow.
+    if depth > 16 {
+        return;
+    }
+    if let Some(expressions) = callback.as_object_mut() {
+        for (expression, item) in expressions.iter_mut() {
+            check_path_item(item, &pointer_push(pointer, expression), diagnostics, depth + 1);
+        }
+    }
+}
+
+fn check_response(response: &mut Value, pointer: &str, diagnostics: &mut Diagnostics) {
+    let Some(response) = response.as_object_mut() else { return };
+    if response.contains_key("$ref") {
+        return;
+    }
+    match response.get("description") {
+        Some(Value::String(_)) => {}
+        Some(_) => {
+            diagnostics.error(pointer_push(pointer, "description"), "a response's `description` must be a string");
+            response.insert("description".to_owned(), Value::String(String::new()));
+        }
+        None => {
+            diagnostics.error(pointer, "the response has no `description` (OpenAPI requires one)");
+            response.insert("description".to_owned(), Value::String(String::new()));
+        }
+    }
 }
 
 fn check_version(value: &Value) -> Result<Dialect, Error> {

@@ -6,6 +6,7 @@ mod nullable;
 mod pagination;
 mod request;
 mod retry;
+pub mod untagged;
 
 pub use client::{BuildError, Client, ClientBuilder, SecretToken};
 pub use error::Error;

@@ -95,7 +95,9 @@ fn shorten(name: String) -> String {
         cut -= 1;
     }
     let separator = if name.contains('_') || name.chars().next().is_some_and(char::is_lowercase) { "_" } else { "X" };
-    format!("{}{separator}{hash:08x}", &name[..cut])
+    // A cut right after an underscore must not leave `__` (not snake case).
+    let head = name[..cut].trim_end_matches('_');
+    format!("{head}{separator}{hash:08x}")
 }
 
 /// A namespace: claims names and resolves collisions deterministically (`Name`, `Name2`, ...).
@@ -169,6 +171,10 @@ mod tests {
         assert!(name.len() <= MAX_LEN, "{name}");
         assert_eq!(name, value_name(&long));
         assert_ne!(name, value_name(&format!("{long}b")));
+        // Cut right after an underscore: no `__` before the hash.
+        let name = value_name("Body_alpha_bravo_charlie_delta_echo_foxtrot_golf_hotel_ind_juliet_post");
+        assert!(!name.contains("__"), "{name}");
+        assert!(name.len() <= MAX_LEN, "{name}");
     }
 
     #[test]

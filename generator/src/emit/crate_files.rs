@@ -17,6 +17,7 @@ pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("src/runtime/request.rs", include_str!("../../runtime/request.rs")),
     ("src/runtime/retry.rs", include_str!("../../runtime/retry.rs")),
+    ("src/runtime/untagged.rs", include_str!("../../runtime/untagged.rs")),
 ];
 
 pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
@@ -40,6 +41,12 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     quote! {
         #( #![doc = #lines] )*
         #![warn(missing_docs)]
+        // The crate's own uses of the document's deprecated schemas and operations (its fields,
+        // derives and builders) are not the user's: users of the API still see the deprecation.
+        #![allow(deprecated)]
+        // Types are the document's: nested maps (`BTreeMap<String, BTreeMap<String, ...>>`) are
+        // spelled out where they are used.
+        #![allow(clippy::type_complexity)]
 
         pub mod client;
         pub mod models;
@@ -73,6 +80,7 @@ fastrand = "2"
 futures-util = {{ version = "0.3.30", default-features = false, features = ["std"] }}
 httpdate = "1"
 percent-encoding = "2.3"
+regex = {{ version = "1.10", default-features = false, features = ["std", "unicode"] }}
 reqwest = {{ version = "0.12.5", default-features = false, features = ["rustls-tls"] }}
 serde = {{ version = "1.0.190", features = ["derive"] }}
 serde_json = "1.0.100"

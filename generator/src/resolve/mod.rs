@@ -26,6 +26,7 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
     resolver.define_components();
     let (operations, groups) = operation::resolve_operations(&mut resolver, &loaded.webhooks);
     resolver.assign_tags();
+    relax_read_only(&mut resolver.types, &operations);
     recursion::box_recursive_fields(&mut resolver.types);
     let operations = operation::attach_pagination(&resolver.types, &mut resolver.diagnostics, operations);
     let info = &loaded.document.info;
@@ -210,6 +211,60 @@ impl<'a> Resolver<'a> {
                     self.types.remove(&name);
                 }
             }
+        }
+    }
+}
+
+/// A `readOnly` required property is required of responses only: in every type a request can
+/// carry (bodies and parameters, and what they contain), it becomes optional, so a request is
+/// built without it and does not send it (the mirror of `writeOnly`).
+fn relax_read_only(types: &mut BTreeMap<String, TypeDef>, operations: &[crate::ir::Operation]) {
+    use crate::ir::{Presence, TypeKind, TypeRef};
+    fn visit(ty: &TypeRef, types: &BTreeMap<String, TypeDef>, seen: &mut BTreeSet<String>) {
+        match ty {
+            TypeRef::Named(name) => {
+                if !seen.insert(name.clone()) {
+                    return;
+                }
+                let Some(def) = types.get(name) else { return };
+                match &def.kind {
+                    TypeKind::Struct(s) => {
+                        for field in &s.fields {
+                            visit(&field.ty, types, seen);
+                        }
+                        if let Some(additional) = &s.additional {
+                            visit(&additional.ty, types, seen);
+                        }
+                    }
+                    TypeKind::Tagged(t) => t.variants.iter().for_each(|v| visit(&v.ty, types, seen)),
+                    TypeKind::Untagged(u) => u.variants.iter().for_each(|v| visit(&v.ty, types, seen)),
+                    TypeKind::Alias(ty) => visit(ty, types, seen),
+                    TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => {}
+                }
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => visit(inner, types, seen),
+            TypeRef::Tuple(items) => items.iter().for_each(|t| visit(t, types, seen)),
+            TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
+        }
+    }
+    let mut sent = BTreeSet::new();
+    for operation in operations {
+        if let Some(body) = &operation.body {
+            visit(&body.ty, types, &mut sent);
+        }
+        for parameter in &operation.parameters {
+            visit(&parameter.ty, types, &mut sent);
+        }
+    }
+    for name in sent {
+        let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = types.get_mut(&name) else { continue };
+        for field in s.fields.iter_mut().filter(|f| f.read_only_required) {
+            field.presence = match field.presence {
+                Presence::RequiredNullable => Presence::OptionalNullable,
+                _ => Presence::Optional,
+            };
+            field.default = None;
+            field.docs.facts.push("Required in responses; left unset (and so not sent) in requests".to_owned());
         }
     }
 }

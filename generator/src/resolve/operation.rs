@@ -199,7 +199,13 @@ fn resolve_operation<'a>(
         if object_valued && location != ParameterLocation::Query {
             resolver.diagnostics.warning(&parameter_pointer, "an object-valued header, path or cookie parameter is sent as JSON text");
         }
-        let (rust_name, _) = argument_scope.claim(&naming::value_name(&data.name));
+        let (rust_name, renamed) = argument_scope.claim(&naming::value_name(&data.name));
+        if renamed {
+            resolver.diagnostics.warning(
+                &parameter_pointer,
+                format!("the parameter `{}` is named `{rust_name}` in Rust: another parameter (or a builder method) has its name", data.name),
+            );
+        }
         let docs = Docs {
             description: data.description.clone().or_else(|| match schema {
                 Some(SchemaRef::Item(s)) => s.schema_data.description.clone(),

@@ -98,6 +98,8 @@ pub(crate) struct Resolver<'a> {
     pub(crate) deep_refs: BTreeMap<String, schema::Shape>,
     /// Those being typed right now (a reference that reaches itself is cyclic).
     pub(crate) deep_in_progress: BTreeSet<String>,
+    /// Component key → the components whose `allOf` refers to it (built on first use).
+    pub(crate) allof_children: Option<BTreeMap<String, Vec<String>>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -115,6 +117,7 @@ impl<'a> Resolver<'a> {
             depth: 0,
             deep_refs: BTreeMap::new(),
             deep_in_progress: BTreeSet::new(),
+            allof_children: None,
         }
     }
 

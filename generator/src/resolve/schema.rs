@@ -177,8 +177,7 @@ impl<'a> Resolver<'a> {
                 };
                 let minimum = data.extensions.get(ext::INTEGER_MINIMUM).and_then(Value::as_f64).or(i.minimum.map(|m| m as f64));
                 let maximum = data.extensions.get(ext::INTEGER_MAXIMUM).and_then(Value::as_f64).or(i.maximum.map(|m| m as f64));
-                let exact_max = data.extensions.get(ext::INTEGER_MAXIMUM).and_then(Value::as_u64);
-                TypeRef::Primitive(integer_primitive(format, minimum, maximum, exact_max))
+                TypeRef::Primitive(integer_primitive(format, minimum, maximum))
             }
             SchemaKind::Type(Type::Number(n)) => TypeRef::Primitive(match &n.format {
                 VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Primitive::F32,
@@ -257,8 +256,7 @@ impl<'a> Resolver<'a> {
                         Some("integer") => {
                             let minimum = data.extensions.get(ext::INTEGER_MINIMUM).and_then(Value::as_f64).or(any.minimum);
                             let maximum = data.extensions.get(ext::INTEGER_MAXIMUM).and_then(Value::as_f64).or(any.maximum);
-                            let exact_max = data.extensions.get(ext::INTEGER_MAXIMUM).and_then(Value::as_u64);
-                            TypeRef::Primitive(integer_primitive(any.format.as_deref(), minimum, maximum, exact_max))
+                            TypeRef::Primitive(integer_primitive(any.format.as_deref(), minimum, maximum))
                         }
                         Some("number") => TypeRef::Primitive(Primitive::F64),
                         Some("boolean") => TypeRef::Primitive(Primitive::Bool),
@@ -837,7 +835,6 @@ impl<'a> Resolver<'a> {
         if !is_object {
             return false;
         }
-        let base_ref = format!("#/components/schemas/{}", key.replace('~', "~0").replace('/', "~1"));
         let discriminator_pointer = pointer_push(pointer, "discriminator");
         let mut entries: Vec<(String, String)> = Vec::new();
         for (value, reference) in &discriminator.mapping {
@@ -850,16 +847,9 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        for (child_key, child) in self.component_schemas() {
-            let ReferenceOr::Item(child) = child else { continue };
-            let all_of = match &child.schema_kind {
-                SchemaKind::AllOf { all_of } => all_of,
-                SchemaKind::Any(any) => &any.all_of,
-                _ => continue,
-            };
-            let extends = all_of.iter().any(|m| matches!(m, ReferenceOr::Reference { reference } if *reference == base_ref));
-            if extends && child_key != key && !entries.iter().any(|(_, k)| k == child_key) {
-                entries.push((child_key.clone(), child_key.clone()));
+        for child_key in self.children_of(key) {
+            if child_key != key && !entries.iter().any(|(_, k)| *k == child_key) {
+                entries.push((child_key.clone(), child_key));
             }
         }
         if entries.is_empty() {
@@ -964,6 +954,33 @@ impl<'a> Resolver<'a> {
         checks
     }
 
+    /// The components whose `allOf` refers to the component `base` directly, in key order. The
+    /// index of all of them is built once, on the first call (linear in the components).
+    fn children_of(&mut self, base: &str) -> Vec<String> {
+        if self.allof_children.is_none() {
+            let mut index: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+            for (child_key, child) in self.component_schemas() {
+                let ReferenceOr::Item(child) = child else { continue };
+                let all_of = match &child.schema_kind {
+                    SchemaKind::AllOf { all_of } => all_of,
+                    SchemaKind::Any(any) => &any.all_of,
+                    _ => continue,
+                };
+                for member in all_of {
+                    let ReferenceOr::Reference { reference } = member else { continue };
+                    if let Some(base) = reference.strip_prefix("#/components/schemas/").filter(|k| !k.contains('/')) {
+                        let children = index.entry(super::decode_token(base)).or_default();
+                        if !children.contains(child_key) {
+                            children.push(child_key.clone());
+                        }
+                    }
+                }
+            }
+            self.allof_children = Some(index);
+        }
+        self.allof_children.as_ref().and_then(|index| index.get(base)).cloned().unwrap_or_default()
+    }
+
     /// Whether a component can be a variant of a tagged union: an object, or a union of objects
     /// (a nested discriminated union: the variant has a tag of its own).
     fn is_object_component(&self, key: &str) -> bool {
@@ -1058,9 +1075,9 @@ fn unknown_name(scope: &mut Scope) -> String {
 }
 
 /// The Rust integer for a schema: its format when it names one, else the smallest of `i64`,
-/// `u64`, `i128` that holds its bounds (bounds written as floats compare as floats: `9.2e18` is
-/// `i64`'s bound as a float).
-fn integer_primitive(format: Option<&str>, minimum: Option<f64>, maximum: Option<f64>, exact_max: Option<u64>) -> Primitive {
+/// `u64`, `i128` that holds its bounds. Bounds compare as floats, so a bound within a float's
+/// rounding of `i64`'s limits (`9223372036854776000`, how JavaScript writes 2^63) keeps `i64`.
+fn integer_primitive(format: Option<&str>, minimum: Option<f64>, maximum: Option<f64>) -> Primitive {
     match format {
         Some("int32") => return Primitive::I32,
         Some("int64") => return Primitive::I64,
@@ -1070,16 +1087,11 @@ fn integer_primitive(format: Option<&str>, minimum: Option<f64>, maximum: Option
     }
     const I64_BOUND: f64 = 9_223_372_036_854_775_808.0; // 2^63
     const U64_BOUND: f64 = 18_446_744_073_709_551_616.0; // 2^64
-    let above_i64 = match exact_max {
-        Some(max) => i64::try_from(max).is_err(),
-        None => maximum.is_some_and(|max| max > I64_BOUND),
-    };
+    let above_i64 = maximum.is_some_and(|max| max > I64_BOUND);
     let below_i64 = minimum.is_some_and(|min| min < -I64_BOUND);
     if !above_i64 && !below_i64 {
-        return Primitive::I64;
-    }
-    let fits_u64 = minimum.is_some_and(|min| min >= 0.0) && (exact_max.is_some() || maximum.is_some_and(|max| max <= U64_BOUND));
-    if fits_u64 {
+        Primitive::I64
+    } else if minimum.is_some_and(|min| min >= 0.0) && maximum.is_some_and(|max| max <= U64_BOUND) {
         Primitive::U64
     } else {
         Primitive::I128
@@ -1136,5 +1148,22 @@ fn type_label(ty: &TypeRef) -> String {
         TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Boxed(inner) => type_label(inner),
         TypeRef::Nullable(inner) => format!("Optional{}", type_label(inner)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_hold_their_bounds() {
+        assert_eq!(integer_primitive(None, None, None), Primitive::I64);
+        assert_eq!(integer_primitive(Some("int32"), Some(0.0), Some(1e19)), Primitive::I32);
+        assert_eq!(integer_primitive(None, Some(0.0), Some(18_446_744_073_709_551_615_u64 as f64)), Primitive::U64);
+        // i64's limits written as JavaScript does (rounded to 2^63) stay i64.
+        assert_eq!(integer_primitive(None, Some(-9.223_372_036_854_776e18), Some(9.223_372_036_854_776e18)), Primitive::I64);
+        assert_eq!(integer_primitive(None, Some(-1.0), Some(1e19)), Primitive::I128);
+        assert_eq!(integer_primitive(None, None, Some(1e19)), Primitive::I128);
+        assert_eq!(integer_primitive(None, Some(-1e30), None), Primitive::I128);
     }
 }

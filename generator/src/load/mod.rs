@@ -46,7 +46,7 @@ pub fn load(source: &str) -> Result<Loaded, Error> {
     let webhooks_value = value.as_object_mut().and_then(|root| root.remove("webhooks"));
     let webhooks = match webhooks_value {
         None => IndexMap::new(),
-        Some(webhooks) => match deserialize::<IndexMap<String, openapiv3::ReferenceOr<openapiv3::PathItem>>>(webhooks, "#/webhooks") {
+        Some(webhooks) => match deserialize::<IndexMap<String, openapiv3::ReferenceOr<openapiv3::PathItem>>>(&webhooks, "#/webhooks") {
             Ok(webhooks) => webhooks,
             Err(diagnostic) => {
                 diagnostics.push(diagnostic);
@@ -57,11 +57,22 @@ pub fn load(source: &str) -> Result<Loaded, Error> {
     if let Some(root) = value.as_object_mut() {
         root.entry("paths").or_insert_with(|| Value::Object(Default::default()));
     }
-    let document = match deserialize::<openapiv3::OpenAPI>(value, "#") {
+    let document = match deserialize::<openapiv3::OpenAPI>(&value, "#") {
         Ok(document) => Some(document),
         Err(diagnostic) => {
-            // The lowering may have said it already, more precisely.
-            if !diagnostics.has_error_at(&diagnostic.pointer) {
+            // `openapiv3` reads maps and extensions through serde's `flatten`, which loses the
+            // path: the error lands on an ancestor (`#/paths`), and only the first. Reading each
+            // part on its own finds every malformed node where it is.
+            let mut located = Diagnostics::default();
+            locate_errors(&value, &mut located);
+            if located.has_errors() {
+                for found in located.into_items() {
+                    if !diagnostics.has_error_at(&found.pointer) {
+                        diagnostics.push(found);
+                    }
+                }
+            } else if !diagnostics.has_error_at(&diagnostic.pointer) {
+                // The lowering may have said it already, more precisely.
                 diagnostics.push(diagnostic);
             }
             None
@@ -206,6 +217,124 @@ impl<'de> serde::de::DeserializeSeed<'de> for JsonFromYaml {
     }
 }
 
+/// Reads the parts of a document `openapiv3` could not read one by one (operations, their
+/// parameters, bodies and responses; path items; components), reporting each that fails at the
+/// deepest part that fails on its own.
+fn locate_errors(document: &Value, diagnostics: &mut Diagnostics) {
+    use openapiv3::{Header, Parameter, PathItem, ReferenceOr, RequestBody, Response, SecurityScheme};
+    let Some(root) = document.as_object() else { return };
+    for key in ["paths", "webhooks"] {
+        let Some(Value::Object(items)) = root.get(key) else { continue };
+        for (name, item) in items {
+            let item_pointer = pointer_push(&pointer_push("#", key), name);
+            let before = diagnostics.error_count();
+            if let Some(item_map) = item.as_object() {
+                locate_list::<ReferenceOr<Parameter>>(item_map.get("parameters"), &pointer_push(&item_pointer, "parameters"), diagnostics);
+                for method in METHODS {
+                    let Some(Value::Object(operation)) = item_map.get(*method) else { continue };
+                    let operation_pointer = pointer_push(&item_pointer, method);
+                    let inner = diagnostics.error_count();
+                    locate_list::<ReferenceOr<Parameter>>(operation.get("parameters"), &pointer_push(&operation_pointer, "parameters"), diagnostics);
+                    if let Some(body) = operation.get("requestBody") {
+                        locate_one::<ReferenceOr<RequestBody>>(body, &pointer_push(&operation_pointer, "requestBody"), diagnostics);
+                    }
+                    locate_map::<ReferenceOr<Response>>(operation.get("responses"), &pointer_push(&operation_pointer, "responses"), diagnostics);
+                    if diagnostics.error_count() == inner {
+                        locate_one::<openapiv3::Operation>(&Value::Object(operation.clone()), &operation_pointer, diagnostics);
+                    }
+                }
+            }
+            if diagnostics.error_count() == before {
+                locate_one::<ReferenceOr<PathItem>>(item, &item_pointer, diagnostics);
+            }
+        }
+    }
+    let Some(Value::Object(components)) = root.get("components") else { return };
+    let base = "#/components";
+    if let Some(Value::Object(schemas)) = components.get("schemas") {
+        for (name, schema) in schemas {
+            locate_schema(schema, &pointer_push(&pointer_push(base, "schemas"), name), diagnostics, 0);
+        }
+    }
+    locate_map::<ReferenceOr<Response>>(components.get("responses"), &pointer_push(base, "responses"), diagnostics);
+    locate_map::<ReferenceOr<Parameter>>(components.get("parameters"), &pointer_push(base, "parameters"), diagnostics);
+    locate_map::<ReferenceOr<RequestBody>>(components.get("requestBodies"), &pointer_push(base, "requestBodies"), diagnostics);
+    locate_map::<ReferenceOr<Header>>(components.get("headers"), &pointer_push(base, "headers"), diagnostics);
+    locate_map::<ReferenceOr<SecurityScheme>>(components.get("securitySchemes"), &pointer_push(base, "securitySchemes"), diagnostics);
+}
+
+/// Reads `value` as a `T`; on failure, reports the deepest schema inside it that fails on its
+/// own (media types' and parameters' schemas, then their subschemas), or else the node itself.
+fn locate_one<T: serde::de::DeserializeOwned>(value: &Value, pointer: &str, diagnostics: &mut Diagnostics) {
+    if let Err(diagnostic) = deserialize::<T>(value, pointer) {
+        let before = diagnostics.error_count();
+        if let Some(object) = value.as_object() {
+            if let Some(schema) = object.get("schema") {
+                locate_schema(schema, &pointer_push(pointer, "schema"), diagnostics, 0);
+            }
+            if let Some(Value::Object(content)) = object.get("content") {
+                for (media, item) in content {
+                    if let Some(schema) = item.get("schema") {
+                        let schema_pointer = pointer_push(&pointer_push(&pointer_push(pointer, "content"), media), "schema");
+                        locate_schema(schema, &schema_pointer, diagnostics, 0);
+                    }
+                }
+            }
+        }
+        if diagnostics.error_count() == before {
+            diagnostics.push(diagnostic);
+        }
+    }
+}
+
+/// Reports the deepest subschemas of `schema` that fail to read on their own, or `schema`
+/// itself; true if it reported anything. Bounded in depth.
+fn locate_schema(schema: &Value, pointer: &str, diagnostics: &mut Diagnostics, depth: usize) -> bool {
+    let Err(diagnostic) = deserialize::<openapiv3::ReferenceOr<openapiv3::Schema>>(schema, pointer) else { return false };
+    let mut found = false;
+    if let (Some(object), true) = (schema.as_object(), depth < 48) {
+        for key in ["properties", "x-oag-pattern-properties"] {
+            if let Some(Value::Object(children)) = object.get(key) {
+                for (name, child) in children {
+                    found |= locate_schema(child, &pointer_push(&pointer_push(pointer, key), name), diagnostics, depth + 1);
+                }
+            }
+        }
+        for key in ["allOf", "anyOf", "oneOf", "x-oag-prefix-items"] {
+            if let Some(Value::Array(children)) = object.get(key) {
+                for (index, child) in children.iter().enumerate() {
+                    found |= locate_schema(child, &pointer_push(&pointer_push(pointer, key), &index.to_string()), diagnostics, depth + 1);
+                }
+            }
+        }
+        for key in ["items", "additionalProperties", "not"] {
+            if let Some(child @ Value::Object(_)) = object.get(key) {
+                found |= locate_schema(child, &pointer_push(pointer, key), diagnostics, depth + 1);
+            }
+        }
+    }
+    if !found {
+        diagnostics.push(diagnostic);
+    }
+    true
+}
+
+fn locate_list<T: serde::de::DeserializeOwned>(value: Option<&Value>, pointer: &str, diagnostics: &mut Diagnostics) {
+    if let Some(Value::Array(items)) = value {
+        for (index, item) in items.iter().enumerate() {
+            locate_one::<T>(item, &pointer_push(pointer, &index.to_string()), diagnostics);
+        }
+    }
+}
+
+fn locate_map<T: serde::de::DeserializeOwned>(value: Option<&Value>, pointer: &str, diagnostics: &mut Diagnostics) {
+    if let Some(Value::Object(items)) = value {
+        for (name, item) in items {
+            locate_one::<T>(item, &pointer_push(pointer, name), diagnostics);
+        }
+    }
+}
+
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Every Response Object needs a `description`. `openapiv3` would fail on the first one without,
@@ -311,7 +440,7 @@ fn display_scalar(value: &Value) -> String {
     }
 }
 
-fn deserialize<T: serde::de::DeserializeOwned>(value: Value, base: &str) -> Result<T, Diagnostic> {
+fn deserialize<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result<T, Diagnostic> {
     serde_path_to_error::deserialize::<_, T>(value).map_err(|err| {
         let mut pointer = base.to_owned();
         for segment in err.path().iter() {

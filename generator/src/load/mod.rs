@@ -88,7 +88,9 @@ pub fn load(source: &str) -> Result<Loaded, Error> {
     }
 }
 
-fn parse(source: &str) -> Result<Value, Error> {
+/// The document as a JSON value, read as [`load`] reads it (YAML or JSON; YAML keys that are not
+/// strings become strings, integers beyond 64 bits floats), before any check.
+pub fn parse(source: &str) -> Result<Value, Error> {
     let trimmed = source.trim_start();
     if trimmed.is_empty() {
         return Err(Error::single(Stage::Load, Diagnostic::error("#", "the document is empty")));

@@ -336,7 +336,11 @@ fn servers(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Vec<Server> {
             .map(str::to_owned)
             .or_else(|| server.description.as_deref().and_then(|d| d.split_whitespace().next()).map(str::to_owned))
             .unwrap_or_else(|| format!("server {}", index + 1));
-        let (name, _) = scope.claim(&naming::type_name(&raw_name));
+        let candidate = naming::type_name(&raw_name);
+        let (name, renamed) = scope.claim(&candidate);
+        if renamed {
+            diagnostics.warning(format!("#/servers/{index}"), format!("the server is `Server::{name}` in Rust: `{candidate}` names another server"));
+        }
         out.push(Server { name, url, description: server.description.clone() });
     }
     out

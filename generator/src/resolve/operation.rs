@@ -65,7 +65,7 @@ pub(crate) fn resolve_operations<'a>(
 
 /// Names the client module's types: group structs, then each operation's builder, errors and
 /// responses, claimed in sorted order from one scope.
-fn name_client_types(resolver: &Resolver<'_>, operations: &mut [Operation]) -> Vec<Group> {
+fn name_client_types(resolver: &mut Resolver<'_>, operations: &mut [Operation]) -> Vec<Group> {
     let mut scope = Scope::with_reserved(["Server", "DEFAULTS", "Client", "ClientBuilder", "Error"]);
     let mut groups: Vec<Group> = Vec::new();
     for op in operations.iter() {
@@ -78,13 +78,24 @@ fn name_client_types(resolver: &Resolver<'_>, operations: &mut [Operation]) -> V
             .iter()
             .find(|tag| naming::value_name(&tag.name) == op.group)
             .and_then(|tag| tag.description.clone());
-        let (type_name, _) = scope.claim(&naming::type_name(&op.group));
+        let candidate = naming::type_name(&op.group);
+        let (type_name, renamed) = scope.claim(&candidate);
+        if renamed {
+            resolver.diagnostics.warning(&op.pointer, format!("the group `{}` is the type `{type_name}` in Rust: `{candidate}` is taken", op.group));
+        }
         groups.push(Group { name: op.group.clone(), type_name, description });
     }
     for op in operations.iter_mut() {
-        op.builder_type = scope.claim(&op.type_stem).0;
-        op.error_type = scope.claim(&format!("{}Error", op.type_stem)).0;
-        op.response_type = scope.claim(&format!("{}Response", op.type_stem)).0;
+        let mut claim = |candidate: String, what: &str| {
+            let (name, renamed) = scope.claim(&candidate);
+            if renamed {
+                resolver.diagnostics.warning(&op.pointer, format!("the operation's {what} is `{name}` in Rust: `{candidate}` is taken"));
+            }
+            name
+        };
+        op.builder_type = claim(op.type_stem.clone(), "request builder");
+        op.error_type = claim(format!("{}Error", op.type_stem), "error enum");
+        op.response_type = claim(format!("{}Response", op.type_stem), "response enum");
     }
     groups
 }

@@ -86,12 +86,63 @@ fn generated_crates_compile_without_warnings() {
     // by the hundred.
     let synthetic = serde_json::to_string(&synth::polar_like(400, 80)).unwrap();
     let output = generate(&synthetic, &fixture_settings("synthetic", "synthetic.json")).unwrap();
-    assert!(output.warnings.is_empty(), "{:#?}", output.warnings);
+    // The only warnings: the enum with two values of one Rust name of each resource that carries
+    // the kinds of real documents (every fourth), reported.
+    assert_eq!(output.warnings.len(), 4, "{:#?}", output.warnings);
+    for warning in &output.warnings {
+        assert!(warning.to_string().contains("is the variant `AB2` in Rust: `AB` is taken by the value `a-b`"), "{warning}");
+    }
     crates.push(("synthetic".to_owned(), output.files));
     let dir = root().join("target").join("compile-tests");
     if let Err(errors) = compile_crates(&dir, &crates) {
         panic!("generated code does not pass clippy:\n{errors}");
     }
+}
+
+/// Fixtures with a `<name>.payload.json` beside them: every case decodes from its JSON text into
+/// the named type of the fixture's crate, into the variant the case expects (`expect`: the start
+/// of the decoded value's `Debug` text), and re-encodes to the same JSON. The decoded values are
+/// snapshotted.
+#[test]
+fn fixture_payloads_decode_and_reencode() {
+    let fixtures = root().join("tests").join("fixtures");
+    let mut paths: Vec<_> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".payload.json"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 6, "{paths:?}");
+    let mut crates = Vec::new();
+    let mut expectations = Vec::new();
+    for path in &paths {
+        let stem = path.file_name().unwrap().to_string_lossy().trim_end_matches(".payload.json").to_owned();
+        let document = fixtures.join(format!("{stem}.yaml"));
+        let output = generate_fixture(&document).unwrap_or_else(|err| panic!("{}: {err}", document.display()));
+        let payload: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut cases = Vec::new();
+        let mut expected = Vec::new();
+        for case in payload["cases"].as_array().unwrap_or_else(|| panic!("{}: no cases", path.display())) {
+            let input = case["input"].clone();
+            cases.push(integration_tests::PayloadCase { ty: case["type"].as_str().unwrap().to_owned(), input: input.to_string() });
+            expected.push((input, case["expect"].as_str().unwrap_or_else(|| panic!("{}: a case without `expect`", path.display())).to_owned()));
+        }
+        crates.push((format!("fixture-{}", stem.replace('_', "-")), output.files, cases));
+        expectations.push((stem, expected));
+    }
+    let dir = root().join("target").join("compile-payloads");
+    let results = integration_tests::decode_payloads(&dir, &crates).unwrap_or_else(|err| panic!("{err}"));
+    let mut summary = String::new();
+    for ((stem, expected), results) in expectations.iter().zip(results) {
+        summary.push_str(&format!("{stem}:\n"));
+        for ((input, expect), result) in expected.iter().zip(results) {
+            let (debug, output) = result.unwrap_or_else(|err| panic!("{stem}: {input} does not decode: {err}"));
+            assert_eq!(&output, input, "{stem}: {input} re-encodes differently (decoded as {debug})");
+            assert!(debug.starts_with(expect.as_str()), "{stem}: {input} decodes as {debug}, expected {expect}..");
+            summary.push_str(&format!("  {input}\n    => {debug}\n"));
+        }
+    }
+    insta::assert_snapshot!(summary);
 }
 
 /// What `cargo xtask generate` writes for the project's document is a crate of its own (with its
@@ -205,7 +256,7 @@ fn hostile_text_in_every_channel_compiles() {
         .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
         .env("RUSTDOCFLAGS", "-D warnings")
         .env_remove("RUSTFLAGS")
-        .args(["doc", "--workspace", "--no-deps", "--offline", "--quiet"])
+        .args(["doc", "--workspace", "--no-deps", "--quiet"])
         .output()
         .unwrap();
     assert!(doc.status.success(), "rustdoc warns about the hostile document's crate:\n{}", String::from_utf8_lossy(&doc.stderr));

@@ -57,6 +57,91 @@ pub fn render(output: &Output) -> String {
 /// target directory all compile tests share), then runs `cargo clippy` on all of them with
 /// warnings denied. Returns the compiler's output on failure.
 pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
+    write_workspace(dir, crates)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
+        .env_remove("RUSTFLAGS")
+        // Not `--offline`: what the project's build did not download, cargo fetches.
+        .args(["clippy", "--workspace", "--quiet", "--", "-D", "warnings"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+/// One value a fixture's crate must decode: the Rust type (in `models`) and the JSON.
+#[derive(Clone, Debug)]
+pub struct PayloadCase {
+    /// The type's name in the crate's `models` module.
+    pub ty: String,
+    /// The JSON text.
+    pub input: String,
+}
+
+/// What the crate made of a [`PayloadCase`]: the decoded value's `Debug` text and its
+/// re-encoding, or the decoding error.
+pub type PayloadResult = Result<(String, serde_json::Value), String>;
+
+/// Writes the crates as in [`compile_crates`], each with an example program that decodes its
+/// cases from JSON text (so integers beyond 64 bits are read natively) and re-encodes them, runs
+/// each, and returns the results per crate, in order.
+pub fn decode_payloads(dir: &Path, crates: &[(String, Vec<GeneratedFile>, Vec<PayloadCase>)]) -> Result<Vec<Vec<PayloadResult>>, String> {
+    let mut with_examples = Vec::new();
+    for (name, files, cases) in crates {
+        let library = name.replace('-', "_");
+        let mut program = String::from("//! Decodes and re-encodes the fixture's payloads.\n\nfn main() {\n    let mut out = Vec::new();\n");
+        for case in cases {
+            program.push_str(&format!(
+                "    out.push(match serde_json::from_str::<{library}::models::{ty}>({input:?}) {{\n        \
+                 Ok(value) => serde_json::json!({{\"debug\": format!(\"{{value:?}}\"), \"output\": serde_json::to_value(&value).unwrap()}}),\n        \
+                 Err(err) => serde_json::json!({{\"error\": err.to_string()}}),\n    }});\n",
+                ty = case.ty,
+                input = case.input,
+            ));
+        }
+        program.push_str("    println!(\"{}\", serde_json::Value::Array(out));\n}\n");
+        let mut files = files.clone();
+        files.push(GeneratedFile { path: "examples/payloads.rs".to_owned(), contents: program });
+        with_examples.push((name.clone(), files));
+    }
+    write_workspace(dir, &with_examples)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut results = Vec::new();
+    for (name, _, cases) in crates {
+        let output = Command::new(&cargo)
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
+            .env_remove("RUSTFLAGS")
+            .args(["run", "--quiet", "-p", name, "--example", "payloads"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !output.status.success() {
+            return Err(format!("{name}: {}", String::from_utf8_lossy(&output.stderr)));
+        }
+        let lines: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| format!("{name}: {e}"))?;
+        let lines = lines.as_array().cloned().unwrap_or_default();
+        if lines.len() != cases.len() {
+            return Err(format!("{name}: {} results for {} cases", lines.len(), cases.len()));
+        }
+        results.push(
+            lines
+                .into_iter()
+                .map(|line| match line.get("error") {
+                    Some(error) => Err(error.as_str().unwrap_or_default().to_owned()),
+                    None => Ok((line["debug"].as_str().unwrap_or_default().to_owned(), line["output"].clone())),
+                })
+                .collect(),
+        );
+    }
+    Ok(results)
+}
+
+fn write_workspace(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
     if dir.exists() {
         for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
             let path = entry.map_err(|e| e.to_string())?.path();
@@ -82,20 +167,7 @@ pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Re
     let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     cargo_project::use_project_lock(&root(), dir)?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
-        .env_remove("RUSTFLAGS")
-        // Not `--offline`: what the project's build did not download, cargo fetches.
-        .args(["clippy", "--workspace", "--quiet", "--", "-D", "warnings"])
-        .output()
-        .map_err(|e| e.to_string())?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
-    }
+    Ok(())
 }
 
 /// The fixture documents the `openapiv3` crate ships: real APIs (Stripe, Slack, Twilio, Docker,

@@ -75,3 +75,44 @@ fn generated_crates_declare_a_true_rust_version() {
     let manifest = &output.files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents;
     assert!(manifest.contains(&format!("\nrust-version = \"{}\"\n", openapi_rust_gen::RUST_VERSION)), "{manifest}");
 }
+
+/// The hand-written manifests of crates that hold generated code (`generated/`, the build-script
+/// example) depend on everything a standalone generated crate's `Cargo.toml` lists, with the same
+/// version requirement, default features and features: one dependency list, checked.
+#[test]
+fn hand_written_manifests_carry_the_generated_dependencies() {
+    let source = std::fs::read_to_string(integration_tests::spec_path()).unwrap();
+    let output = openapi_rust_gen::generate(&source, &openapi_rust_gen::Settings::standalone("x", "x.yaml")).unwrap();
+    let manifest: toml::Table = output.files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents.parse().unwrap();
+    let wanted = manifest["dependencies"].as_table().unwrap();
+    assert!(wanted.len() >= 10, "{wanted:?}");
+    let metadata = workspace_metadata(&root()).unwrap();
+    let mut problems = Vec::new();
+    for crate_name in ["polar-files", "build-script-example"] {
+        let package = metadata.packages.iter().find(|p| p.name.as_str() == crate_name).unwrap();
+        for (name, spec) in wanted {
+            let (req, default_features, features) = match spec {
+                toml::Value::String(req) => (req.clone(), true, Vec::new()),
+                toml::Value::Table(t) => (
+                    t["version"].as_str().unwrap().to_owned(),
+                    t.get("default-features").and_then(toml::Value::as_bool).unwrap_or(true),
+                    t.get("features").and_then(toml::Value::as_array).map(|a| a.iter().map(|f| f.as_str().unwrap().to_owned()).collect()).unwrap_or_default(),
+                ),
+                other => panic!("{name}: {other:?}"),
+            };
+            let req = cargo_metadata::semver::VersionReq::parse(&req).unwrap();
+            let found = package.dependencies.iter().find(|d| d.name == *name && d.kind == DependencyKind::Normal);
+            match found {
+                None => problems.push(format!("{crate_name} does not depend on {name}")),
+                Some(dep) if dep.req != req || dep.uses_default_features != default_features || !features.iter().all(|f| dep.features.contains(f)) => {
+                    problems.push(format!(
+                        "{crate_name}: {name} is {} (default features {}, {:?}); generated crates use {req} (default features {default_features}, {features:?})",
+                        dep.req, dep.uses_default_features, dep.features
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

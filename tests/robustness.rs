@@ -173,9 +173,8 @@ fn seeds() -> Vec<(String, Value)> {
     let mut seeds: Vec<(String, Value)> = paths
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).unwrap();
-            // serde_yaml refuses a byte order mark (the generator accepts it: byte_order_mark.yaml).
-            let value: Value = serde_yaml::from_str(text.trim_start_matches('\u{feff}')).unwrap();
+            // Read as the generator reads it (YAML integers beyond 64 bits included).
+            let value: Value = openapi_rust_gen::load::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
             (path.file_name().unwrap().to_string_lossy().into_owned(), value)
         })
         .collect();

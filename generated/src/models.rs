@@ -769,13 +769,14 @@ pub struct FileUploadCompleted {
 ///
 /// Filter by file ID.
 ///
-/// Untagged: the variants are tried in order.
+/// Untagged: a value decodes into the variant that accounts for it best (the document's
+/// constraints met, every property kept), not merely the first that decodes; see
+/// [`untagged`](crate::runtime::untagged).
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -784,6 +785,19 @@ pub enum FilesListIds {
     One(::uuid::Uuid),
     /// A value of the `Many` kind.
     Many(::std::vec::Vec<::uuid::Uuid>),
+}
+impl<'de> ::serde::Deserialize<'de> for FilesListIds {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let mut choice = crate::runtime::untagged::Choice::new(&value);
+        choice.attempt::<::uuid::Uuid>(0usize, "One", &[], Self::One);
+        choice.attempt::<::std::vec::Vec<::uuid::Uuid>>(1usize, "Many", &[], Self::Many);
+        choice.finish("FilesListIds").map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 }
 impl ::std::convert::From<::uuid::Uuid> for FilesListIds {
     fn from(value: ::uuid::Uuid) -> Self {
@@ -799,13 +813,14 @@ impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for FilesListIds {
 ///
 /// Filter by organization ID.
 ///
-/// Untagged: the variants are tried in order.
+/// Untagged: a value decodes into the variant that accounts for it best (the document's
+/// constraints met, every property kept), not merely the first that decodes; see
+/// [`untagged`](crate::runtime::untagged).
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -814,6 +829,21 @@ pub enum FilesListOrganizationId {
     One(::uuid::Uuid),
     /// A value of the `Many` kind.
     Many(::std::vec::Vec<::uuid::Uuid>),
+}
+impl<'de> ::serde::Deserialize<'de> for FilesListOrganizationId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let mut choice = crate::runtime::untagged::Choice::new(&value);
+        choice.attempt::<::uuid::Uuid>(0usize, "One", &[], Self::One);
+        choice.attempt::<::std::vec::Vec<::uuid::Uuid>>(1usize, "Many", &[], Self::Many);
+        choice
+            .finish("FilesListOrganizationId")
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 }
 impl ::std::convert::From<::uuid::Uuid> for FilesListOrganizationId {
     fn from(value: ::uuid::Uuid) -> Self {
@@ -1458,13 +1488,14 @@ pub struct ValidationError {
 }
 /// The `ValidationErrorLocItem` schema.
 ///
-/// Untagged: the variants are tried in order.
+/// Untagged: a value decodes into the variant that accounts for it best (the document's
+/// constraints met, every property kept), not merely the first that decodes; see
+/// [`untagged`](crate::runtime::untagged).
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -1473,6 +1504,21 @@ pub enum ValidationErrorLocItem {
     String(::std::string::String),
     /// A value of the `Integer` kind.
     Integer(i64),
+}
+impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)?;
+        let mut choice = crate::runtime::untagged::Choice::new(&value);
+        choice.attempt::<::std::string::String>(0usize, "String", &[], Self::String);
+        choice.attempt::<i64>(1usize, "Integer", &[], Self::Integer);
+        choice
+            .finish("ValidationErrorLocItem")
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 }
 impl ::std::convert::From<::std::string::String> for ValidationErrorLocItem {
     fn from(value: ::std::string::String) -> Self {

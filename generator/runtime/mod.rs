@@ -6,6 +6,7 @@ mod nullable;
 mod pagination;
 mod request;
 mod retry;
+pub mod untagged;
 
 pub use client::{BuildError, Client, ClientBuilder, SecretToken, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, MIN_SCRUBBED_SECRET};
 pub use error::{Error, MAX_ERROR_BODY};

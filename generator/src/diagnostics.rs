@@ -151,6 +151,15 @@ impl Diagnostics {
         self.items.iter().any(|d| d.severity == Severity::Error && d.pointer == pointer)
     }
 
+    pub(crate) fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// The diagnostics gathered, in the order they were reported.
+    pub(crate) fn into_items(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
     pub(crate) fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }

@@ -97,8 +97,11 @@ pub enum Primitive {
     I64,
     /// `integer` with `format: uint32`.
     U32,
-    /// `integer` with `format: uint64`.
+    /// `integer` with `format: uint64`, or bounds within `0..=u64::MAX` beyond `i64`.
     U64,
+    /// `integer` whose bounds fit neither `i64` nor `u64` (a documented fallback: values beyond
+    /// 64 bits decode from JSON text, not through a `serde_json::Value`).
+    I128,
     /// `number` with `format: float`.
     F32,
     /// `number`.
@@ -194,6 +197,9 @@ pub struct Field {
     pub docs: Docs,
     /// Whether the property is deprecated.
     pub deprecated: bool,
+    /// A `readOnly` property the schema requires: required of responses only. Where the type is
+    /// sent in a request, the resolve stage makes the field optional (never sent when unset).
+    pub read_only_required: bool,
 }
 
 /// Requiredness and nullability of a field.
@@ -268,12 +274,37 @@ pub struct Untagged {
 }
 
 /// One variant of an untagged union.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UntaggedVariant {
     /// The Rust variant name.
     pub rust_name: String,
     /// The wrapped type.
     pub ty: TypeRef,
+    /// What the member's schema says that its Rust type does not check when it decodes: the
+    /// union's decoder ranks the variants by them.
+    pub checks: Vec<Check>,
+}
+
+/// A constraint of a union member's schema, checked by the union's decoder (mirrors the
+/// runtime's `untagged::Check`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Check {
+    /// One of these strings (`enum`).
+    Strings(Vec<String>),
+    /// One of these integers (`enum`).
+    Integers(Vec<i64>),
+    /// `pattern`.
+    Pattern(String),
+    /// `minimum` (exclusive when `true`).
+    Minimum(f64, bool),
+    /// `maximum` (exclusive when `true`).
+    Maximum(f64, bool),
+    /// `minLength`.
+    MinLength(usize),
+    /// `maxLength`.
+    MaxLength(usize),
+    /// A property's checks, when the object has it.
+    Property(String, Vec<Check>),
 }
 
 /// An HTTP method.

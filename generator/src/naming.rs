@@ -178,6 +178,10 @@ mod tests {
         // A cut that falls after a word break leaves no double underscore.
         let words = value_name(&"word ".repeat(40));
         assert!(!words.contains("__") && words.len() <= MAX_LEN, "{words}");
+        // Cut right after an underscore: no `__` before the hash.
+        let name = value_name("Body_alpha_bravo_charlie_delta_echo_foxtrot_golf_hotel_ind_juliet_post");
+        assert!(!name.contains("__"), "{name}");
+        assert!(name.len() <= MAX_LEN, "{name}");
     }
 
     #[test]

@@ -27,8 +27,11 @@ pub(crate) fn polar_like(schemas: usize, operations: usize) -> Value {
     let per_resource_schemas = schemas.saturating_sub(5) / resources;
     for r in 0..resources {
         let name = format!("Resource{r:03}");
-        let extra_objects = per_resource_schemas.saturating_sub(11).max(1);
-        add_resource(&mut components, &name, r, extra_objects);
+        // Every fourth resource also carries the kinds of real documents (`KIND_SCHEMAS` more
+        // schemas, taken from its budget), so the document keeps its size.
+        let kinds = r % 4 == 0;
+        let extra_objects = per_resource_schemas.saturating_sub(11 + if kinds { KIND_SCHEMAS } else { 0 }).max(1);
+        add_resource(&mut components, &name, r, extra_objects, kinds);
         add_operations(&mut paths, &name, r);
     }
     json!({
@@ -132,7 +135,7 @@ fn fields(r: usize, salt: usize) -> Map<String, Value> {
     properties
 }
 
-fn add_resource(components: &mut Map<String, Value>, name: &str, r: usize, extra_objects: usize) {
+fn add_resource(components: &mut Map<String, Value>, name: &str, r: usize, extra_objects: usize, with_kinds: bool) {
     let status = format!("{name}Status");
     components.insert(status.clone(), json!({"type": "string", "enum": ["draft", "active", "archived", "deleted"], "title": status}));
 
@@ -163,6 +166,9 @@ fn add_resource(components: &mut Map<String, Value>, name: &str, r: usize, extra
     }
 
     let mut read = fields(r, r);
+    if with_kinds {
+        read.insert("kinds".to_owned(), reference(&add_real_world_kinds(components, name)));
+    }
     read.insert("status".to_owned(), reference(&status));
     read.insert("properties".to_owned(), reference(&union));
     read.insert("details".to_owned(), json!({"type": "array", "items": reference(&nested[0]), "title": "Details"}));
@@ -178,7 +184,9 @@ fn add_resource(components: &mut Map<String, Value>, name: &str, r: usize, extra
     create.remove("modified_at");
     create.insert("properties".to_owned(), reference(&union));
     create.insert("organization_id".to_owned(), nullable(json!({"type": "string", "format": "uuid4"}), "Organization Id"));
-    components.insert(format!("{name}Create"), json!({"type": "object", "title": format!("{name}Create"), "required": ["name", "amount", "properties"], "properties": create}));
+    // Read-only and required: required of responses only, so not of this request body.
+    create.insert("number".to_owned(), json!({"type": "integer", "readOnly": true, "title": "Number"}));
+    components.insert(format!("{name}Create"), json!({"type": "object", "title": format!("{name}Create"), "required": ["name", "amount", "properties", "number"], "properties": create}));
 
     let update: Map<String, Value> = ["name", "description", "amount"]
         .iter()
@@ -192,6 +200,74 @@ fn add_resource(components: &mut Map<String, Value>, name: &str, r: usize, extra
             "items": {"type": "array", "items": reference(&format!("{name}Read")), "title": "Items"},
             "pagination": reference("Pagination")}}),
     );
+}
+
+/// How many schemas [`add_real_world_kinds`] adds.
+const KIND_SCHEMAS: usize = 19;
+
+/// The kinds of real documents issue 9 lists (each has a fixture under `tests/fixtures/`), in one
+/// object the resource's read schema holds; returns its name. (A response without a
+/// description is an invalid document, so it has no place here.)
+fn add_real_world_kinds(components: &mut Map<String, Value>, name: &str) -> String {
+    let schema = |suffix: &str| format!("{name}{suffix}");
+    let refer = |suffix: &str| reference(&format!("{name}{suffix}"));
+    // A discriminator mapping to a discriminated oneOf: nested tagged unions.
+    components.insert(schema("Event"), json!({"oneOf": [refer("SystemEvent"), refer("UserEvent")],
+        "discriminator": {"propertyName": "source", "mapping": {
+            "system": format!("#/components/schemas/{name}SystemEvent"), "user": format!("#/components/schemas/{name}UserEvent")}}}));
+    components.insert(schema("SystemEvent"), json!({"oneOf": [refer("Started"), refer("Stopped")],
+        "discriminator": {"propertyName": "name", "mapping": {
+            "started": format!("#/components/schemas/{name}Started"), "stopped": format!("#/components/schemas/{name}Stopped")}}}));
+    for (suffix, event) in [("Started", "started"), ("Stopped", "stopped")] {
+        components.insert(schema(suffix), json!({"type": "object", "required": ["source", "name"], "properties": {
+            "source": {"type": "string", "const": "system"}, "name": {"type": "string", "const": event}, "at": {"type": "string", "format": "date-time"}}}));
+    }
+    components.insert(schema("UserEvent"), json!({"type": "object", "required": ["source"], "properties": {
+        "source": {"type": "string", "const": "user"}, "user_id": {"type": "string"}}}));
+    // A discriminator on a base object whose children extend it with allOf.
+    components.insert(schema("Failure"), json!({"type": "object", "required": ["code", "message"],
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        "discriminator": {"propertyName": "code", "mapping": {
+            "AlreadyThere": format!("#/components/schemas/{name}AlreadyThere"), "TooBig": format!("#/components/schemas/{name}TooBig")}}}));
+    components.insert(schema("AlreadyThere"), json!({"allOf": [refer("Failure"), {"type": "object", "required": ["ident"],
+        "properties": {"ident": {"type": "string"}, "resource_kind": {"type": "string"}}}]}));
+    components.insert(schema("TooBig"), json!({"allOf": [refer("Failure"), {"type": "object", "required": ["limit"],
+        "properties": {"limit": {"type": "integer", "format": "int64"}}}]}));
+    // Union members that are the same Rust type.
+    components.insert(schema("V4Net"), json!({"type": "string", "pattern": "^[0-9.]+/[0-9]+$"}));
+    components.insert(schema("V6Net"), json!({"type": "string", "pattern": "^[0-9a-f:]+/[0-9]+$"}));
+    components.insert(schema("Net"), json!({"oneOf": [refer("V4Net"), refer("V6Net")]}));
+    components.insert(schema("CustomProps"), json!({"type": "object", "properties": {}}));
+    components.insert(schema("FlagProps"), json!({"type": "object", "properties": {}}));
+    components.insert(schema("Props"), json!({"anyOf": [refer("CustomProps"), refer("FlagProps")]}));
+    // Untagged objects that differ in optional properties.
+    components.insert(schema("Rule"), json!({"anyOf": [
+        {"type": "object", "required": ["id", "type"], "properties": {"id": {"type": "integer"}, "type": {"type": "string"}, "wait_timer": {"type": "integer"}}},
+        {"type": "object", "required": ["id", "type"], "properties": {"id": {"type": "integer"}, "type": {"type": "string"}, "reviewers": {"type": "array", "items": {"type": "string"}}}}
+    ]}));
+    // A long name cut right after an underscore.
+    let long = format!("Body_alpha_bravo_charlie_delta_echo_foxtrot_golf_hotel_ind_{name}_post");
+    components.insert(long.clone(), json!({"type": "object", "properties": {"mode": {"type": "string", "enum": ["fast", "slow"], "default": "fast"}}}));
+    // Deprecated schemas used by the crate itself.
+    components.insert(schema("Old"), json!({"deprecated": true, "type": "object", "properties": {"id": {"type": "string"}}}));
+    components.insert(schema("Stats"), json!({"type": "object", "properties": {"count": {"type": "integer"}}}));
+    let holder = schema("Kinds");
+    components.insert(holder.clone(), json!({"type": "object",
+        "description": "Search semantics:\n- if `key` is given it is used as the search term for\n  titles and descriptions\n- otherwise nothing is searched",
+        "properties": {
+            "event": refer("Event"), "failure": refer("Failure"), "net": refer("Net"), "props": refer("Props"), "rule": refer("Rule"),
+            "body": reference(&long), "old": refer("Old"),
+            "mode": {"deprecated": true, "type": "string", "enum": ["a", "b"]},
+            "either": {"deprecated": true, "anyOf": [refer("Old"), {"type": "integer"}]},
+            // Bounds beyond i64 (a u64 size; i64's range written as floats).
+            "size": {"type": "integer", "minimum": 0, "maximum": 18_446_744_073_709_551_615_u64},
+            "seed": {"type": "integer", "minimum": -9.223_372_036_854_776e18, "maximum": 9.223_372_036_854_776e18},
+            "per_collection": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {
+                "type": "object", "additionalProperties": refer("Stats")}}},
+            // Two values with one Rust name: reported as a renamed collision.
+            "separator": {"type": "string", "enum": ["a-b", "a_b"]}
+        }}));
+    holder
 }
 
 fn errors(codes: &[u16]) -> Map<String, Value> {

@@ -392,6 +392,7 @@ fn ty(ty_: &TypeRef) -> String {
             Primitive::Bool => "bool",
             Primitive::I32 => "i32",
             Primitive::I64 => "i64",
+            Primitive::I128 => "i128",
             Primitive::U32 => "u32",
             Primitive::U64 => "u64",
             Primitive::F32 => "f32",

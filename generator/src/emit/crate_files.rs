@@ -17,6 +17,7 @@ pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/pagination.rs", include_str!("../../runtime/pagination.rs")),
     ("src/runtime/request.rs", include_str!("../../runtime/request.rs")),
     ("src/runtime/retry.rs", include_str!("../../runtime/retry.rs")),
+    ("src/runtime/untagged.rs", include_str!("../../runtime/untagged.rs")),
 ];
 
 pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
@@ -40,6 +41,12 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     quote! {
         #( #![doc = #lines] )*
         #![warn(missing_docs)]
+        // The crate's own uses of the document's deprecated schemas and operations (its fields,
+        // derives and builders) are not the user's: users of the API still see the deprecation.
+        #![allow(deprecated)]
+        // Types are the document's: nested maps (`BTreeMap<String, BTreeMap<String, ...>>`) are
+        // spelled out where they are used.
+        #![allow(clippy::type_complexity)]
 
         pub mod client;
         pub mod models;
@@ -103,6 +110,8 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings) -> String {
     dependencies.insert("futures-util", dependency("0.3.30", false, &["std"]));
     dependencies.insert("httpdate", value("1"));
     dependencies.insert("percent-encoding", value("2.3"));
+    // Untagged unions check `pattern`s when ranking their members (runtime/untagged.rs).
+    dependencies.insert("regex", dependency("1.10", false, &["std", "unicode"]));
     dependencies.insert("reqwest", dependency("0.12.5", false, &["rustls-tls"]));
     dependencies.insert("serde", dependency("1.0.190", true, &["derive"]));
     dependencies.insert("serde_json", value("1.0.100"));

@@ -175,15 +175,27 @@ pub(crate) fn text(source: &str) -> Vec<String> {
     // Every kind of line break is one: CRLF, a lone CR, NEL, the Unicode line and paragraph
     // separators.
     let source = source.replace("\r\n", "\n").replace(['\r', '\u{85}', '\u{2028}', '\u{2029}'], "\n");
+    // The content indent of the list item the previous line belongs to: its wrapped lines keep
+    // that indent (Markdown's continuation, which clippy wants written out).
+    let mut list_indent: Option<usize> = None;
     for raw in source.trim().lines() {
         let line = raw.trim();
         if line.starts_with("```") || line.starts_with("~~~") {
             out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
             in_fence = !in_fence;
+            list_indent = None;
             continue;
         }
         if in_fence {
             out.push(raw.trim_end().replace('\t', "    "));
+        } else if line.is_empty() {
+            list_indent = None;
+            out.push(String::new());
+        } else if let Some(width) = list_marker_width(line) {
+            list_indent = Some(width);
+            out.push(inline(line));
+        } else if let Some(width) = list_indent {
+            out.push(format!("{}{}", " ".repeat(width), inline(line)));
         } else {
             out.push(inline(line));
         }
@@ -194,6 +206,16 @@ pub(crate) fn text(source: &str) -> Vec<String> {
     // Collapse runs of blank lines.
     out.dedup_by(|a, b| a.is_empty() && b.is_empty());
     out
+}
+
+/// The width of a Markdown list item's marker with its space (`- `, `* `, `+ `, `1. `, `12) `).
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
 }
 
 /// Text on one line (for list items and one-line docs), made safe like [`inline`].
@@ -321,5 +343,11 @@ mod tests {
     fn blocks_never_become_doctests() {
         let lines = text("Intro\n\n    indented code\n```\nlet x = 1;\n```");
         assert_eq!(lines, ["Intro", "", "indented code", "```text", "let x = 1;", "```"]);
+    }
+
+    #[test]
+    fn wrapped_list_items_keep_their_indent() {
+        let lines = text("Two:\n* the first, long\n  enough to wrap\n1. numbered\n   wrapped\n\nafter");
+        assert_eq!(lines, ["Two:", "* the first, long", "  enough to wrap", "1. numbered", "   wrapped", "", "after"]);
     }
 }

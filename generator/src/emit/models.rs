@@ -46,13 +46,13 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::IntegerEnum(values) => integer_enum(&name, values, docs),
         TypeKind::Tagged(t) => {
             let accessors = common_field_accessors(api, t);
-            let union = tagged(&name, t, docs);
+            let union = tagged(api, &name, t, docs);
             quote! {
                 #union
                 impl #name { #accessors }
             }
         }
-        TypeKind::Untagged(u) => untagged(&name, u, docs),
+        TypeKind::Untagged(u) => untagged(api, &name, u, docs),
         TypeKind::Const(value) => const_def(&name, value, docs),
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ty);
@@ -159,6 +159,10 @@ fn default_value(ty: &TypeRef, value: Option<&Value>) -> TokenStream {
         }
         (TypeRef::Primitive(Primitive::I64), Some(Value::Number(n))) => {
             let n = Literal::i64_suffixed(n.as_i64().unwrap_or_default());
+            quote! { #n }
+        }
+        (TypeRef::Primitive(Primitive::I128), Some(Value::Number(n))) => {
+            let n = Literal::i128_suffixed(i128::from(n.as_i64().unwrap_or_default()));
             quote! { #n }
         }
         (TypeRef::Primitive(Primitive::U32), Some(Value::Number(n))) => {
@@ -340,7 +344,7 @@ fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
     quote! { #(#accessors)* }
 }
 
-fn tagged(name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStream {
+fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStream {
     let tag = &t.tag;
     let unknown = naming::ident(&t.unknown_variant);
     let variants: Vec<_> = t.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
@@ -348,18 +352,61 @@ fn tagged(name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStre
     let types: Vec<_> = t.variants.iter().map(|v| type_tokens(&v.ty)).collect();
     let variant_docs: Vec<_> = values.iter().map(|v| format!(" {}", docs::code(&format!("{tag}: {v}")))).collect();
     let unknown_doc = format!(" A {} this version of the crate does not know: the whole JSON object, kept verbatim.", docs::code(tag));
-    let from_impls = from_impls(name, &variants, &t.variants.iter().map(|v| &v.ty).collect::<Vec<_>>());
+    let from_impls = from_impls(api, name, &variants, &t.variants.iter().map(|v| &v.ty).collect::<Vec<_>>());
     let union_doc = format!(
         " Tagged by the {1} property. An unknown tag decodes into the [`{0}`](Self::{0}) variant.",
         t.unknown_variant,
         docs::code(tag)
     );
+    // A variant struct writes its own tag. A variant that is itself a union (a nested
+    // discriminated union) writes its own tag property; this union's tag is added when the
+    // variant's value does not already hold it.
+    let is_struct = |ty: &TypeRef| {
+        let ty = match unalias(api, ty, 0) {
+            TypeRef::Boxed(inner) => *inner,
+            other => other,
+        };
+        matches!(ty, TypeRef::Named(n) if matches!(api.types.get(&n), Some(TypeDef { kind: TypeKind::Struct(_), .. })))
+    };
+    let (derive_serialize, serialize_impl) = if t.variants.iter().all(|v| is_struct(&v.ty)) {
+        (quote! { #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize)] #[serde(untagged)] }, quote! {})
+    } else {
+        let arms = t.variants.iter().map(|v| {
+            let variant = naming::ident(&v.rust_name);
+            let value = &v.tag_value;
+            if is_struct(&v.ty) {
+                quote! { Self::#variant(value) => ::serde::Serialize::serialize(value, serializer), }
+            } else {
+                quote! {
+                    Self::#variant(value) => {
+                        let mut value = ::serde_json::to_value(value).map_err(<S::Error as ::serde::ser::Error>::custom)?;
+                        if let ::std::option::Option::Some(object) = value.as_object_mut() {
+                            object.entry(#tag).or_insert_with(|| ::serde_json::Value::from(#value));
+                        }
+                        ::serde::Serialize::serialize(&value, serializer)
+                    }
+                }
+            }
+        });
+        (
+            quote! { #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)] },
+            quote! {
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        match self {
+                            #(#arms)*
+                            Self::#unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                        }
+                    }
+                }
+            },
+        )
+    };
     quote! {
         #docs
         ///
         #[doc = #union_doc]
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        #derive_serialize
         // Variants hold their structs by value, so they match without unboxing; sizes may differ.
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
@@ -370,6 +417,8 @@ fn tagged(name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStre
             #[doc = #unknown_doc]
             #unknown(::serde_json::Value),
         }
+
+        #serialize_impl
 
         impl #name {
             /// The value of the tag.
@@ -405,16 +454,28 @@ fn tagged(name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStre
     }
 }
 
-fn untagged(name: &proc_macro2::Ident, u: &Untagged, docs: TokenStream) -> TokenStream {
+fn untagged(api: &Api, name: &proc_macro2::Ident, u: &Untagged, docs: TokenStream) -> TokenStream {
     let variants: Vec<_> = u.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
     let types: Vec<_> = u.variants.iter().map(|v| type_tokens(&v.ty)).collect();
     let variant_docs: Vec<_> = u.variants.iter().map(|v| format!(" A value of the `{}` kind.", v.rust_name)).collect();
-    let from_impls = from_impls(name, &variants, &u.variants.iter().map(|v| &v.ty).collect::<Vec<_>>());
+    let from_impls = from_impls(api, name, &variants, &u.variants.iter().map(|v| &v.ty).collect::<Vec<_>>());
+    let attempts = u.variants.iter().enumerate().map(|(index, v)| {
+        let variant = naming::ident(&v.rust_name);
+        let ty = type_tokens(&v.ty);
+        let checks = v.checks.iter().map(check_tokens);
+        let label = &v.rust_name;
+        quote! {
+            choice.attempt::<#ty>(#index, #label, &[#(#checks),*], Self::#variant);
+        }
+    });
+    let union_name = name.to_string();
     quote! {
         #docs
         ///
-        /// Untagged: the variants are tried in order.
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        /// Untagged: a value decodes into the variant that accounts for it best (the document's
+        /// constraints met, every property kept), not merely the first that decodes; see
+        /// [`untagged`](crate::runtime::untagged).
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
@@ -423,19 +484,63 @@ fn untagged(name: &proc_macro2::Ident, u: &Untagged, docs: TokenStream) -> Token
                 #variants(#types),
             )*
         }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                let mut choice = crate::runtime::untagged::Choice::new(&value);
+                #(#attempts)*
+                choice.finish(#union_name).map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
         #from_impls
     }
 }
 
-/// `From<Variant>` for a union, when no two variants wrap the same type.
-fn from_impls(name: &proc_macro2::Ident, variants: &[proc_macro2::Ident], types: &[&TypeRef]) -> TokenStream {
-    let mut distinct = types.to_vec();
-    distinct.sort();
-    distinct.dedup();
-    if distinct.len() != types.len() {
-        return quote! {};
+/// A finite float as its shortest literal (`1e300`, `-273.15`, `5.0`), not written out in full.
+fn float_tokens(value: f64) -> TokenStream {
+    format!("{value:?}").parse().unwrap_or_else(|_| quote! { 0.0 })
+}
+
+fn check_tokens(check: &crate::ir::Check) -> TokenStream {
+    use crate::ir::Check;
+    let path = quote! { crate::runtime::untagged::Check };
+    match check {
+        Check::Strings(values) => quote! { #path::Strings(&[#(#values),*]) },
+        Check::Integers(values) => {
+            let values = values.iter().map(|v| Literal::i64_unsuffixed(*v));
+            quote! { #path::Integers(&[#(#values),*]) }
+        }
+        Check::Pattern(pattern) => quote! { #path::Pattern(#pattern) },
+        Check::Minimum(value, exclusive) => {
+            let value = float_tokens(*value);
+            quote! { #path::Minimum(#value, #exclusive) }
+        }
+        Check::Maximum(value, exclusive) => {
+            let value = float_tokens(*value);
+            quote! { #path::Maximum(#value, #exclusive) }
+        }
+        Check::MinLength(n) => {
+            let n = Literal::usize_unsuffixed(*n);
+            quote! { #path::MinLength(#n) }
+        }
+        Check::MaxLength(n) => {
+            let n = Literal::usize_unsuffixed(*n);
+            quote! { #path::MaxLength(#n) }
+        }
+        Check::Property(name, checks) => {
+            let checks = checks.iter().map(check_tokens);
+            quote! { #path::Property(#name, &[#(#checks),*]) }
+        }
     }
-    let impls = variants.iter().zip(types).map(|(variant, ty)| {
+}
+
+/// `From<Variant>` for a union, for each variant whose Rust type no other variant has (two
+/// aliases of `String`, or of `serde_json::Map`, are the same type: neither gets one).
+fn from_impls(api: &Api, name: &proc_macro2::Ident, variants: &[proc_macro2::Ident], types: &[&TypeRef]) -> TokenStream {
+    let rust_types: Vec<TypeRef> = types.iter().map(|ty| unalias(api, ty, 0)).collect();
+    let unique = |ty: &TypeRef| rust_types.iter().filter(|t| *t == ty).count() == 1;
+    let impls = variants.iter().zip(types).zip(&rust_types).filter(|(_, rust)| unique(rust)).map(|((variant, ty), _)| {
         let ty = type_tokens(ty);
         quote! {
             impl ::std::convert::From<#ty> for #name {
@@ -446,6 +551,26 @@ fn from_impls(name: &proc_macro2::Ident, variants: &[proc_macro2::Ident], types:
         }
     });
     quote! { #(#impls)* }
+}
+
+/// The type a position really has in Rust: aliases followed (also inside containers).
+pub(crate) fn unalias(api: &Api, ty: &TypeRef, depth: usize) -> TypeRef {
+    if depth > 64 {
+        return ty.clone();
+    }
+    let inner = |t: &TypeRef| Box::new(unalias(api, t, depth + 1));
+    match ty {
+        TypeRef::Named(name) => match api.types.get(name) {
+            Some(TypeDef { kind: TypeKind::Alias(target), .. }) => unalias(api, target, depth + 1),
+            _ => ty.clone(),
+        },
+        TypeRef::Vec(t) => TypeRef::Vec(inner(t)),
+        TypeRef::Map(t) => TypeRef::Map(inner(t)),
+        TypeRef::Boxed(t) => TypeRef::Boxed(inner(t)),
+        TypeRef::Nullable(t) => TypeRef::Nullable(inner(t)),
+        TypeRef::Tuple(items) => TypeRef::Tuple(items.iter().map(|t| unalias(api, t, depth + 1)).collect()),
+        TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => ty.clone(),
+    }
 }
 
 fn const_def(name: &proc_macro2::Ident, value: &Value, docs: TokenStream) -> TokenStream {

@@ -46,6 +46,7 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::I64 => quote! { i64 },
         Primitive::U32 => quote! { u32 },
         Primitive::U64 => quote! { u64 },
+        Primitive::I128 => quote! { i128 },
         Primitive::F32 => quote! { f32 },
         Primitive::F64 => quote! { f64 },
         Primitive::Uuid => quote! { ::uuid::Uuid },

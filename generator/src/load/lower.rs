@@ -32,6 +32,11 @@ pub(crate) mod ext {
     pub(crate) const EXCLUSIVE_MINIMUM: &str = "x-oag-exclusive-minimum";
     /// See [`EXCLUSIVE_MINIMUM`].
     pub(crate) const EXCLUSIVE_MAXIMUM: &str = "x-oag-exclusive-maximum";
+    /// An integer schema's `minimum` that is no `i64` (`18446744073709551615`, `1e19`): the
+    /// resolve stage picks a Rust type that holds it and documents it.
+    pub(crate) const INTEGER_MINIMUM: &str = "x-oag-integer-minimum";
+    /// See [`INTEGER_MINIMUM`].
+    pub(crate) const INTEGER_MAXIMUM: &str = "x-oag-integer-maximum";
 }
 
 /// Keys of a non-schema object whose values are data, never OpenAPI structure.
@@ -212,6 +217,20 @@ pub(crate) fn lower_schema(schema: &mut Value, pointer: &Pointer, diagnostics: &
             map.insert(bound.to_owned(), Value::Number(n.clone()));
             map.insert(key.to_owned(), Value::Bool(true));
             map.insert(extension.to_owned(), Value::Number(n));
+        }
+    }
+
+    // `openapiv3` reads an integer's bounds as `i64`: a bound beyond it (or written as a float)
+    // would make it read the schema as untyped.
+    if map.get("type").and_then(Value::as_str) == Some("integer") {
+        for (bound, extension) in [("minimum", ext::INTEGER_MINIMUM), ("maximum", ext::INTEGER_MAXIMUM)] {
+            if let Some(Value::Number(n)) = map.get(bound) {
+                if !n.is_i64() {
+                    let n = n.clone();
+                    map.remove(bound);
+                    map.insert(extension.to_owned(), Value::Number(n));
+                }
+            }
         }
     }
 

@@ -94,8 +94,10 @@ pub(crate) fn facts(schema: &Schema) -> Vec<String> {
             }
         }
         SchemaKind::Type(Type::Integer(i)) => {
-            bounds(&mut out, i.minimum.map(Value::from), i.exclusive_minimum, exclusive_min, "Minimum");
-            bounds(&mut out, i.maximum.map(Value::from), i.exclusive_maximum, exclusive_max, "Maximum");
+            let wide_min = data.extensions.get(ext::INTEGER_MINIMUM).cloned();
+            let wide_max = data.extensions.get(ext::INTEGER_MAXIMUM).cloned();
+            bounds(&mut out, i.minimum.map(Value::from).or(wide_min), i.exclusive_minimum, exclusive_min, "Minimum");
+            bounds(&mut out, i.maximum.map(Value::from).or(wide_max), i.exclusive_maximum, exclusive_max, "Maximum");
             if let Some(m) = i.multiple_of {
                 out.push(format!("Multiple of: {m}"));
             }
@@ -123,11 +125,19 @@ pub(crate) fn facts(schema: &Schema) -> Vec<String> {
                 out.push("Items are unique".to_owned());
             }
         }
-        SchemaKind::Any(any)
-            if !any.enumeration.is_empty() => {
+        SchemaKind::Any(any) => {
+            if matches!(any.typ.as_deref(), Some("integer" | "number")) {
+                let number = |v: Option<f64>| v.and_then(|v| serde_json::Number::from_f64(v).map(Value::Number));
+                let wide_min = data.extensions.get(ext::INTEGER_MINIMUM).cloned().or(number(any.minimum));
+                let wide_max = data.extensions.get(ext::INTEGER_MAXIMUM).cloned().or(number(any.maximum));
+                bounds(&mut out, wide_min, any.exclusive_minimum.unwrap_or(false), exclusive_min, "Minimum");
+                bounds(&mut out, wide_max, any.exclusive_maximum.unwrap_or(false), exclusive_max, "Maximum");
+            }
+            if !any.enumeration.is_empty() {
                 let values: Vec<String> = any.enumeration.iter().map(Value::to_string).collect();
                 out.push(format!("One of: {}", values.join(", ")));
             }
+        }
         _ => {}
     }
     if let Some(pattern) = data.extensions.get(ext::PROPERTY_NAMES).and_then(|names| names.get("pattern")).and_then(Value::as_str) {

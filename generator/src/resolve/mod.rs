@@ -37,6 +37,7 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
             ),
         );
     }
+    relax_read_only(&mut resolver.types, &operations);
     recursion::box_recursive_fields(&mut resolver.types);
     let operations = operation::attach_pagination(&resolver.types, &mut resolver.diagnostics, operations);
     let info = &loaded.document.info;
@@ -108,6 +109,8 @@ pub(crate) struct Resolver<'a> {
     pub(crate) deep_refs: BTreeMap<String, schema::Shape>,
     /// Those being typed right now (a reference that reaches itself is cyclic).
     pub(crate) deep_in_progress: BTreeSet<String>,
+    /// Component key → the components whose `allOf` refers to it (built on first use).
+    pub(crate) allof_children: Option<BTreeMap<String, Vec<String>>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -125,6 +128,7 @@ impl<'a> Resolver<'a> {
             depth: 0,
             deep_refs: BTreeMap::new(),
             deep_in_progress: BTreeSet::new(),
+            allof_children: None,
         }
     }
 
@@ -232,6 +236,60 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// A `readOnly` required property is required of responses only: in every type a request can
+/// carry (bodies and parameters, and what they contain), it becomes optional, so a request is
+/// built without it and does not send it (the mirror of `writeOnly`).
+fn relax_read_only(types: &mut BTreeMap<String, TypeDef>, operations: &[crate::ir::Operation]) {
+    use crate::ir::{Presence, TypeKind, TypeRef};
+    fn visit(ty: &TypeRef, types: &BTreeMap<String, TypeDef>, seen: &mut BTreeSet<String>) {
+        match ty {
+            TypeRef::Named(name) => {
+                if !seen.insert(name.clone()) {
+                    return;
+                }
+                let Some(def) = types.get(name) else { return };
+                match &def.kind {
+                    TypeKind::Struct(s) => {
+                        for field in &s.fields {
+                            visit(&field.ty, types, seen);
+                        }
+                        if let Some(additional) = &s.additional {
+                            visit(&additional.ty, types, seen);
+                        }
+                    }
+                    TypeKind::Tagged(t) => t.variants.iter().for_each(|v| visit(&v.ty, types, seen)),
+                    TypeKind::Untagged(u) => u.variants.iter().for_each(|v| visit(&v.ty, types, seen)),
+                    TypeKind::Alias(ty) => visit(ty, types, seen),
+                    TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => {}
+                }
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => visit(inner, types, seen),
+            TypeRef::Tuple(items) => items.iter().for_each(|t| visit(t, types, seen)),
+            TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
+        }
+    }
+    let mut sent = BTreeSet::new();
+    for operation in operations {
+        if let Some(body) = &operation.body {
+            visit(&body.ty, types, &mut sent);
+        }
+        for parameter in &operation.parameters {
+            visit(&parameter.ty, types, &mut sent);
+        }
+    }
+    for name in sent {
+        let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = types.get_mut(&name) else { continue };
+        for field in s.fields.iter_mut().filter(|f| f.read_only_required) {
+            field.presence = match field.presence {
+                Presence::RequiredNullable => Presence::OptionalNullable,
+                _ => Presence::Optional,
+            };
+            field.default = None;
+            field.docs.facts.push("Required in responses; left unset (and so not sent) in requests".to_owned());
+        }
+    }
+}
+
 /// Adds every type name `def` mentions (at any depth) to `out`.
 pub(crate) fn mentioned(def: &TypeDef, out: &mut BTreeSet<String>) {
     use crate::ir::{TypeKind, TypeRef};
@@ -304,7 +362,11 @@ fn servers(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Vec<Server> {
             .map(str::to_owned)
             .or_else(|| server.description.as_deref().and_then(|d| d.split_whitespace().next()).map(str::to_owned))
             .unwrap_or_else(|| format!("server {}", index + 1));
-        let (name, _) = scope.claim(&naming::type_name(&raw_name));
+        let candidate = naming::type_name(&raw_name);
+        let (name, renamed) = scope.claim(&candidate);
+        if renamed {
+            diagnostics.warning(format!("#/servers/{index}"), format!("the server is `Server::{name}` in Rust: `{candidate}` names another server"));
+        }
         out.push(Server { name, url, description: server.description.clone() });
     }
     out

@@ -69,7 +69,7 @@ pub(crate) fn resolve_operations<'a>(
 
 /// Names the client module's types: group structs, then each operation's builder, errors and
 /// responses, claimed in sorted order from one scope.
-fn name_client_types(resolver: &Resolver<'_>, operations: &mut [Operation]) -> Vec<Group> {
+fn name_client_types(resolver: &mut Resolver<'_>, operations: &mut [Operation]) -> Vec<Group> {
     let mut scope = Scope::with_reserved(["Server", "DEFAULTS", "Client", "ClientBuilder", "Error"]);
     let mut groups: Vec<Group> = Vec::new();
     // The first tag of each Rust group name, and the groups seen: maps, so thousands of tags
@@ -84,13 +84,24 @@ fn name_client_types(resolver: &Resolver<'_>, operations: &mut [Operation]) -> V
             continue;
         }
         let description = tag_descriptions.get(&op.group).cloned().flatten();
-        let (type_name, _) = scope.claim(&naming::type_name(&op.group));
+        let candidate = naming::type_name(&op.group);
+        let (type_name, renamed) = scope.claim(&candidate);
+        if renamed {
+            resolver.diagnostics.warning(&op.pointer, format!("the group `{}` is the type `{type_name}` in Rust: `{candidate}` is taken", op.group));
+        }
         groups.push(Group { name: op.group.clone(), type_name, description });
     }
     for op in operations.iter_mut() {
-        op.builder_type = scope.claim(&op.type_stem).0;
-        op.error_type = scope.claim(&format!("{}Error", op.type_stem)).0;
-        op.response_type = scope.claim(&format!("{}Response", op.type_stem)).0;
+        let mut claim = |candidate: String, what: &str| {
+            let (name, renamed) = scope.claim(&candidate);
+            if renamed {
+                resolver.diagnostics.warning(&op.pointer, format!("the operation's {what} is `{name}` in Rust: `{candidate}` is taken"));
+            }
+            name
+        };
+        op.builder_type = claim(op.type_stem.clone(), "request builder");
+        op.error_type = claim(format!("{}Error", op.type_stem), "error enum");
+        op.response_type = claim(format!("{}Response", op.type_stem), "response enum");
     }
     groups
 }
@@ -221,7 +232,13 @@ fn resolve_operation<'a>(
         if object_valued && location != ParameterLocation::Query {
             resolver.diagnostics.warning(&parameter_pointer, "an object-valued header, path or cookie parameter is sent as JSON text");
         }
-        let (rust_name, _) = argument_scope.claim(&naming::value_name(&data.name));
+        let (rust_name, renamed) = argument_scope.claim(&naming::value_name(&data.name));
+        if renamed {
+            resolver.diagnostics.warning(
+                &parameter_pointer,
+                format!("the parameter `{}` is named `{rust_name}` in Rust: another parameter (or a builder method) has its name", data.name),
+            );
+        }
         let docs = Docs {
             description: data.description.clone().or_else(|| match schema {
                 Some(SchemaRef::Item(s)) => s.schema_data.description.clone(),

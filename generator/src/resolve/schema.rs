@@ -11,7 +11,7 @@ use super::docs::schema_docs;
 use super::{Resolver, SchemaRef};
 use crate::diagnostics::Pointer;
 use crate::ir::{
-    AdditionalField, Docs, EnumVariant, IntegerValue, Field, Presence, Primitive, StringEnum, Struct, StructTag, Tagged, TaggedVariant, TypeDef, TypeKind, TypeRef,
+    AdditionalField, Check, Docs, EnumVariant, IntegerValue, Field, Presence, Primitive, StringEnum, Struct, StructTag, Tagged, TaggedVariant, TypeDef, TypeKind, TypeRef,
     Untagged, UntaggedVariant,
 };
 use crate::load::ext;
@@ -65,6 +65,9 @@ impl<'a> Resolver<'a> {
                 self.types.insert(name.clone(), TypeDef { name, docs, deprecated: false, kind: TypeKind::Alias(shape.ty) });
             }
             ReferenceOr::Item(schema) => {
+                if self.inheritance_union(key, schema, &pointer, &name) {
+                    return;
+                }
                 let shape = self.inline_type(schema, &pointer, Naming::Exact(name.clone()));
                 if !self.types.contains_key(&name) {
                     let docs = schema_docs(schema, &pointer, &name);
@@ -174,12 +177,17 @@ impl<'a> Resolver<'a> {
                 let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
                 self.integer_enum(schema, &values, pointer, naming)
             }
-            SchemaKind::Type(Type::Integer(i)) => TypeRef::Primitive(match &i.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,
-                VariantOrUnknownOrEmpty::Unknown(f) if f == "uint32" => Primitive::U32,
-                VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" => Primitive::U64,
-                _ => Primitive::I64,
-            }),
+            SchemaKind::Type(Type::Integer(i)) => {
+                let format = match &i.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some("int32"),
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => Some("int64"),
+                    VariantOrUnknownOrEmpty::Unknown(f) => Some(f.as_str()),
+                    VariantOrUnknownOrEmpty::Empty => None,
+                };
+                let minimum = data.extensions.get(ext::INTEGER_MINIMUM).and_then(Value::as_f64).or(i.minimum.map(|m| m as f64));
+                let maximum = data.extensions.get(ext::INTEGER_MAXIMUM).and_then(Value::as_f64).or(i.maximum.map(|m| m as f64));
+                TypeRef::Primitive(integer_primitive(format, minimum, maximum))
+            }
             SchemaKind::Type(Type::Number(n)) => TypeRef::Primitive(match &n.format {
                 VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Primitive::F32,
                 _ => Primitive::F64,
@@ -254,7 +262,11 @@ impl<'a> Resolver<'a> {
                 } else {
                     match any.typ.as_deref() {
                         Some("string") => TypeRef::Primitive(any.format.as_deref().map_or(Primitive::String, format_primitive)),
-                        Some("integer") => TypeRef::Primitive(Primitive::I64),
+                        Some("integer") => {
+                            let minimum = data.extensions.get(ext::INTEGER_MINIMUM).and_then(Value::as_f64).or(any.minimum);
+                            let maximum = data.extensions.get(ext::INTEGER_MAXIMUM).and_then(Value::as_f64).or(any.maximum);
+                            TypeRef::Primitive(integer_primitive(any.format.as_deref(), minimum, maximum))
+                        }
                         Some("number") => TypeRef::Primitive(Primitive::F64),
                         Some("boolean") => TypeRef::Primitive(Primitive::Bool),
                         _ => TypeRef::Json,
@@ -371,22 +383,47 @@ impl<'a> Resolver<'a> {
     }
 
     fn string_enum(&mut self, schema: &Schema, values: &[&String], pointer: &Pointer, naming: Naming) -> TypeRef {
-        let mut unique: Vec<&String> = Vec::with_capacity(values.len());
+        // Each value's index in the document's list (which may hold `null`s as well), for
+        // pointing at it; the first occurrence wins. One pass, so the cost stays linear.
+        let mut positions: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(values.len());
+        let listed: Vec<Option<&str>> = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.enumeration.iter().map(|v| v.as_deref()).collect(),
+            SchemaKind::Any(any) => any.enumeration.iter().map(|v| v.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        for (index, value) in listed.iter().enumerate() {
+            if let Some(value) = value {
+                positions.entry(value).or_insert(index);
+            }
+        }
+        let mut unique: Vec<(usize, &String)> = Vec::with_capacity(values.len());
         let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(values.len());
-        for value in values {
+        for (index, value) in values.iter().enumerate() {
             if !seen.insert(value.as_str()) {
                 self.diagnostics.warning(pointer.push("enum"), format!("the value `{value}` is listed twice"));
             } else {
-                unique.push(value);
+                unique.push((positions.get(value.as_str()).copied().unwrap_or(index), value));
             }
         }
         let values = unique;
         let name = self.claim(naming);
         let mut scope = Scope::default();
-        let variants: Vec<EnumVariant> = values
-            .iter()
-            .map(|value| EnumVariant { rust_name: scope.claim(&naming::type_name(value)).0, value: (*value).clone() })
-            .collect();
+        let mut variants: Vec<EnumVariant> = Vec::with_capacity(values.len());
+        // Which value took each Rust name, to name it in a collision's warning.
+        let mut taken_by: std::collections::HashMap<String, usize> = std::collections::HashMap::with_capacity(values.len());
+        for (index, value) in &values {
+            let candidate = naming::type_name(value);
+            let (rust_name, renamed) = scope.claim(&candidate);
+            if renamed {
+                let other = taken_by.get(&candidate).map(|&i| variants[i].value.as_str()).unwrap_or_default();
+                self.diagnostics.warning(
+                    pointer.push("enum").push(&index.to_string()),
+                    format!("the value `{value}` is the variant `{rust_name}` in Rust: `{candidate}` is taken by the value `{other}`"),
+                );
+            }
+            taken_by.insert(rust_name.clone(), variants.len());
+            variants.push(EnumVariant { rust_name, value: (*value).clone() });
+        }
         let unknown_variant = unknown_name(&mut scope);
         let docs = schema_docs(schema, pointer, &name);
         self.insert(name.clone(), docs, schema.schema_data.deprecated, TypeKind::StringEnum(StringEnum { variants, unknown_variant }));
@@ -504,7 +541,7 @@ impl<'a> Resolver<'a> {
             let shape = self.schema_type(*property, property_pointer, Naming::Hint(hint));
             // A write-only property is required of requests only: responses leave it out, so
             // the field must be optional to decode them.
-            let write_only = matches!(property, SchemaRef::Item(s) if s.schema_data.write_only);
+            let (read_only, write_only) = self.access_flags(*property);
             let required = parts.required.contains(json_name) && !write_only;
             let (docs, deprecated, default) = match property {
                 SchemaRef::Item(s) => (schema_docs(s, property_pointer, json_name), s.schema_data.deprecated, s.schema_data.default.clone()),
@@ -523,7 +560,8 @@ impl<'a> Resolver<'a> {
                 (false, false) => Presence::Optional,
             };
             let default = if presence == Presence::Defaulted { default } else { None };
-            fields.push(Field { json_name: json_name.clone(), rust_name, ty: shape.ty, presence, default, docs, deprecated });
+            let read_only_required = read_only && required;
+            fields.push(Field { json_name: json_name.clone(), rust_name, ty: shape.ty, presence, default, docs, deprecated, read_only_required });
         }
         for required in &parts.required {
             if !parts.properties.contains_key(required) {
@@ -556,6 +594,21 @@ impl<'a> Resolver<'a> {
             TypeKind::Struct(Struct { fields, additional, tag: None }),
         );
         TypeRef::Named(name)
+    }
+
+    /// `readOnly` and `writeOnly` of a property, written on it or on the component it refers to.
+    fn access_flags(&self, property: SchemaRef<'a>) -> (bool, bool) {
+        let schema = match property {
+            SchemaRef::Item(schema) => Some(schema),
+            SchemaRef::Ref(reference) => {
+                let key = reference.strip_prefix("#/components/schemas/").map(super::decode_token);
+                match key.and_then(|key| self.component(&key)) {
+                    Some(ReferenceOr::Item(schema)) => Some(schema),
+                    _ => None,
+                }
+            }
+        };
+        schema.map_or((false, false), |s| (s.schema_data.read_only, s.schema_data.write_only))
     }
 
     fn pattern_map(&mut self, patterns: &serde_json::Map<String, Value>, pointer: &Pointer, naming: &Naming) -> TypeRef {
@@ -671,9 +724,12 @@ impl<'a> Resolver<'a> {
         let base = pointer.push(keyword);
         let live: Vec<(usize, &'a ReferenceOr<Schema>)> =
             members.iter().enumerate().filter(|(_, m)| !is_null_member(m)).collect();
+        // One member with a discriminator stays a tagged union: it keeps a tag the API adds later.
+        let discriminated = schema.schema_data.discriminator.is_some()
+            && live.iter().all(|(_, m)| matches!(m, ReferenceOr::Reference { .. }));
         match live.len() {
             0 => return TypeRef::Json,
-            1 => {
+            1 if !discriminated => {
                 let (index, member) = live[0];
                 let shape = self.schema_type(SchemaRef::from(member), &base.push(&index.to_string()), naming);
                 return shape.ty;
@@ -700,7 +756,13 @@ impl<'a> Resolver<'a> {
         }
         self.expanding.remove(&address(schema));
         let names = variant_names(&shapes);
-        let variants = names.into_iter().zip(shapes).map(|(rust_name, ty)| UntaggedVariant { rust_name, ty }).collect();
+        let checks: Vec<Vec<Check>> = live.iter().map(|(_, member)| self.member_checks(SchemaRef::from(*member), 0)).collect();
+        let variants = names
+            .into_iter()
+            .zip(shapes)
+            .zip(checks)
+            .map(|((rust_name, ty), checks)| UntaggedVariant { rust_name, ty, checks })
+            .collect();
         let docs = schema_docs(schema, pointer, &name);
         self.insert(name.clone(), docs, schema.schema_data.deprecated, TypeKind::Untagged(Untagged { variants }));
         TypeRef::Named(name)
@@ -736,11 +798,31 @@ impl<'a> Resolver<'a> {
             }
         }
         let name = self.claim(naming);
+        self.tagged_from_entries(schema, &discriminator.property_name, entries, pointer, name)
+    }
+
+    /// A tagged union over `entries` (tag value, component key) named `name`.
+    fn tagged_from_entries(
+        &mut self,
+        schema: &'a Schema,
+        property: &str,
+        entries: Vec<(String, String)>,
+        pointer: &Pointer,
+        name: String,
+    ) -> TypeRef {
+        let discriminator_pointer = pointer.push("discriminator");
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         for (value, key) in entries {
             let rust_type = self.component_names.get(&key).cloned().unwrap_or_default();
-            let (rust_name, _) = scope.claim(&naming::type_name(&value));
+            let candidate = naming::type_name(&value);
+            let (rust_name, renamed) = scope.claim(&candidate);
+            if renamed {
+                self.diagnostics.warning(
+                    discriminator_pointer.push("mapping").push(&value),
+                    format!("the tag `{value}` is the variant `{rust_name}` in Rust: another tag is `{candidate}` too"),
+                );
+            }
             if !self.is_object_component(&key) {
                 self.diagnostics.error(
                     discriminator_pointer.push("mapping").push(&value),
@@ -748,22 +830,189 @@ impl<'a> Resolver<'a> {
                 );
                 continue;
             }
-            let tag = StructTag { property: discriminator.property_name.clone(), value: value.clone(), union: name.clone() };
+            let tag = StructTag { property: property.to_owned(), value: value.clone(), union: name.clone() };
             self.tag_owners.push((rust_type.clone(), tag));
             variants.push(TaggedVariant { rust_name, tag_value: value, ty: TypeRef::Named(rust_type) });
         }
         let unknown_variant = unknown_name(&mut scope);
         let docs = schema_docs(schema, pointer, &name);
-        let tagged = Tagged { tag: discriminator.property_name.clone(), variants, unknown_variant };
+        let tagged = Tagged { tag: property.to_owned(), variants, unknown_variant };
         self.insert(name.clone(), docs, schema.schema_data.deprecated, TypeKind::Tagged(tagged));
         TypeRef::Named(name)
     }
 
+    /// 3.0-style inheritance: a component object with a `discriminator`, whose children extend it
+    /// with `allOf: [{$ref: base}, ...]`. A value typed as the base is one of the children, so the
+    /// base becomes a tagged union over them (the mapping's entries, then each child not mapped,
+    /// tagged by its schema name); an unknown tag keeps the whole JSON. Returns false (nothing
+    /// done) when the schema is no such base.
+    fn inheritance_union(&mut self, key: &str, schema: &'a Schema, pointer: &Pointer, name: &str) -> bool {
+        let Some(discriminator) = &schema.schema_data.discriminator else { return false };
+        let is_object = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(_)) => true,
+            SchemaKind::Any(any) => any.one_of.is_empty() && any.any_of.is_empty() && (!any.properties.is_empty() || !any.all_of.is_empty()),
+            SchemaKind::AllOf { .. } => true,
+            _ => false,
+        };
+        if !is_object {
+            return false;
+        }
+        let discriminator_pointer = pointer.push("discriminator");
+        let mut entries: Vec<(String, String)> = Vec::new();
+        for (value, reference) in &discriminator.mapping {
+            let mapping_pointer = discriminator_pointer.push("mapping").push(value);
+            let target = if reference.starts_with('#') { reference.clone() } else { format!("#/components/schemas/{reference}") };
+            if let Some(target_key) = self.component_key(&target, &mapping_pointer) {
+                // The base itself: such values keep their JSON in the unknown variant.
+                if target_key != key {
+                    entries.push((value.clone(), target_key));
+                }
+            }
+        }
+        for child_key in self.children_of(key) {
+            if child_key != key && !entries.iter().any(|(_, k)| *k == child_key) {
+                entries.push((child_key.clone(), child_key));
+            }
+        }
+        if entries.is_empty() {
+            return false;
+        }
+        self.tagged_from_entries(schema, &discriminator.property_name, entries, pointer, name.to_owned());
+        true
+    }
+
+    /// The constraints of a union member that its Rust type does not check itself (open enums,
+    /// patterns, bounds, lengths), at its top and, for an object, in each property.
+    fn member_checks(&self, member: SchemaRef<'a>, depth: usize) -> Vec<Check> {
+        let mut current = member;
+        let mut hops = 0;
+        let schema = loop {
+            match current {
+                SchemaRef::Item(schema) => match &schema.schema_kind {
+                    // A `$ref` with siblings: the referenced schema's checks.
+                    SchemaKind::AllOf { all_of } if all_of.len() == 1 && hops < 16 => {
+                        hops += 1;
+                        current = SchemaRef::from(&all_of[0]);
+                    }
+                    _ => break schema,
+                },
+                SchemaRef::Ref(reference) => {
+                    hops += 1;
+                    let key = reference.strip_prefix("#/components/schemas/").filter(|k| !k.contains('/') && hops < 16);
+                    match key.and_then(|key| self.component(&super::decode_token(key))) {
+                        Some(target) => current = SchemaRef::from(target),
+                        None => return Vec::new(),
+                    }
+                }
+            }
+        };
+        let mut checks = Vec::new();
+        let data = &schema.schema_data;
+        let wide = |key: &str| data.extensions.get(key).and_then(Value::as_f64);
+        let bounds = |checks: &mut Vec<Check>, min: Option<f64>, exclusive_min: bool, max: Option<f64>, exclusive_max: bool| {
+            if let Some(min) = min.filter(|m| m.is_finite()) {
+                checks.push(Check::Minimum(min, exclusive_min));
+            }
+            if let Some(max) = max.filter(|m| m.is_finite()) {
+                checks.push(Check::Maximum(max, exclusive_max));
+            }
+        };
+        let lengths = |checks: &mut Vec<Check>, pattern: Option<&String>, min: Option<usize>, max: Option<usize>| {
+            if let Some(pattern) = pattern {
+                checks.push(Check::Pattern(pattern.clone()));
+            }
+            if let Some(min) = min {
+                checks.push(Check::MinLength(min));
+            }
+            if let Some(max) = max {
+                checks.push(Check::MaxLength(max));
+            }
+        };
+        let mut properties: Vec<(&String, SchemaRef<'a>)> = Vec::new();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+                if !values.is_empty() {
+                    checks.push(Check::Strings(values));
+                }
+                lengths(&mut checks, s.pattern.as_ref(), s.min_length, s.max_length);
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+                if !values.is_empty() {
+                    checks.push(Check::Integers(values));
+                }
+                let min = i.minimum.map(|m| m as f64).or(wide(ext::INTEGER_MINIMUM));
+                let max = i.maximum.map(|m| m as f64).or(wide(ext::INTEGER_MAXIMUM));
+                bounds(&mut checks, min, i.exclusive_minimum, max, i.exclusive_maximum);
+            }
+            SchemaKind::Type(Type::Number(n)) => bounds(&mut checks, n.minimum, n.exclusive_minimum, n.maximum, n.exclusive_maximum),
+            SchemaKind::Type(Type::Object(o)) => properties.extend(o.properties.iter().map(|(k, v)| (k, SchemaRef::from(v)))),
+            SchemaKind::Any(any) => {
+                let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+                let integers: Vec<i64> = any.enumeration.iter().filter_map(Value::as_i64).collect();
+                let live = any.enumeration.iter().filter(|v| !v.is_null()).count();
+                if live > 0 && strings.len() == live {
+                    checks.push(Check::Strings(strings));
+                } else if live > 0 && integers.len() == live {
+                    checks.push(Check::Integers(integers));
+                }
+                lengths(&mut checks, any.pattern.as_ref(), any.min_length, any.max_length);
+                let min = wide(ext::INTEGER_MINIMUM).or(any.minimum);
+                let max = wide(ext::INTEGER_MAXIMUM).or(any.maximum);
+                bounds(&mut checks, min, any.exclusive_minimum.unwrap_or(false), max, any.exclusive_maximum.unwrap_or(false));
+                properties.extend(any.properties.iter().map(|(k, v)| (k, SchemaRef::from(v))));
+            }
+            _ => {}
+        }
+        if depth == 0 {
+            for (name, property) in properties {
+                let inner = self.member_checks(property, depth + 1);
+                if !inner.is_empty() {
+                    checks.push(Check::Property(name.clone(), inner));
+                }
+            }
+        }
+        checks
+    }
+
+    /// The components whose `allOf` refers to the component `base` directly, in key order. The
+    /// index of all of them is built once, on the first call (linear in the components).
+    fn children_of(&mut self, base: &str) -> Vec<String> {
+        if self.allof_children.is_none() {
+            let mut index: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+            for (child_key, child) in self.component_schemas() {
+                let ReferenceOr::Item(child) = child else { continue };
+                let all_of = match &child.schema_kind {
+                    SchemaKind::AllOf { all_of } => all_of,
+                    SchemaKind::Any(any) => &any.all_of,
+                    _ => continue,
+                };
+                for member in all_of {
+                    let ReferenceOr::Reference { reference } = member else { continue };
+                    if let Some(base) = reference.strip_prefix("#/components/schemas/").filter(|k| !k.contains('/')) {
+                        let children = index.entry(super::decode_token(base)).or_default();
+                        if !children.contains(child_key) {
+                            children.push(child_key.clone());
+                        }
+                    }
+                }
+            }
+            self.allof_children = Some(index);
+        }
+        self.allof_children.as_ref().and_then(|index| index.get(base)).cloned().unwrap_or_default()
+    }
+
+    /// Whether a component can be a variant of a tagged union: an object, or a union of objects
+    /// (a nested discriminated union: the variant has a tag of its own).
     fn is_object_component(&self, key: &str) -> bool {
         match self.component(key) {
             Some(ReferenceOr::Item(schema)) => match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
-                SchemaKind::Any(any) => !any.properties.is_empty() || !any.all_of.is_empty(),
+                SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+                SchemaKind::Any(any) => {
+                    !any.properties.is_empty() || !any.all_of.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty()
+                }
                 _ => false,
             },
             _ => false,
@@ -813,7 +1062,7 @@ impl<'a> Resolver<'a> {
             (TypeRef::Primitive(Primitive::Bool), Value::Bool(_)) => true,
             (TypeRef::Primitive(Primitive::String), Value::String(_)) => true,
             (TypeRef::Primitive(Primitive::I32), Value::Number(n)) => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
-            (TypeRef::Primitive(Primitive::I64), Value::Number(n)) => n.is_i64(),
+            (TypeRef::Primitive(Primitive::I64 | Primitive::I128), Value::Number(n)) => n.is_i64(),
             (TypeRef::Primitive(Primitive::U32), Value::Number(n)) => n.as_u64().is_some_and(|n| u32::try_from(n).is_ok()),
             (TypeRef::Primitive(Primitive::U64), Value::Number(n)) => n.is_u64(),
             // A literal must be finite: 1e300 does not fit an f32.
@@ -871,6 +1120,7 @@ fn primitive_problem(primitive: Primitive, value: &Value) -> Option<String> {
         Primitive::String | Primitive::Bytes => expected("a string"),
         Primitive::I32 => integer(i32::MIN.into(), i32::MAX.into(), "i32 (format int32)"),
         Primitive::I64 => integer(i64::MIN.into(), i64::MAX.into(), "i64"),
+        Primitive::I128 => integer(i128::MIN, i128::MAX, "i128"),
         Primitive::U32 => integer(0, u32::MAX.into(), "u32"),
         Primitive::U64 => integer(0, u64::MAX.into(), "u64"),
         Primitive::F32 => match value.as_f64() {
@@ -1041,6 +1291,30 @@ fn unknown_name(scope: &mut Scope) -> String {
     scope.claim("Unknown").0
 }
 
+/// The Rust integer for a schema: its format when it names one, else the smallest of `i64`,
+/// `u64`, `i128` that holds its bounds. Bounds compare as floats, so a bound within a float's
+/// rounding of `i64`'s limits (`9223372036854776000`, how JavaScript writes 2^63) keeps `i64`.
+fn integer_primitive(format: Option<&str>, minimum: Option<f64>, maximum: Option<f64>) -> Primitive {
+    match format {
+        Some("int32") => return Primitive::I32,
+        Some("int64") => return Primitive::I64,
+        Some("uint32") => return Primitive::U32,
+        Some("uint64") => return Primitive::U64,
+        _ => {}
+    }
+    const I64_BOUND: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    const U64_BOUND: f64 = 18_446_744_073_709_551_616.0; // 2^64
+    let above_i64 = maximum.is_some_and(|max| max > I64_BOUND);
+    let below_i64 = minimum.is_some_and(|min| min < -I64_BOUND);
+    if !above_i64 && !below_i64 {
+        Primitive::I64
+    } else if minimum.is_some_and(|min| min >= 0.0) && maximum.is_some_and(|max| max <= U64_BOUND) {
+        Primitive::U64
+    } else {
+        Primitive::I128
+    }
+}
+
 fn string_primitive(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Primitive {
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
@@ -1076,7 +1350,7 @@ fn type_label(ty: &TypeRef) -> String {
         TypeRef::Primitive(p) => match p {
             Primitive::String => "String",
             Primitive::Bool => "Boolean",
-            Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => "Integer",
+            Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 | Primitive::I128 => "Integer",
             Primitive::F32 | Primitive::F64 => "Number",
             Primitive::Uuid => "Uuid",
             Primitive::DateTime => "DateTime",
@@ -1091,5 +1365,22 @@ fn type_label(ty: &TypeRef) -> String {
         TypeRef::JsonObject => "Object".to_owned(),
         TypeRef::Boxed(inner) => type_label(inner),
         TypeRef::Nullable(inner) => format!("Optional{}", type_label(inner)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_hold_their_bounds() {
+        assert_eq!(integer_primitive(None, None, None), Primitive::I64);
+        assert_eq!(integer_primitive(Some("int32"), Some(0.0), Some(1e19)), Primitive::I32);
+        assert_eq!(integer_primitive(None, Some(0.0), Some(18_446_744_073_709_551_615_u64 as f64)), Primitive::U64);
+        // i64's limits written as JavaScript does (rounded to 2^63) stay i64.
+        assert_eq!(integer_primitive(None, Some(-9.223_372_036_854_776e18), Some(9.223_372_036_854_776e18)), Primitive::I64);
+        assert_eq!(integer_primitive(None, Some(-1.0), Some(1e19)), Primitive::I128);
+        assert_eq!(integer_primitive(None, None, Some(1e19)), Primitive::I128);
+        assert_eq!(integer_primitive(None, Some(-1e30), None), Primitive::I128);
     }
 }

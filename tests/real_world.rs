@@ -1052,3 +1052,47 @@ fn real_world_set() {
     assert_eq!(failures, known, "examples that fail the round trip are not the known ones:\n{}", failure_lines.join("\n"));
     insta::assert_snapshot!(summary);
 }
+
+/// The comparison's rules on a small document: what it lets through (the documented
+/// normalizations) and what it reports (a lost or added property, another value).
+#[test]
+fn comparison_allows_only_the_documented_normalizations() {
+    let document = r#"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        size: {type: number}
+        at: {type: string, format: date-time}
+        mode: {type: string, default: fast}
+        tags: {type: array, items: {type: string}}
+"#;
+    let output = generate(document, &fixture_settings("comparison", "comparison.yaml")).unwrap();
+    let api = &output.api;
+    let thing = TypeRef::Named("Thing".to_owned());
+    let check = |original: Value, encoded: Value| {
+        let mut notes = BTreeSet::new();
+        compare(api, &thing, &original, &encoded, "", &mut notes).map(|()| notes.into_iter().collect::<Vec<_>>())
+    };
+    assert_eq!(check(json!({"id": "a", "mode": "slow"}), json!({"id": "a", "mode": "slow"})), Ok(vec![]));
+    assert_eq!(check(json!({"id": "a"}), json!({"id": "a", "mode": "fast"})), Ok(vec![Normalization::DefaultFilledIn]));
+    assert_eq!(check(json!({"id": "a", "size": 1}), json!({"id": "a", "size": 1.0})), Ok(vec![Normalization::NumberAsFloat]));
+    assert_eq!(
+        check(json!({"id": "a", "at": "2024-02-01T10:00:00.000+00:00"}), json!({"id": "a", "at": "2024-02-01T10:00:00Z"})),
+        Ok(vec![Normalization::DateTimeForm])
+    );
+    assert_eq!(check(json!({"id": "a", "extra": 1}), json!({"id": "a"})), Err(": the property `extra` was lost".to_owned()));
+    assert_eq!(check(json!({"id": "a"}), json!({"id": "a", "mode": "slow"})), Err(": the property `mode` was added: \"slow\"".to_owned()));
+    assert_eq!(check(json!({"id": "a", "size": 1.5}), json!({"id": "a", "size": 1.0})), Err("/size: 1.5 became 1.0".to_owned()));
+    assert_eq!(
+        check(json!({"id": "a", "at": "2024-02-01T10:00:00+01:00"}), json!({"id": "a", "at": "2024-02-01T10:00:00Z"})),
+        Err("/at: \"2024-02-01T10:00:00+01:00\" became \"2024-02-01T10:00:00Z\"".to_owned())
+    );
+    assert_eq!(check(json!({"id": "a", "tags": ["x"]}), json!({"id": "a", "tags": []})), Err("/tags: [\"x\"] became []".to_owned()));
+}

@@ -206,6 +206,15 @@ pub mod tools {
     pub const PRISM: &str = "@stoplight/prism-cli@5.16.0";
     /// The pinned `openapi-spec-validator` (PyPI): an independent OpenAPI 3.0/3.1 validator.
     pub const OPENAPI_SPEC_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
+    /// The libraries under it, pinned too: the real-world test snapshots their messages about
+    /// examples (`tests/support/validate_examples.py`).
+    pub const VALIDATOR_LIBRARIES: &[&str] = &[
+        "openapi-schema-validator==0.9.0",
+        "jsonschema==4.26.0",
+        "jsonschema-specifications==2025.9.1",
+        "referencing==0.37.0",
+        "rfc3339-validator==0.1.4",
+    ];
 
     fn dir(name: &str) -> Result<PathBuf, String> {
         let dir = super::root().join("target").join("tools").join(name);
@@ -256,14 +265,14 @@ pub mod tools {
     /// Returns those two directories.
     pub fn real_world_packages() -> Result<(PathBuf, PathBuf), String> {
         let npm = dir("real-world-npm")?.join("node_modules");
-        ensure("real-world-npm", &REAL_WORLD_NPM.join(" "), npm.clone(), |dir| {
+        ensure("real-world-npm", &REAL_WORLD_NPM.join(","), npm.clone(), |dir| {
             run(Command::new("npm")
                 .current_dir(dir)
                 .args(["install", "--no-audit", "--no-fund", "--no-save", "--ignore-scripts", "--loglevel=error"])
                 .args(REAL_WORLD_NPM))
         })?;
         let pypi = dir("real-world-pypi")?.join("site");
-        ensure("real-world-pypi", &REAL_WORLD_PYPI.join(" "), pypi.clone(), |dir| {
+        ensure("real-world-pypi", &REAL_WORLD_PYPI.join(","), pypi.clone(), |dir| {
             run(Command::new("python3")
                 .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--only-binary=:all:", "--target"])
                 .arg(dir.join("site"))
@@ -291,9 +300,12 @@ pub mod tools {
     pub fn openapi_spec_validator() -> Result<PathBuf, String> {
         let dir = dir("venv")?;
         let binary = dir.join("bin").join("openapi-spec-validator");
-        ensure("venv", OPENAPI_SPEC_VALIDATOR, binary, |dir| {
+        let version = format!("{OPENAPI_SPEC_VALIDATOR},{}", VALIDATOR_LIBRARIES.join(","));
+        ensure("venv", &version, binary, |dir| {
             let venv = run(Command::new("python3").args(["-m", "venv"]).arg(dir)).and_then(|()| {
-                run(Command::new(dir.join("bin").join("pip")).args(["install", "--quiet", "--disable-pip-version-check", OPENAPI_SPEC_VALIDATOR]))
+                run(Command::new(dir.join("bin").join("pip"))
+                    .args(["install", "--quiet", "--disable-pip-version-check", OPENAPI_SPEC_VALIDATOR])
+                    .args(VALIDATOR_LIBRARIES))
             });
             if venv.is_ok() {
                 return Ok(());
@@ -304,7 +316,8 @@ pub mod tools {
             run(Command::new("python3")
                 .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
                 .arg(&site)
-                .arg(OPENAPI_SPEC_VALIDATOR))?;
+                .arg(OPENAPI_SPEC_VALIDATOR)
+                .args(VALIDATOR_LIBRARIES))?;
             let bin = dir.join("bin");
             std::fs::create_dir_all(&bin).map_err(|e| e.to_string())?;
             let wrapper = bin.join("openapi-spec-validator");

@@ -272,8 +272,11 @@ pub mod tools {
                 .args(REAL_WORLD_NPM))
         })?;
         let pypi = dir("real-world-pypi")?.join("site");
+        // The validator's Python (its virtualenv has pip even where the machine's Python is
+        // externally managed).
+        let mut python = validator_python()?;
         ensure("real-world-pypi", &REAL_WORLD_PYPI.join(","), pypi.clone(), |dir| {
-            run(Command::new("python3")
+            run(python
                 .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--only-binary=:all:", "--target"])
                 .arg(dir.join("site"))
                 .args(REAL_WORLD_PYPI))

@@ -53,27 +53,6 @@ pub fn render(output: &Output) -> String {
     out
 }
 
-/// Writes each crate under `dir` as a member of one workspace (dependencies built once, in the
-/// target directory all compile tests share), then runs `cargo clippy` on all of them with
-/// warnings denied. Returns the compiler's output on failure.
-pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
-    write_workspace(dir, crates)?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
-        .env_remove("RUSTFLAGS")
-        // Not `--offline`: what the project's build did not download, cargo fetches.
-        .args(["clippy", "--workspace", "--quiet", "--", "-D", "warnings"])
-        .output()
-        .map_err(|e| e.to_string())?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
-    }
-}
-
 /// One value a fixture's crate must decode: the Rust type (in `models`) and the JSON.
 #[derive(Clone, Debug)]
 pub struct PayloadCase {
@@ -115,7 +94,7 @@ pub fn decode_payloads(dir: &Path, crates: &[(String, Vec<GeneratedFile>, Vec<Pa
     for (name, _, cases) in crates {
         let output = Command::new(&cargo)
             .current_dir(dir)
-            .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
+            .env("CARGO_TARGET_DIR", compile_target_dir())
             .env_remove("RUSTFLAGS")
             .args(["run", "--quiet", "-p", name, "--example", "payloads"])
             .output()
@@ -141,6 +120,8 @@ pub fn decode_payloads(dir: &Path, crates: &[(String, Vec<GeneratedFile>, Vec<Pa
     Ok(results)
 }
 
+/// Writes each crate under `dir` as a member of one workspace (the build cache and lock file kept,
+/// the sources replaced) with the project's lock file.
 fn write_workspace(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
     if dir.exists() {
         for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
@@ -166,8 +147,101 @@ fn write_workspace(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Resul
     }
     let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    cargo_project::use_project_lock(&root(), dir)?;
-    Ok(())
+    cargo_project::use_project_lock(&root(), dir)
+}
+
+/// The target directory all compile tests share, so dependencies build once.
+fn compile_target_dir() -> PathBuf {
+    root().join("target").join("compile-tests").join("target")
+}
+
+/// Writes each crate under `dir` as a member of one workspace (dependencies built once, in the
+/// target directory all compile tests share), then runs `cargo clippy` on all of them with
+/// warnings denied. Returns the compiler's output on failure.
+pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
+    write_workspace(dir, crates)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", compile_target_dir())
+        .env_remove("RUSTFLAGS")
+        // Not `--offline`: what the project's build did not download, cargo fetches.
+        .args(["clippy", "--workspace", "--quiet", "--", "-D", "warnings"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+/// What [`clippy_build`] found.
+#[derive(Debug, Default)]
+pub struct ClippyBuild {
+    /// Per crate: each compiler or clippy diagnostic of warning or error level, as (code, text)
+    /// (the code is `E0119`, `clippy::doc_lazy_continuation`, ...; empty when it has none).
+    pub problems: std::collections::BTreeMap<String, Vec<(String, String)>>,
+    /// Per crate: its example programs by name, built.
+    pub examples: std::collections::BTreeMap<String, std::collections::BTreeMap<String, PathBuf>>,
+    /// cargo's own stderr (a failure that is not a diagnostic of a crate shows here).
+    pub stderr: String,
+}
+
+/// Writes the crates as one workspace (like [`compile_crates`]) and builds their libraries and
+/// example programs in one `cargo build` that is also `cargo clippy`: clippy's driver
+/// is the rustc of the workspace's own crates (what `cargo clippy` does, for `cargo check`), so
+/// each crate is compiled once, linted, and its examples can run. `--keep-going`: a crate that
+/// fails does not stop the others; its diagnostics are reported under its name.
+pub fn clippy_build(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Result<ClippyBuild, String> {
+    write_workspace(dir, crates)?;
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let sysroot = Command::new(&rustc).args(["--print", "sysroot"]).output().map_err(|e| format!("cannot run {rustc}: {e}"))?;
+    let driver = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim()).join("bin").join("clippy-driver");
+    if !driver.exists() {
+        return Err(format!("{} not found: install clippy (`rustup component add clippy`)", driver.display()));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", compile_target_dir())
+        .env_remove("RUSTFLAGS")
+        .env("RUSTC_WORKSPACE_WRAPPER", &driver)
+        // Warnings are not denied here, so a crate with a lint still builds its examples; every
+        // warning is reported in `problems`, and a crate passes `clippy -D warnings` when it has
+        // none.
+        .env_remove("CLIPPY_ARGS")
+        .args(["build", "--workspace", "--lib", "--examples", "--keep-going", "--message-format=json"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let mut build = ClippyBuild { stderr: String::from_utf8_lossy(&output.stderr).into_owned(), ..ClippyBuild::default() };
+    let members: std::collections::BTreeSet<&str> = crates.iter().map(|(name, _)| name.as_str()).collect();
+    for message in cargo_metadata::Message::parse_stream(output.stdout.as_slice()) {
+        match message.map_err(|e| e.to_string())? {
+            cargo_metadata::Message::CompilerMessage(message) => {
+                // A member's directory is named after it: `path+file:///.../<name>#0.1.0`.
+                let package = members.iter().find(|m| message.package_id.repr.contains(&format!("/{m}#")));
+                let Some(package) = package else { continue };
+                use cargo_metadata::diagnostic::DiagnosticLevel;
+                let summary_line = message.message.code.is_none()
+                    && (message.message.message.starts_with("aborting due to") || message.message.message.ends_with("emitted"));
+                if summary_line || !matches!(message.message.level, DiagnosticLevel::Error | DiagnosticLevel::Warning) {
+                    continue;
+                }
+                let code = message.message.code.as_ref().map(|c| c.code.clone()).unwrap_or_default();
+                let text = message.message.rendered.clone().unwrap_or_else(|| message.message.message.clone());
+                build.problems.entry((*package).to_owned()).or_default().push((code, text));
+            }
+            cargo_metadata::Message::CompilerArtifact(artifact) if artifact.target.kind.iter().any(|k| k.to_string() == "example") => {
+                let package = members.iter().find(|m| artifact.package_id.repr.contains(&format!("/{m}#")));
+                if let (Some(package), Some(executable)) = (package, artifact.executable) {
+                    build.examples.entry((*package).to_owned()).or_default().insert(artifact.target.name.clone(), executable.into());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(build)
 }
 
 /// The fixture documents the `openapiv3` crate ships: real APIs (Stripe, Slack, Twilio, Docker,
@@ -200,6 +274,15 @@ pub mod tools {
     pub const PRISM: &str = "@stoplight/prism-cli@5.16.0";
     /// The pinned `openapi-spec-validator` (PyPI): an independent OpenAPI 3.0/3.1 validator.
     pub const OPENAPI_SPEC_VALIDATOR: &str = "openapi-spec-validator==0.9.0";
+    /// The libraries under it, pinned too: the real-world test snapshots their messages about
+    /// examples (`tests/support/validate_examples.py`).
+    pub const VALIDATOR_LIBRARIES: &[&str] = &[
+        "openapi-schema-validator==0.9.0",
+        "jsonschema==4.26.0",
+        "jsonschema-specifications==2025.9.1",
+        "referencing==0.37.0",
+        "rfc3339-validator==0.1.4",
+    ];
 
     fn dir(name: &str) -> Result<PathBuf, String> {
         let dir = super::root().join("target").join("tools").join(name);
@@ -238,13 +321,62 @@ pub mod tools {
         })
     }
 
+    /// The npm packages that ship the real-world set's documents (`tests/real_world.rs`), pinned.
+    pub const REAL_WORLD_NPM: &[&str] =
+        &["@readme/oas-examples@8.2.2", "@directus/specs@15.2.0", "@blockfrost/openapi@0.1.93", "@digdir/dialogporten-schema@1.118.6"];
+    /// The PyPI packages that ship the real-world set's documents (FastAPI-generated), pinned.
+    pub const REAL_WORLD_PYPI: &[&str] = &["apache-airflow-core==3.3.2"];
+
+    /// The packages of the real-world set, installed if needed: npm packages under
+    /// `target/tools/real-world-npm/node_modules` (install scripts not run), PyPI wheels (without
+    /// their dependencies: only their files are read) under `target/tools/real-world-pypi`.
+    /// Returns those two directories.
+    pub fn real_world_packages() -> Result<(PathBuf, PathBuf), String> {
+        let npm = dir("real-world-npm")?.join("node_modules");
+        ensure("real-world-npm", &REAL_WORLD_NPM.join(","), npm.clone(), |dir| {
+            run(Command::new("npm")
+                .current_dir(dir)
+                .args(["install", "--no-audit", "--no-fund", "--no-save", "--ignore-scripts", "--loglevel=error"])
+                .args(REAL_WORLD_NPM))
+        })?;
+        let pypi = dir("real-world-pypi")?.join("site");
+        // The validator's Python (its virtualenv has pip even where the machine's Python is
+        // externally managed).
+        let mut python = validator_python()?;
+        ensure("real-world-pypi", &REAL_WORLD_PYPI.join(","), pypi.clone(), |dir| {
+            run(python
+                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--only-binary=:all:", "--target"])
+                .arg(dir.join("site"))
+                .args(REAL_WORLD_PYPI))
+        })?;
+        Ok((npm, pypi))
+    }
+
+    /// A `python3` command that can import `openapi_schema_validator` (and `jsonschema`), the
+    /// libraries `openapi-spec-validator` is built on: the virtualenv's interpreter, or the
+    /// machine's with the fallback install's directory on its path.
+    pub fn validator_python() -> Result<Command, String> {
+        let validator = openapi_spec_validator()?;
+        let dir = validator.parent().and_then(|bin| bin.parent()).ok_or("no venv directory")?.to_path_buf();
+        let venv_python = dir.join("bin").join("python");
+        if venv_python.exists() {
+            return Ok(Command::new(venv_python));
+        }
+        let mut command = Command::new("python3");
+        command.env("PYTHONPATH", dir.join("site"));
+        Ok(command)
+    }
+
     /// `openapi-spec-validator`, in a virtualenv of its own.
     pub fn openapi_spec_validator() -> Result<PathBuf, String> {
         let dir = dir("venv")?;
         let binary = dir.join("bin").join("openapi-spec-validator");
-        ensure("venv", OPENAPI_SPEC_VALIDATOR, binary, |dir| {
+        let version = format!("{OPENAPI_SPEC_VALIDATOR},{}", VALIDATOR_LIBRARIES.join(","));
+        ensure("venv", &version, binary, |dir| {
             let venv = run(Command::new("python3").args(["-m", "venv"]).arg(dir)).and_then(|()| {
-                run(Command::new(dir.join("bin").join("pip")).args(["install", "--quiet", "--disable-pip-version-check", OPENAPI_SPEC_VALIDATOR]))
+                run(Command::new(dir.join("bin").join("pip"))
+                    .args(["install", "--quiet", "--disable-pip-version-check", OPENAPI_SPEC_VALIDATOR])
+                    .args(VALIDATOR_LIBRARIES))
             });
             if venv.is_ok() {
                 return Ok(());
@@ -255,7 +387,8 @@ pub mod tools {
             run(Command::new("python3")
                 .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
                 .arg(&site)
-                .arg(OPENAPI_SPEC_VALIDATOR))?;
+                .arg(OPENAPI_SPEC_VALIDATOR)
+                .args(VALIDATOR_LIBRARIES))?;
             let bin = dir.join("bin");
             std::fs::create_dir_all(&bin).map_err(|e| e.to_string())?;
             let wrapper = bin.join("openapi-spec-validator");

@@ -232,16 +232,16 @@ fn type_index(api: &Api, document: &Value) -> BTreeMap<String, TypeRef> {
     for def in api.types.values() {
         if let TypeKind::Struct(s) = &def.kind {
             for field in &s.fields {
-                at.entry(field.docs.pointer.clone()).or_insert_with(|| field.ty.clone());
+                at.entry(field.docs.pointer.to_string()).or_insert_with(|| field.ty.clone());
             }
         }
     }
     for def in api.types.values() {
-        at.insert(def.docs.pointer.clone(), TypeRef::Named(def.name.clone()));
+        at.insert(def.docs.pointer.to_string(), TypeRef::Named(def.name.clone()));
     }
     for op in &api.operations {
         for parameter in &op.parameters {
-            let pointer = &parameter.docs.pointer;
+            let pointer = &parameter.docs.pointer.to_string();
             at.entry(format!("{pointer}/schema")).or_insert_with(|| parameter.ty.clone());
             if let Some(Value::Object(content)) = lookup(document, pointer).and_then(|p| p.get("content")) {
                 for media in content.keys() {
@@ -251,7 +251,7 @@ fn type_index(api: &Api, document: &Value) -> BTreeMap<String, TypeRef> {
             }
         }
         if let Some(body) = &op.body {
-            let schema = pointer_push(&pointer_push(&pointer_push(&body.docs.pointer, "content"), &body.content_type), "schema");
+            let schema = pointer_push(&pointer_push(&pointer_push(&body.docs.pointer.to_string(), "content"), &body.content_type), "schema");
             at.entry(schema).or_insert_with(|| body.ty.clone());
         }
         let Some(Value::Object(responses)) = lookup(document, &format!("{}/responses", op.pointer)) else { continue };
@@ -543,6 +543,7 @@ fn rust_type(krate: &str, ty: &TypeRef) -> String {
             Primitive::Bool => "bool",
             Primitive::I32 => "i32",
             Primitive::I64 => "i64",
+            Primitive::I128 => "i128",
             Primitive::U32 => "u32",
             Primitive::U64 => "u64",
             Primitive::F32 => "f32",

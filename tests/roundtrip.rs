@@ -177,8 +177,12 @@ fn unknown_file_kind_decodes() {
 /// A known tag with a broken body is an error, not silently "unknown".
 #[test]
 fn known_tag_with_missing_fields_is_an_error() {
+    // A bad UUID in `id`: the error is about that UUID, not an unknown kind.
     let err = serde_json::from_value::<FileRead>(json!({"service": "downloadable", "id": "nope"})).unwrap_err();
-    assert!(err.to_string().contains("id") || err.to_string().contains("UUID"), "{err}");
+    assert!(err.to_string().contains("UUID"), "{err}");
+    // A missing required field: the error names it.
+    let err = serde_json::from_value::<FileRead>(json!({"service": "downloadable"})).unwrap_err();
+    assert!(err.to_string().contains("missing field `id`"), "{err}");
 }
 
 #[test]

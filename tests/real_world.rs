@@ -96,10 +96,7 @@ const DOCUMENTS: &[Document] = &[
 
 /// Diagnostics of a crate's build that come from a kind of issue 9 another fix is for:
 /// (document, diagnostic code, the kind in `shared/cases`).
-const KNOWN_BUILD_PROBLEMS: &[(&str, &str, &str)] = &[
-    // `Vec<BTreeMap<String, Value>>` in a response's `Result`.
-    ("uspto", "clippy::type_complexity", "nested-maps-type-complexity"),
-];
+const KNOWN_BUILD_PROBLEMS: &[(&str, &str, &str)] = &[];
 
 /// An object that admits properties it does not list (`additionalProperties: true`, or nothing
 /// said in 3.0) decodes into a struct without a map for them: they are lost on re-encoding. Not

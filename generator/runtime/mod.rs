@@ -43,3 +43,22 @@ pub(crate) struct Defaults {
     /// `crate-name/version`.
     pub(crate) user_agent: &'static str,
 }
+
+/// Reads the properties a variant struct of a tagged union does not list (its flattened
+/// `additionalProperties` map) without the union's tag, which serde hands to a flattened map too:
+/// kept, it would be written twice. Used through a `deserialize_with` the generator writes.
+#[allow(dead_code)] // only crates with such a struct use it
+pub(crate) fn properties_without_tag<'de, D, T>(
+    deserializer: D,
+    tag: &str,
+) -> Result<std::collections::BTreeMap<String, T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error as _;
+    use serde::Deserialize as _;
+    let mut properties = std::collections::BTreeMap::<String, serde_json::Value>::deserialize(deserializer)?;
+    properties.remove(tag);
+    properties.into_iter().map(|(name, value)| serde_json::from_value(value).map(|value| (name, value)).map_err(D::Error::custom)).collect()
+}

@@ -65,12 +65,32 @@ fn struct_def(def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
     let name = naming::ident(&def.name);
     let mut defaults = Vec::new();
     let fields: Vec<TokenStream> = s.fields.iter().map(|field| field_def(&def.name, field, &mut defaults)).collect();
+    let mut without_tag = None;
     let additional = s.additional.as_ref().map(|additional| {
         let ident = naming::ident(&additional.rust_name);
         let ty = type_tokens(&additional.ty);
+        // A variant struct reads its properties without the tag (serde gives a flattened map
+        // the tag too; kept, it would be written twice).
+        let read = match &s.tag {
+            Some(tag) => {
+                let property = &tag.property;
+                let function = format!("{}::properties_without_tag", def.name);
+                without_tag = Some(quote! {
+                    impl #name {
+                        fn properties_without_tag<'de, D: ::serde::Deserializer<'de>>(
+                            deserializer: D,
+                        ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, #ty>, D::Error> {
+                            crate::runtime::properties_without_tag(deserializer, #property)
+                        }
+                    }
+                });
+                quote! { #[serde(flatten, deserialize_with = #function)] }
+            }
+            None => quote! { #[serde(flatten)] },
+        };
         quote! {
             /// Properties the schema does not list, by name.
-            #[serde(flatten)]
+            #read
             pub #ident: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
@@ -94,6 +114,7 @@ fn struct_def(def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
             #additional
         }
         #(#defaults)*
+        #without_tag
     }
 }
 

@@ -580,7 +580,9 @@ impl<'a> Resolver<'a> {
                     let shape = self.schema_type(SchemaRef::from(value.as_ref()), &additional_pointer, Naming::Hint(format!("{name}Value")));
                     Some(optional_if(shape))
                 }
-                Some((AdditionalProperties::Any(true), _)) => None,
+                // Any other property is allowed: it is kept (as JSON), so a value decoded and
+                // re-encoded loses none of them.
+                Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
                 _ => None,
             }
         };

@@ -535,22 +535,7 @@ impl Collector<'_> {
 /// The Rust path of a position's type, from outside its crate.
 fn rust_type(krate: &str, ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Primitive(p) => match p {
-            Primitive::String => "::std::string::String",
-            Primitive::Bool => "bool",
-            Primitive::I32 => "i32",
-            Primitive::I64 => "i64",
-            Primitive::I128 => "i128",
-            Primitive::U32 => "u32",
-            Primitive::U64 => "u64",
-            Primitive::F32 => "f32",
-            Primitive::F64 => "f64",
-            Primitive::Uuid => "::uuid::Uuid",
-            Primitive::DateTime => "::chrono::DateTime<::chrono::Utc>",
-            Primitive::Date => "::chrono::NaiveDate",
-            Primitive::Bytes => "::std::vec::Vec<u8>",
-        }
-        .to_owned(),
+        TypeRef::Primitive(p) => p.rust_path().to_owned(),
         TypeRef::Named(name) => format!("::{krate}::models::{}", rust_ident(name)),
         TypeRef::Vec(inner) => format!("::std::vec::Vec<{}>", rust_type(krate, inner)),
         TypeRef::Map(inner) => format!("::std::collections::BTreeMap<::std::string::String, {}>", rust_type(krate, inner)),

@@ -116,6 +116,41 @@ pub enum Primitive {
     Bytes,
 }
 
+impl Primitive {
+    /// The Rust type, as a fully qualified path (what the generated code writes).
+    pub fn rust_path(self) -> &'static str {
+        match self {
+            Primitive::String => "::std::string::String",
+            Primitive::Bool => "bool",
+            Primitive::I32 => "i32",
+            Primitive::I64 => "i64",
+            Primitive::U32 => "u32",
+            Primitive::U64 => "u64",
+            Primitive::I128 => "i128",
+            Primitive::F32 => "f32",
+            Primitive::F64 => "f64",
+            Primitive::Uuid => "::uuid::Uuid",
+            Primitive::DateTime => "::chrono::DateTime<::chrono::Utc>",
+            Primitive::Date => "::chrono::NaiveDate",
+            Primitive::Bytes => "::std::vec::Vec<u8>",
+        }
+    }
+
+    /// The Rust type as a reader names it: [`Self::rust_path`] without its module paths
+    /// (`DateTime<Utc>`, `Vec<u8>`).
+    pub fn rust_name(self) -> String {
+        let path = self.rust_path();
+        let mut out = String::with_capacity(path.len());
+        for (i, piece) in path.split("::").enumerate() {
+            // A piece followed by `::` is a module: keep only what closes it (`<`, `>`).
+            let last = path.split("::").count() - 1 == i;
+            let keep = if last { piece } else { piece.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_') };
+            out.push_str(keep);
+        }
+        out
+    }
+}
+
 /// A named type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypeDef {
@@ -508,4 +543,18 @@ pub struct Pagination {
     pub pagination_field: String,
     /// The Rust name of the max-page field inside it.
     pub max_page_field: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Primitive;
+
+    #[test]
+    fn primitive_names_drop_module_paths() {
+        assert_eq!(Primitive::DateTime.rust_name(), "DateTime<Utc>");
+        assert_eq!(Primitive::Bytes.rust_name(), "Vec<u8>");
+        assert_eq!(Primitive::String.rust_name(), "String");
+        assert_eq!(Primitive::Uuid.rust_name(), "Uuid");
+        assert_eq!(Primitive::I64.rust_name(), "i64");
+    }
 }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use openapi_rust_gen::ir::{Api, Operation, Presence, Primitive, Response, TypeKind, TypeRef};
+use openapi_rust_gen::ir::{Api, Operation, Presence, Response, TypeKind, TypeRef};
 use openapi_rust_gen::{filter, generate, parse_document, Config, Output, Settings};
 
 use crate::project_root;
@@ -387,22 +387,7 @@ fn field_ty(ty_: &TypeRef, presence: Presence) -> String {
 /// A type as Rust spells it, short.
 fn ty(ty_: &TypeRef) -> String {
     match ty_ {
-        TypeRef::Primitive(p) => match p {
-            Primitive::String => "String",
-            Primitive::Bool => "bool",
-            Primitive::I32 => "i32",
-            Primitive::I64 => "i64",
-            Primitive::I128 => "i128",
-            Primitive::U32 => "u32",
-            Primitive::U64 => "u64",
-            Primitive::F32 => "f32",
-            Primitive::F64 => "f64",
-            Primitive::Uuid => "Uuid",
-            Primitive::DateTime => "DateTime<Utc>",
-            Primitive::Date => "NaiveDate",
-            Primitive::Bytes => "Vec<u8>",
-        }
-        .to_owned(),
+        TypeRef::Primitive(p) => p.rust_name(),
         TypeRef::Named(name) => name.clone(),
         TypeRef::Vec(inner) => format!("Vec<{}>", ty(inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", ty(inner)),

@@ -39,19 +39,6 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
 }
 
 fn primitive(p: Primitive) -> TokenStream {
-    match p {
-        Primitive::String => quote! { ::std::string::String },
-        Primitive::Bool => quote! { bool },
-        Primitive::I32 => quote! { i32 },
-        Primitive::I64 => quote! { i64 },
-        Primitive::U32 => quote! { u32 },
-        Primitive::U64 => quote! { u64 },
-        Primitive::I128 => quote! { i128 },
-        Primitive::F32 => quote! { f32 },
-        Primitive::F64 => quote! { f64 },
-        Primitive::Uuid => quote! { ::uuid::Uuid },
-        Primitive::DateTime => quote! { ::chrono::DateTime<::chrono::Utc> },
-        Primitive::Date => quote! { ::chrono::NaiveDate },
-        Primitive::Bytes => quote! { ::std::vec::Vec<u8> },
-    }
+    // The IR's path is Rust syntax the generator wrote itself: it always lexes.
+    p.rust_path().parse().unwrap_or_default()
 }

@@ -252,7 +252,10 @@ async fn timeout_is_its_own_error() {
         .await;
     let started = Instant::now();
     let err = client(&server).files().list().timeout(Duration::from_millis(200)).retry(RetryPolicy::none()).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err}");
+    assert!(err.is_timeout());
+    // One attempt: nothing to say about retries; the transport's error is the source, not repeated.
+    assert_eq!(err.to_string(), "the request timed out");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
@@ -318,7 +321,9 @@ async fn connection_refused_is_retried_then_reported() {
         .build()
         .unwrap();
     let err = client.files().list().await.unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err}");
+    assert!(matches!(err, Error::Transport { attempts: 2, .. }), "{err}");
+    assert!(err.to_string().starts_with("the request failed (2 attempts in 0."), "{err}");
+    assert_each_cause_once(&err);
     assert!(!format!("{err} {err:?}").contains(TOKEN));
 }
 
@@ -536,7 +541,11 @@ async fn a_server_that_never_answers_costs_a_get_every_attempt_and_a_post_one() 
     let client = Client::builder().base_url(&get_server.url).token(TOKEN).timeout(Duration::from_millis(200)).retry(scaled()).build().unwrap();
     let started = Instant::now();
     let err = client.files().list().await.unwrap_err();
-    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert!(matches!(err, Error::Timeout { attempts: 3, .. }), "{err}");
+    let Error::Timeout { elapsed, .. } = &err else { unreachable!() };
+    assert!(*elapsed >= Duration::from_millis(600) && *elapsed < Duration::from_secs(2), "{elapsed:?}");
+    assert!(err.to_string().starts_with("the request timed out (3 attempts in "), "{err}");
+    assert_each_cause_once(&err);
     assert_eq!(get_server.connections.load(Ordering::SeqCst), 3, "a GET that timed out was not retried");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
 
@@ -544,7 +553,7 @@ async fn a_server_that_never_answers_costs_a_get_every_attempt_and_a_post_one() 
     let client = Client::builder().base_url(&post_server.url).token(TOKEN).timeout(Duration::from_millis(200)).retry(scaled()).build().unwrap();
     let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
     let err = client.files().uploaded(Uuid::nil(), completed).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err}");
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(post_server.connections.load(Ordering::SeqCst), 1, "a POST that timed out was retried");
 }
@@ -699,4 +708,140 @@ async fn redirects_are_followed_as_browsers_do_and_not_forever() {
     let err = client(&server).files().delete(Uuid::nil()).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(308), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 11);
+}
+
+/// Every cause of the chain, `anyhow`'s `{:#}` way: each says something the next does not
+/// repeat.
+fn chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut out = vec![err.to_string()];
+    let mut next = err.source();
+    while let Some(cause) = next {
+        out.push(cause.to_string());
+        next = cause.source();
+    }
+    out
+}
+
+fn assert_each_cause_once(err: &(dyn std::error::Error + 'static)) {
+    let causes = chain(err);
+    assert!(causes.len() >= 2, "no source: {causes:?}");
+    for (i, outer) in causes.iter().enumerate() {
+        for inner in &causes[i + 1..] {
+            assert!(!outer.contains(inner.as_str()), "{outer:?} repeats its cause {inner:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn documented_errors_read_as_status_and_what_the_body_says() {
+    let server = MockServer::start().await;
+    let fastapi = json!({"detail": [
+        {"loc": ["body", "upload", "parts", 0, "chunk_end"], "msg": "Field required", "type": "missing", "input": {}},
+        {"loc": ["body", "name"], "msg": "String should have at most 256 characters", "type": "string_too_long"}
+    ]});
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(422).set_body_json(&fastapi)).mount(&server).await;
+    let patch = FilePatch { name: Nullable::Value("v2.zip".into()), version: Nullable::Absent };
+    let err = client(&server).files().update(Uuid::nil(), patch.clone()).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "422 Unprocessable Entity: body.upload.parts[0].chunk_end: Field required; body.name: String should have at most 256 characters"
+    );
+    assert!(std::error::Error::source(&err).is_none());
+
+    server.reset().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "ResourceNotFound", "detail": "Not found"})))
+        .mount(&server)
+        .await;
+    let err = client(&server).files().update(Uuid::nil(), patch.clone()).await.unwrap_err();
+    assert_eq!(err.to_string(), "404 Not Found: Not found");
+
+    // An undocumented status says what its body says too, JSON (RFC 9457 here) or text.
+    server.reset().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({"type": "about:blank", "title": "Conflict", "detail": "name taken"})))
+        .mount(&server)
+        .await;
+    let err = client(&server).files().update(Uuid::nil(), patch.clone()).await.unwrap_err();
+    assert_eq!(err.to_string(), "409 Conflict (a status this operation does not document): Conflict: name taken");
+
+    // A body that does not decode: the status and what happened, the decoder's error as the source.
+    server.reset().await;
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(404).set_body_string("<html>nginx</html>")).mount(&server).await;
+    let err = client(&server).files().update(Uuid::nil(), patch).await.unwrap_err();
+    assert_eq!(err.to_string(), "404 Not Found: the response body does not decode as documented");
+    assert_each_cause_once(&err);
+}
+
+#[tokio::test]
+async fn status_helpers_classify_the_same_on_every_operation() {
+    let server = MockServer::start().await;
+    // A proxy's 404: `list` does not document 404 (UnexpectedStatus), `update` does (and its HTML
+    // does not decode): both are "not found".
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(404).set_body_string("<html>Not Found</html>"))
+        .mount(&server)
+        .await;
+    let patch = FilePatch { name: Nullable::Absent, version: Nullable::Null };
+    let list = client(&server).files().list().await.unwrap_err();
+    let update = client(&server).files().update(Uuid::nil(), patch).await.unwrap_err();
+    assert!(matches!(list, Error::UnexpectedStatus { .. }), "{list:?}");
+    assert!(matches!(update, Error::Decode { .. }), "{update:?}");
+    assert!(list.is_not_found() && update.is_not_found());
+    assert!(!list.is_unauthorized() && !list.is_rate_limited() && !list.is_timeout());
+
+    for (status, check) in [(401, Error::is_unauthorized as fn(&Error) -> bool), (429, Error::is_rate_limited), (403, Error::is_forbidden)] {
+        server.reset().await;
+        Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(status)).mount(&server).await;
+        let err: Error = client(&server).files().delete(Uuid::nil()).retry(RetryPolicy::none()).await.unwrap_err().into();
+        assert!(check(&err), "{status}: {err:?}");
+        assert!(!err.is_not_found());
+    }
+}
+
+/// One function, two operations, one error type: `?` converts each operation's error.
+async fn rename_first(client: &Client, name: &str) -> Result<Option<FileRead>, Error> {
+    let page = client.files().list().limit(1).send().await?;
+    let Some(id) = page.items.first().and_then(|file| file.id().copied()) else { return Ok(None) };
+    let patch = FilePatch { name: Nullable::Value(name.to_owned()), version: Nullable::Absent };
+    Ok(Some(client.files().update(id, patch).await?))
+}
+
+#[tokio::test]
+async fn every_operations_error_converts_into_the_crate_wide_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(list_page(&["a.zip"], 1))).mount(&server).await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"error": "NotPermitted", "detail": "not yours"})))
+        .mount(&server)
+        .await;
+    let err = rename_first(&client(&server), "b.zip").await.unwrap_err();
+    assert_eq!(err.to_string(), "403 Forbidden: not yours");
+    assert!(err.is_forbidden());
+    // The operation's own enum is still there.
+    let Error::Api { error, .. } = &err else { panic!("{err:?}") };
+    match error.downcast_ref::<FilesUpdateError>() {
+        Some(FilesUpdateError::Forbidden(body)) => assert_eq!(body.detail, "not yours"),
+        other => panic!("{other:?}"),
+    }
+    assert!(error.downcast_ref::<FilesListError>().is_none());
+    assert_eq!(format!("{error:?}"), format!("{:?}", error.downcast_ref::<FilesUpdateError>().unwrap()));
+}
+
+#[tokio::test]
+async fn a_missing_upload_source_names_its_path() {
+    use polar_files::upload::{UploadError, UploadSource};
+    let server = MockServer::start().await;
+    let err = client(&server)
+        .files()
+        .upload(UploadSource::path("no/such/dir/app-1.4.2.zip"), FileServiceTypes::Downloadable)
+        .await
+        .unwrap_err();
+    let UploadError::Io(io) = &err else { panic!("{err:?}") };
+    assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+    let causes = chain(&err);
+    assert_eq!(causes[0], "cannot read the source");
+    assert!(causes[1].starts_with("no/such/dir/app-1.4.2.zip: "), "{causes:?}");
+    assert_each_cause_once(&err);
+    assert!(server.received_requests().await.unwrap().is_empty());
 }

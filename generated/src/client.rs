@@ -332,12 +332,23 @@ impl ::std::future::IntoFuture for FilesCreate {
     }
 }
 /// The errors [`FilesCreate`] documents, decoded; they come back as `Error::Api`.
+///
+/// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+/// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum FilesCreateError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
+impl ::std::fmt::Display for FilesCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
+        }
+    }
+}
+impl crate::runtime::OperationError for FilesCreateError {}
 /// A `DELETE /v1/files/{id}` request: set optional parameters, then `.send().await` (or just `.await`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -441,6 +452,9 @@ impl ::std::future::IntoFuture for FilesDelete {
     }
 }
 /// The errors [`FilesDelete`] documents, decoded; they come back as `Error::Api`.
+///
+/// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+/// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum FilesDeleteError {
@@ -451,6 +465,16 @@ pub enum FilesDeleteError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
+impl ::std::fmt::Display for FilesDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Forbidden(body) => crate::runtime::describe(body, f),
+            Self::NotFound(body) => crate::runtime::describe(body, f),
+            Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
+        }
+    }
+}
+impl crate::runtime::OperationError for FilesDeleteError {}
 /// A `GET /v1/files/` request: set optional parameters, then `.send().await` (or just `.await`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -630,12 +654,23 @@ impl ::std::future::IntoFuture for FilesList {
     }
 }
 /// The errors [`FilesList`] documents, decoded; they come back as `Error::Api`.
+///
+/// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+/// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum FilesListError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
+impl ::std::fmt::Display for FilesListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
+        }
+    }
+}
+impl crate::runtime::OperationError for FilesListError {}
 /// A `PATCH /v1/files/{id}` request: set optional parameters, then `.send().await` (or just `.await`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -750,6 +785,9 @@ impl ::std::future::IntoFuture for FilesUpdate {
     }
 }
 /// The errors [`FilesUpdate`] documents, decoded; they come back as `Error::Api`.
+///
+/// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+/// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum FilesUpdateError {
@@ -760,6 +798,16 @@ pub enum FilesUpdateError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
+impl ::std::fmt::Display for FilesUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Forbidden(body) => crate::runtime::describe(body, f),
+            Self::NotFound(body) => crate::runtime::describe(body, f),
+            Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
+        }
+    }
+}
+impl crate::runtime::OperationError for FilesUpdateError {}
 /// A `POST /v1/files/{id}/uploaded` request: set optional parameters, then `.send().await` (or just `.await`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -875,6 +923,9 @@ impl ::std::future::IntoFuture for FilesUploaded {
     }
 }
 /// The errors [`FilesUploaded`] documents, decoded; they come back as `Error::Api`.
+///
+/// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+/// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum FilesUploadedError {
@@ -885,3 +936,13 @@ pub enum FilesUploadedError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
+impl ::std::fmt::Display for FilesUploadedError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Forbidden(body) => crate::runtime::describe(body, f),
+            Self::NotFound(body) => crate::runtime::describe(body, f),
+            Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
+        }
+    }
+}
+impl crate::runtime::OperationError for FilesUploadedError {}

@@ -213,8 +213,9 @@ impl fmt::Display for UploadError {
         match self {
             UploadError::InvalidOptions(message) => write!(f, "invalid upload options: {message}"),
             UploadError::Limits(message) => write!(f, "the file breaks a limit: {message}"),
-            UploadError::Io(err) => write!(f, "cannot read the source: {err}"),
-            UploadError::Create(err) => write!(f, "creating the file failed: {err}"),
+            // The cause is the source (never printed here too, so a chain shows it once).
+            UploadError::Io(_) => write!(f, "cannot read the source"),
+            UploadError::Create(_) => write!(f, "creating the file failed"),
             UploadError::Protocol(message) => write!(f, "unexpected answer from Polar: {message}"),
             UploadError::PartExpired { number, expires_at } => {
                 write!(f, "part {number}: its upload URL expired at {expires_at} before it could be sent")
@@ -226,7 +227,7 @@ impl fmt::Display for UploadError {
             UploadError::SourceChanged { number } => {
                 write!(f, "part {number}: the source changed while it was being uploaded")
             }
-            UploadError::Complete(err) => write!(f, "completing the upload failed: {err}"),
+            UploadError::Complete(_) => write!(f, "completing the upload failed"),
         }
     }
 }
@@ -686,7 +687,7 @@ impl Prepared {
     async fn new(source: SourceKind) -> io::Result<Self> {
         Ok(match source {
             SourceKind::Path(path) => {
-                let len = tokio::fs::metadata(&path).await?.len();
+                let len = tokio::fs::metadata(&path).await.map_err(|err| with_path(&path, err))?.len();
                 Prepared::File { path, len, _spooled: None }
             }
             SourceKind::Bytes(bytes) => Prepared::Bytes(bytes),
@@ -716,7 +717,7 @@ impl Prepared {
     async fn same_len(&self) -> io::Result<bool> {
         match self {
             Prepared::Bytes(_) => Ok(true),
-            Prepared::File { path, len, .. } => Ok(tokio::fs::metadata(path).await?.len() == *len),
+            Prepared::File { path, len, .. } => Ok(tokio::fs::metadata(path).await.map_err(|err| with_path(path, err))?.len() == *len),
             Prepared::Reader { reader, len } => Ok(reader.lock().await.seek(io::SeekFrom::End(0)).await? == *len),
         }
     }
@@ -730,7 +731,7 @@ impl Prepared {
                 bytes.get(start..end).map(|_| bytes.slice(start..end)).ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))
             }
             Prepared::File { path, .. } => {
-                let mut file = tokio::fs::File::open(path).await?;
+                let mut file = tokio::fs::File::open(path).await.map_err(|err| with_path(path, err))?;
                 file.seek(io::SeekFrom::Start(start)).await?;
                 read_exact(&mut file, len).await
             }
@@ -759,7 +760,7 @@ impl Prepared {
                 Ok(())
             }
             Prepared::File { path, len, .. } => {
-                let mut file = tokio::fs::File::open(path).await?;
+                let mut file = tokio::fs::File::open(path).await.map_err(|err| with_path(path, err))?;
                 chunks(&mut file, *len, f).await
             }
             Prepared::Reader { reader, len } => {
@@ -769,6 +770,12 @@ impl Prepared {
             }
         }
     }
+}
+
+/// The same error, its message naming the file (`dist/app.zip: No such file or directory (os error
+/// 2)`); the kind is kept.
+fn with_path(path: &Path, err: io::Error) -> io::Error {
+    io::Error::new(err.kind(), format!("{}: {err}", path.display()))
 }
 
 async fn read_exact<R: AsyncRead + Unpin + ?Sized>(reader: &mut R, len: usize) -> io::Result<Bytes> {

@@ -8,7 +8,7 @@ mod request;
 mod retry;
 
 pub use client::{BuildError, Client, ClientBuilder, SecretToken, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, MIN_SCRUBBED_SECRET};
-pub use error::{Error, MAX_ERROR_BODY};
+pub use error::{DocumentedError, Error, OperationError, MAX_ERROR_BODY};
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use nullable::Nullable;
 pub use request::{RequestOptions, Response};
@@ -29,6 +29,9 @@ pub(crate) use retry::Failure;
 /// errors) within a bound.
 #[allow(unused_imports)]
 pub(crate) use request::read_limited;
+/// For the generated `Display` of documented errors, and hand-written modules' messages.
+#[allow(unused_imports)]
+pub(crate) use error::{describe, describe_bytes};
 
 /// What the document says about reaching the API: generated into `client.rs`.
 #[derive(Clone, Copy, Debug)]

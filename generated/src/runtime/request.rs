@@ -417,7 +417,7 @@ impl Client {
                 Ok(response) => {
                     span.record("status", response.status.as_u16());
                     if response.status.is_success() {
-                        return result.map_err(Error::from_reqwest);
+                        return result.map_err(|err| Error::from_reqwest(err, attempt, started.elapsed()));
                     }
                     (Failure::Status(response.status), Some(&response.headers))
                 }
@@ -430,7 +430,7 @@ impl Client {
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
-                None => return result.map_err(Error::from_reqwest),
+                None => return result.map_err(|err| Error::from_reqwest(err, attempt, started.elapsed())),
             }
         }
     }

@@ -663,14 +663,51 @@ fn error_enum(op: &Operation, error_responses: &[&Response]) -> TokenStream {
             None => quote! { #[doc = #doc] #variant, },
         }
     });
+    let display_arms: Vec<TokenStream> = error_responses
+        .iter()
+        .map(|r| {
+            let variant = naming::ident(&r.rust_name);
+            match &r.body {
+                Some(body) => match body.encoding {
+                    BodyEncoding::Json | BodyEncoding::Form => quote! { Self::#variant(body) => crate::runtime::describe(body, f), },
+                    BodyEncoding::Text => {
+                        quote! { Self::#variant(text) => f.write_str(&crate::runtime::describe_bytes(text.as_bytes())), }
+                    }
+                    BodyEncoding::Bytes => quote! { Self::#variant(bytes) => f.write_str(&crate::runtime::describe_bytes(bytes)), },
+                },
+                None => {
+                    // The response's description, as plain text on one line.
+                    let text = r.description.as_deref().map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "));
+                    let text = text.filter(|t| !t.is_empty()).unwrap_or_else(|| "(no body)".to_owned());
+                    quote! { Self::#variant => f.write_str(#text), }
+                }
+            }
+        })
+        .collect();
+    let (formatter, display_body) = if display_arms.is_empty() {
+        (quote! { _f }, quote! { match *self {} })
+    } else {
+        (quote! { f }, quote! { match self { #(#display_arms)* } })
+    };
     let doc = format!(" The errors [`{}`] documents, decoded; they come back as `Error::Api`.", op.builder_type);
     quote! {
         #[doc = #doc]
+        ///
+        /// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+        /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
         #[allow(clippy::large_enum_variant)]
         pub enum #error {
             #(#variants)*
         }
+
+        impl ::std::fmt::Display for #error {
+            fn fmt(&self, #formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #display_body
+            }
+        }
+
+        impl crate::runtime::OperationError for #error {}
     }
 }
 

@@ -802,7 +802,7 @@ async fn status_helpers_classify_the_same_on_every_operation() {
 /// One function, two operations, one error type: `?` converts each operation's error.
 async fn rename_first(client: &Client, name: &str) -> Result<Option<FileRead>, Error> {
     let page = client.files().list().limit(1).send().await?;
-    let Some(id) = page.items.first().and_then(|file| file.id().copied()) else { return Ok(None) };
+    let Some(id) = page.items.first().and_then(|file| file.id()) else { return Ok(None) };
     let patch = FilePatch { name: Nullable::Value(name.to_owned()), version: Nullable::Absent };
     Ok(Some(client.files().update(id, patch).await?))
 }
@@ -844,4 +844,39 @@ async fn a_missing_upload_source_names_its_path() {
     assert!(causes[1].starts_with("no/such/dir/app-1.4.2.zip: "), "{causes:?}");
     assert_each_cause_once(&err);
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_obvious_code_does_the_obvious_thing() {
+    let server = MockServer::start().await;
+    // `"x".into()` is a value; `None.into()` leaves the field out (never `null`).
+    Mock::given(method("PATCH"))
+        .and(body_string(r#"{"name":"v2.zip"}"#))
+        .respond_with(ResponseTemplate::new(200).set_body_json(file_read("downloadable", "v2.zip")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    for (page, names) in [("1", vec!["a"]), ("2", vec!["b"])] {
+        Mock::given(method("GET"))
+            .and(query_param("page", page))
+            .respond_with(ResponseTemplate::new(200).set_body_json(list_page(&names, 2)))
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    // A boxed stream: `next()` without `pin!`.
+    use polar_files::runtime::StreamExt;
+    let mut files = client.files().list().items();
+    let mut ids = Vec::new();
+    while let Some(file) = files.next().await {
+        // Copy values by value: the id goes straight into `update`.
+        let id: Option<Uuid> = file.unwrap().id();
+        ids.push(id.unwrap());
+    }
+    assert_eq!(ids.len(), 2);
+    let patch = FilePatch { name: "v2.zip".into(), version: None.into() };
+    let file = client.files().update(ids[0], patch).await.unwrap();
+    assert_eq!(file.name().map(String::as_str), Some("v2.zip"));
+    let size: Option<i64> = file.size();
+    assert_eq!(size, Some(5_368_709_120));
 }

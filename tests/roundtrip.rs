@@ -167,7 +167,7 @@ fn unknown_file_kind_decodes() {
     assert!(matches!(decoded.items[0], FileRead::Downloadable(_)));
     // Fields every kind has are one call away; an unknown kind has none of them.
     assert_eq!(decoded.items[0].name().map(String::as_str), Some("x.bin"));
-    assert_eq!(decoded.items[0].size(), Some(&6_000_000_000));
+    assert_eq!(decoded.items[0].size(), Some(6_000_000_000));
     assert_eq!(decoded.items[0].checksum_etag(), None);
     assert_eq!(decoded.items[1].name(), None);
     assert_eq!(decoded.items[1], FileRead::Unknown(future));

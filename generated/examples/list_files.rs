@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(organization) = std::env::args().nth(1) {
         request = request.organization_id(organization.parse::<uuid::Uuid>()?);
     }
-    let mut items = std::pin::pin!(request.items());
+    let mut items = request.items();
     let mut count = 0;
     while let Some(file) = items.try_next().await? {
         count += 1;

@@ -141,7 +141,7 @@ impl Files {
     ///
     /// // Or every item, across all pages:
     /// use polar_files::runtime::TryStreamExt;
-    /// let mut items = std::pin::pin!(client.files().list().items());
+    /// let mut items = client.files().list().items();
     /// while let Some(item) = items.try_next().await? {
     ///     # let _ = item;
     /// }
@@ -607,14 +607,11 @@ impl FilesList {
     /// Every page from this one (default the first) on, fetched as the stream is polled.
     /// The stream ends after the last page (`max_page`), after an empty page, or after an
     /// error, which it yields.
+    ///
+    /// The stream is boxed (`Unpin`): `pages.try_next().await` works without `pin!`.
     pub fn pages(
         self,
-    ) -> impl crate::runtime::Stream<
-        Item = ::std::result::Result<
-            crate::models::ListResourceFileRead,
-            crate::runtime::Error<FilesListError>,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::runtime::Pages<crate::models::ListResourceFileRead, FilesListError> {
         let first = self.page.unwrap_or(1);
         crate::runtime::pages(
             first,
@@ -627,15 +624,11 @@ impl FilesList {
             |body| body.items.is_empty(),
         )
     }
-    /// Every item of every page, in order (see [`pages`](Self::pages)).
+    /// Every item of every page, in order (see [`pages`](Self::pages)): `items.try_next().await`
+    /// (or `.next()`) works without `pin!`.
     pub fn items(
         self,
-    ) -> impl crate::runtime::Stream<
-        Item = ::std::result::Result<
-            crate::models::FileRead,
-            crate::runtime::Error<FilesListError>,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::runtime::Items<crate::models::FileRead, FilesListError> {
         crate::runtime::items(self.pages(), |body| body.items)
     }
 }

@@ -206,12 +206,12 @@ for FileCreate {
 }
 impl FileCreate {
     /// The `organization_id` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn organization_id(&self) -> ::std::option::Option<&::uuid::Uuid> {
+    pub fn organization_id(&self) -> ::std::option::Option<::uuid::Uuid> {
         match self {
-            Self::Downloadable(value) => value.organization_id.as_ref(),
-            Self::ProductMedia(value) => value.organization_id.as_ref(),
-            Self::OrganizationAvatar(value) => value.organization_id.as_ref(),
-            Self::SupportCaseAttachment(value) => value.organization_id.as_ref(),
+            Self::Downloadable(value) => value.organization_id.as_ref().copied(),
+            Self::ProductMedia(value) => value.organization_id.as_ref().copied(),
+            Self::OrganizationAvatar(value) => value.organization_id.as_ref().copied(),
+            Self::SupportCaseAttachment(value) => value.organization_id.as_ref().copied(),
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -242,14 +242,12 @@ impl FileCreate {
         }
     }
     /// The `size` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn size(&self) -> ::std::option::Option<&i64> {
+    pub fn size(&self) -> ::std::option::Option<i64> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.size),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.size),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.size),
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.size)
-            }
+            Self::Downloadable(value) => ::std::option::Option::Some(value.size),
+            Self::ProductMedia(value) => ::std::option::Option::Some(value.size),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(value.size),
+            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(value.size),
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -416,29 +414,29 @@ impl ::std::convert::From<crate::models::SupportCaseAttachmentFileRead> for File
 }
 impl FileRead {
     /// The `id` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn id(&self) -> ::std::option::Option<&::uuid::Uuid> {
+    pub fn id(&self) -> ::std::option::Option<::uuid::Uuid> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.id),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.id),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.id),
-            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(&value.id),
+            Self::Downloadable(value) => ::std::option::Option::Some(value.id),
+            Self::ProductMedia(value) => ::std::option::Option::Some(value.id),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(value.id),
+            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(value.id),
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
     /// The `organization_id` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn organization_id(&self) -> ::std::option::Option<&::uuid::Uuid> {
+    pub fn organization_id(&self) -> ::std::option::Option<::uuid::Uuid> {
         match self {
             Self::Downloadable(value) => {
-                ::std::option::Option::Some(&value.organization_id)
+                ::std::option::Option::Some(value.organization_id)
             }
             Self::ProductMedia(value) => {
-                ::std::option::Option::Some(&value.organization_id)
+                ::std::option::Option::Some(value.organization_id)
             }
             Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(&value.organization_id)
+                ::std::option::Option::Some(value.organization_id)
             }
             Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.organization_id)
+                ::std::option::Option::Some(value.organization_id)
             }
             Self::Unknown(_) => ::std::option::Option::None,
         }
@@ -482,14 +480,12 @@ impl FileRead {
         }
     }
     /// The `size` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn size(&self) -> ::std::option::Option<&i64> {
+    pub fn size(&self) -> ::std::option::Option<i64> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.size),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.size),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.size),
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.size)
-            }
+            Self::Downloadable(value) => ::std::option::Option::Some(value.size),
+            Self::ProductMedia(value) => ::std::option::Option::Some(value.size),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(value.size),
+            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(value.size),
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -538,12 +534,14 @@ impl FileRead {
     /// The `last_modified_at` of whichever variant this is (`None` for an unknown one, or when it is not set).
     pub fn last_modified_at(
         &self,
-    ) -> ::std::option::Option<&::chrono::DateTime<::chrono::Utc>> {
+    ) -> ::std::option::Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
-            Self::Downloadable(value) => value.last_modified_at.as_ref(),
-            Self::ProductMedia(value) => value.last_modified_at.as_ref(),
-            Self::OrganizationAvatar(value) => value.last_modified_at.as_ref(),
-            Self::SupportCaseAttachment(value) => value.last_modified_at.as_ref(),
+            Self::Downloadable(value) => value.last_modified_at.as_ref().copied(),
+            Self::ProductMedia(value) => value.last_modified_at.as_ref().copied(),
+            Self::OrganizationAvatar(value) => value.last_modified_at.as_ref().copied(),
+            Self::SupportCaseAttachment(value) => {
+                value.last_modified_at.as_ref().copied()
+            }
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -558,15 +556,15 @@ impl FileRead {
         }
     }
     /// The `is_uploaded` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn is_uploaded(&self) -> ::std::option::Option<&bool> {
+    pub fn is_uploaded(&self) -> ::std::option::Option<bool> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.is_uploaded),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.is_uploaded),
+            Self::Downloadable(value) => ::std::option::Option::Some(value.is_uploaded),
+            Self::ProductMedia(value) => ::std::option::Option::Some(value.is_uploaded),
             Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(&value.is_uploaded)
+                ::std::option::Option::Some(value.is_uploaded)
             }
             Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.is_uploaded)
+                ::std::option::Option::Some(value.is_uploaded)
             }
             Self::Unknown(_) => ::std::option::Option::None,
         }
@@ -574,15 +572,15 @@ impl FileRead {
     /// The `created_at` of whichever variant this is (`None` for an unknown one, or when it is not set).
     pub fn created_at(
         &self,
-    ) -> ::std::option::Option<&::chrono::DateTime<::chrono::Utc>> {
+    ) -> ::std::option::Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.created_at),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.created_at),
+            Self::Downloadable(value) => ::std::option::Option::Some(value.created_at),
+            Self::ProductMedia(value) => ::std::option::Option::Some(value.created_at),
             Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(&value.created_at)
+                ::std::option::Option::Some(value.created_at)
             }
             Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.created_at)
+                ::std::option::Option::Some(value.created_at)
             }
             Self::Unknown(_) => ::std::option::Option::None,
         }

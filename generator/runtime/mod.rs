@@ -11,7 +11,12 @@ pub use client::{BuildError, Client, ClientBuilder, SecretToken, DEFAULT_MAX_RES
 pub use error::{DocumentedError, Error, OperationError, MAX_ERROR_BODY};
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use nullable::Nullable;
-pub use request::{RequestOptions, Response};
+pub use pagination::{Items, Pages};
+pub use request::Response;
+/// Per-call settings, set through each request builder's `.timeout(..)`, `.retry(..)` and
+/// `.max_response_size(..)` (a crate without operations has none).
+#[allow(unused_imports)]
+pub(crate) use request::RequestOptions;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;

@@ -21,9 +21,9 @@ use super::retry::{Failure, RetryPolicy};
 use super::{Client, Error};
 
 /// Per-call settings: override the client's timeout, retry policy and maximum response size for
-/// one call.
+/// one call (set through the request builders).
 #[derive(Clone, Debug, Default)]
-pub struct RequestOptions {
+pub(crate) struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) max_response_size: Option<u64>,
@@ -31,19 +31,19 @@ pub struct RequestOptions {
 
 impl RequestOptions {
     /// How long each attempt may take.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    pub(crate) fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// The retry policy of this call.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+    pub(crate) fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
 
     /// The largest success body this call reads, in bytes.
-    pub fn max_response_size(mut self, bytes: u64) -> Self {
+    pub(crate) fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = Some(bytes);
         self
     }

@@ -197,7 +197,7 @@ fn example(op: &Operation, settings: &Settings) -> Vec<String> {
         lines.push(String::new());
         lines.push("// Or every item, across all pages:".to_owned());
         lines.push(format!("use {krate}::runtime::TryStreamExt;"));
-        lines.push(format!("let mut items = std::pin::pin!({call}.items());"));
+        lines.push(format!("let mut items = {call}.items();"));
         lines.push("while let Some(item) = items.try_next().await? {".to_owned());
         lines.push("    # let _ = item;".to_owned());
         lines.push("}".to_owned());
@@ -722,7 +722,9 @@ fn pagination(op: &Operation, success: &TokenStream, error: &Ident) -> TokenStre
         /// Every page from this one (default the first) on, fetched as the stream is polled.
         /// The stream ends after the last page (`max_page`), after an empty page, or after an
         /// error, which it yields.
-        pub fn pages(self) -> impl crate::runtime::Stream<Item = ::std::result::Result<#success, crate::runtime::Error<#error>>> + ::std::marker::Send + 'static {
+        ///
+        /// The stream is boxed (`Unpin`): `pages.try_next().await` works without `pin!`.
+        pub fn pages(self) -> crate::runtime::Pages<#success, #error> {
             let first = self.#page.unwrap_or(1);
             crate::runtime::pages(
                 first,
@@ -736,8 +738,9 @@ fn pagination(op: &Operation, success: &TokenStream, error: &Ident) -> TokenStre
             )
         }
 
-        /// Every item of every page, in order (see [`pages`](Self::pages)).
-        pub fn items(self) -> impl crate::runtime::Stream<Item = ::std::result::Result<#item, crate::runtime::Error<#error>>> + ::std::marker::Send + 'static {
+        /// Every item of every page, in order (see [`pages`](Self::pages)): `items.try_next().await`
+        /// (or `.next()`) works without `pin!`.
+        pub fn items(self) -> crate::runtime::Items<#item, #error> {
             crate::runtime::items(self.pages(), |body| body.#items_field)
         }
     }

@@ -321,14 +321,18 @@ fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
         }
         let ident = naming::ident(&field.rust_name);
         let inner = type_tokens(&field.ty);
-        let access = match field.presence {
-            Presence::Required | Presence::Defaulted => quote! { ::std::option::Option::Some(&value.#ident) },
-            Presence::RequiredNullable | Presence::Optional | Presence::OptionalNullable => quote! { value.#ident.as_ref() },
+        // `Copy` scalars (ids, numbers, times) by value, so `update(file.id()?, ..)` takes them.
+        let copy = is_copy(&field.ty);
+        let (returns, access) = match (field.presence, copy) {
+            (Presence::Required | Presence::Defaulted, true) => (quote! { #inner }, quote! { ::std::option::Option::Some(value.#ident) }),
+            (Presence::Required | Presence::Defaulted, false) => (quote! { &#inner }, quote! { ::std::option::Option::Some(&value.#ident) }),
+            (_, true) => (quote! { #inner }, quote! { value.#ident.as_ref().copied() }),
+            (_, false) => (quote! { &#inner }, quote! { value.#ident.as_ref() }),
         };
         let doc = format!(" The `{}` of whichever variant this is (`None` for an unknown one, or when it is not set).", field.json_name);
         accessors.push(quote! {
             #[doc = #doc]
-            pub fn #ident(&self) -> ::std::option::Option<&#inner> {
+            pub fn #ident(&self) -> ::std::option::Option<#returns> {
                 match self {
                     #( Self::#variants(value) => #access, )*
                     Self::#unknown(_) => ::std::option::Option::None,
@@ -337,6 +341,25 @@ fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
         });
     }
     quote! { #(#accessors)* }
+}
+
+/// Whether a type is a `Copy` scalar (returned by value from accessors).
+fn is_copy(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Primitive(
+            Primitive::Bool
+                | Primitive::I32
+                | Primitive::I64
+                | Primitive::U32
+                | Primitive::U64
+                | Primitive::F32
+                | Primitive::F64
+                | Primitive::Uuid
+                | Primitive::DateTime
+                | Primitive::Date
+        )
+    )
 }
 
 fn tagged(name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStream {

@@ -106,22 +106,8 @@ async fn create_sends_the_body_with_its_tag_once() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = DownloadableFileCreate {
-        organization_id: Nullable::Absent,
-        name: "app.zip".to_owned(),
-        mime_type: "application/zip".to_owned(),
-        size: 12,
-        checksum_sha256_base64: Nullable::Absent,
-        upload: S3FileCreateMultipart {
-            parts: vec![S3FileCreatePart {
-                number: 1,
-                chunk_start: 0,
-                chunk_end: 12,
-                checksum_sha256_base64: Nullable::Value("abc=".to_owned()),
-            }],
-        },
-        version: Nullable::Absent,
-    };
+    let part = S3FileCreatePart::new(1, 0, 12).checksum_sha256_base64("abc=");
+    let body = DownloadableFileCreate::new("app.zip", "application/zip", 12, S3FileCreateMultipart::new(vec![part]));
     let upload = client(&server).files().create(body).await.unwrap();
     assert_eq!(upload.size, 5_368_709_120);
     assert_eq!(upload.upload.parts[0].headers["x-amz-sdk-checksum-algorithm"], "SHA256");
@@ -133,7 +119,7 @@ async fn create_sends_the_body_with_its_tag_once() {
 #[tokio::test]
 async fn uploaded_decodes_every_documented_error() {
     let server = MockServer::start().await;
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     let cases = [
         (403, json!({"error": "NotPermitted", "detail": "nope"})),
         (404, json!({"error": "ResourceNotFound", "detail": "gone"})),
@@ -170,7 +156,7 @@ async fn uploaded_returns_the_file() {
         })))
         .mount(&server)
         .await;
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     let file = client(&server).files().uploaded(FILE_ID.parse::<Uuid>().unwrap(), completed).await.unwrap();
     let FileRead::ProductMedia(file) = file else { panic!("{file:?}") };
     assert_eq!(file.public_url, "https://cdn/x.png");
@@ -186,7 +172,7 @@ async fn update_tells_absent_null_and_value_apart() {
         .expect(1)
         .mount(&server)
         .await;
-    let patch = FilePatch { name: Nullable::Value("new.zip".to_owned()), version: Nullable::Null };
+    let patch = FilePatch::new().name("new.zip").version(Nullable::Null);
     let file = client(&server).files().update(FILE_ID.parse::<Uuid>().unwrap(), patch).await.unwrap();
     assert!(matches!(file, FileRead::Downloadable(f) if f.name == "new.zip"));
 
@@ -285,7 +271,7 @@ async fn retries_503_twice_then_succeeds_even_for_post() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     client(&server).files().uploaded(Uuid::nil(), completed).await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
@@ -294,7 +280,7 @@ async fn retries_503_twice_then_succeeds_even_for_post() {
 async fn post_500_is_not_retried() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     let err = client(&server).files().uploaded(Uuid::nil(), completed).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -551,7 +537,7 @@ async fn a_server_that_never_answers_costs_a_get_every_attempt_and_a_post_one() 
 
     let post_server = raw_server(Raw::Silent).await.unwrap();
     let client = Client::builder().base_url(&post_server.url).token(TOKEN).timeout(Duration::from_millis(200)).retry(scaled()).build().unwrap();
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     let err = client.files().uploaded(Uuid::nil(), completed).await.unwrap_err();
     assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err}");
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -697,7 +683,7 @@ async fn redirects_are_followed_as_browsers_do_and_not_forever() {
         .respond_with(ResponseTemplate::new(200).set_body_json(file_read("downloadable", "a")))
         .mount(&server)
         .await;
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     client(&server).files().uploaded(Uuid::nil(), completed).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.iter().map(|r| r.method.to_string()).collect::<Vec<_>>(), ["POST", "GET"]);
@@ -740,7 +726,7 @@ async fn documented_errors_read_as_status_and_what_the_body_says() {
         {"loc": ["body", "name"], "msg": "String should have at most 256 characters", "type": "string_too_long"}
     ]});
     Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(422).set_body_json(&fastapi)).mount(&server).await;
-    let patch = FilePatch { name: Nullable::Value("v2.zip".into()), version: Nullable::Absent };
+    let patch = FilePatch::new().name("v2.zip");
     let err = client(&server).files().update(Uuid::nil(), patch.clone()).await.unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -782,7 +768,7 @@ async fn status_helpers_classify_the_same_on_every_operation() {
         .respond_with(ResponseTemplate::new(404).set_body_string("<html>Not Found</html>"))
         .mount(&server)
         .await;
-    let patch = FilePatch { name: Nullable::Absent, version: Nullable::Null };
+    let patch = FilePatch::new().version(Nullable::Null);
     let list = client(&server).files().list().await.unwrap_err();
     let update = client(&server).files().update(Uuid::nil(), patch).await.unwrap_err();
     assert!(matches!(list, Error::UnexpectedStatus { .. }), "{list:?}");
@@ -803,7 +789,7 @@ async fn status_helpers_classify_the_same_on_every_operation() {
 async fn rename_first(client: &Client, name: &str) -> Result<Option<FileRead>, Error> {
     let page = client.files().list().limit(1).send().await?;
     let Some(id) = page.items.first().and_then(|file| file.id()) else { return Ok(None) };
-    let patch = FilePatch { name: Nullable::Value(name.to_owned()), version: Nullable::Absent };
+    let patch = FilePatch::new().name(name);
     Ok(Some(client.files().update(id, patch).await?))
 }
 
@@ -874,7 +860,7 @@ async fn the_obvious_code_does_the_obvious_thing() {
         ids.push(id.unwrap());
     }
     assert_eq!(ids.len(), 2);
-    let patch = FilePatch { name: "v2.zip".into(), version: None.into() };
+    let patch = FilePatch::new().name("v2.zip").version(None);
     let file = client.files().update(ids[0], patch).await.unwrap();
     assert_eq!(file.name().map(String::as_str), Some("v2.zip"));
     let size: Option<i64> = file.size();

@@ -43,6 +43,7 @@ fn file_of(read: &FileRead) -> (String, i64, Option<String>) {
         FileRead::OrganizationAvatar(f) => (f.path.clone(), f.size, f.checksum_sha256_base64.clone()),
         FileRead::SupportCaseAttachment(f) => (f.path.clone(), f.size, f.checksum_sha256_base64.clone()),
         FileRead::Unknown(json) => panic!("unknown file {json}"),
+        other => panic!("a kind this test does not know: {other:?}"),
     }
 }
 

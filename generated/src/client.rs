@@ -337,6 +337,7 @@ impl ::std::future::IntoFuture for FilesCreate {
 /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FilesCreateError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
@@ -457,6 +458,7 @@ impl ::std::future::IntoFuture for FilesDelete {
 /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FilesDeleteError {
     /// 403: You don't have the permission to delete this file.
     Forbidden(crate::models::NotPermitted),
@@ -652,6 +654,7 @@ impl ::std::future::IntoFuture for FilesList {
 /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FilesListError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
@@ -783,6 +786,7 @@ impl ::std::future::IntoFuture for FilesUpdate {
 /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FilesUpdateError {
     /// 403: You don't have the permission to update this file.
     Forbidden(crate::models::NotPermitted),
@@ -921,6 +925,7 @@ impl ::std::future::IntoFuture for FilesUploaded {
 /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FilesUploadedError {
     /// 403: You don't have the permission to update this file.
     Forbidden(crate::models::NotPermitted),

@@ -11,6 +11,7 @@
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "downloadable")]
 pub struct DownloadableFileCreate {
     /// The organization ID.
@@ -45,6 +46,78 @@ pub struct DownloadableFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+impl DownloadableFileCreate {
+    /// A `DownloadableFileCreate` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        Self {
+            organization_id: crate::runtime::Nullable::Absent,
+            name: name.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+            upload: upload.into(),
+            version: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `upload`.
+    pub fn upload(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        self.upload = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 /// File to be associated with the downloadables benefit.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "downloadable"`, is not a field: the type writes it itself.
@@ -55,6 +128,7 @@ pub struct DownloadableFileCreate {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "downloadable")]
 pub struct DownloadableFileRead {
     /// The ID of the object.
@@ -102,6 +176,182 @@ pub struct DownloadableFileRead {
     /// - Format: `date-time`
     pub flagged_malicious_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl DownloadableFileRead {
+    /// A `DownloadableFileRead` from its required fields; set the others with the methods named after them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        storage_version: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_etag: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_hex: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        last_modified_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+        is_uploaded: impl ::std::convert::Into<bool>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        size_readable: impl ::std::convert::Into<::std::string::String>,
+        flagged_malicious_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: name.into(),
+            path: path.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            storage_version: storage_version.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+            checksum_sha256_hex: checksum_sha256_hex.into(),
+            last_modified_at: last_modified_at.into(),
+            version: version.into(),
+            is_uploaded: is_uploaded.into(),
+            created_at: created_at.into(),
+            size_readable: size_readable.into(),
+            flagged_malicious_at: flagged_malicious_at.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::uuid::Uuid>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `storage_version`.
+    pub fn storage_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.storage_version = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_hex`.
+    pub fn checksum_sha256_hex(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_hex = value.into();
+        self
+    }
+    /// Sets `last_modified_at`.
+    pub fn last_modified_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.last_modified_at = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `is_uploaded`.
+    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_uploaded = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `size_readable`.
+    pub fn size_readable(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.size_readable = value.into();
+        self
+    }
+    /// Sets `flagged_malicious_at`.
+    pub fn flagged_malicious_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.flagged_malicious_at = value.into();
+        self
+    }
+}
 /// The `FileCreate` schema.
 ///
 /// Tagged by the `service` property. An unknown tag decodes into the [`Unknown`](Self::Unknown) variant.
@@ -113,6 +363,7 @@ pub struct DownloadableFileRead {
 )]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FileCreate {
     /// `service: downloadable`
     Downloadable(crate::models::DownloadableFileCreate),
@@ -299,6 +550,7 @@ impl FileCreate {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct FilePatch {
     /// The `name` property.
     ///
@@ -311,6 +563,31 @@ pub struct FilePatch {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+impl FilePatch {
+    /// A `FilePatch` with every field absent or at its default; set fields with the methods named after them.
+    pub fn new() -> Self {
+        Self {
+            name: crate::runtime::Nullable::Absent,
+            version: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 /// The `FileRead` schema.
 ///
 /// Tagged by the `service` property. An unknown tag decodes into the [`Unknown`](Self::Unknown) variant.
@@ -322,6 +599,7 @@ pub struct FilePatch {
 )]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FileRead {
     /// `service: downloadable`
     Downloadable(crate::models::DownloadableFileRead),
@@ -618,6 +896,7 @@ impl FileRead {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum FileServiceTypes {
     /// `downloadable`
     Downloadable,
@@ -699,6 +978,7 @@ impl<'de> ::serde::Deserialize<'de> for FileServiceTypes {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct FileUpload {
     /// The ID of the object.
     ///
@@ -747,6 +1027,177 @@ pub struct FileUpload {
 fn default_file_upload_is_uploaded() -> bool {
     false
 }
+impl FileUpload {
+    /// A `FileUpload` from its required fields; set the others with the methods named after them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        storage_version: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_etag: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_hex: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        last_modified_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        upload: impl ::std::convert::Into<crate::models::S3FileUploadMultipart>,
+        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+        service: impl ::std::convert::Into<crate::models::FileServiceTypes>,
+        size_readable: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: name.into(),
+            path: path.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            storage_version: storage_version.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+            checksum_sha256_hex: checksum_sha256_hex.into(),
+            last_modified_at: last_modified_at.into(),
+            upload: upload.into(),
+            version: version.into(),
+            service: service.into(),
+            size_readable: size_readable.into(),
+            is_uploaded: default_file_upload_is_uploaded(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::uuid::Uuid>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `storage_version`.
+    pub fn storage_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.storage_version = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_hex`.
+    pub fn checksum_sha256_hex(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_hex = value.into();
+        self
+    }
+    /// Sets `last_modified_at`.
+    pub fn last_modified_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.last_modified_at = value.into();
+        self
+    }
+    /// Sets `upload`.
+    pub fn upload(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::S3FileUploadMultipart>,
+    ) -> Self {
+        self.upload = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `service`.
+    pub fn service(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::FileServiceTypes>,
+    ) -> Self {
+        self.service = value.into();
+        self
+    }
+    /// Sets `size_readable`.
+    pub fn size_readable(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.size_readable = value.into();
+        self
+    }
+    /// Sets `is_uploaded`.
+    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_uploaded = value.into();
+        self
+    }
+}
 /// The `FileUploadCompleted` schema.
 #[derive(
     ::std::clone::Clone,
@@ -755,6 +1206,7 @@ fn default_file_upload_is_uploaded() -> bool {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct FileUploadCompleted {
     /// The `id` property.
     pub id: ::std::string::String,
@@ -762,6 +1214,48 @@ pub struct FileUploadCompleted {
     pub path: ::std::string::String,
     /// The `parts` property.
     pub parts: ::std::vec::Vec<crate::models::S3FileUploadCompletedPart>,
+}
+impl FileUploadCompleted {
+    /// A `FileUploadCompleted` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        parts: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileUploadCompletedPart>,
+        >,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            path: path.into(),
+            parts: parts.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `parts`.
+    pub fn parts(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileUploadCompletedPart>,
+        >,
+    ) -> Self {
+        self.parts = value.into();
+        self
+    }
 }
 /// FileID Filter
 ///
@@ -834,10 +1328,27 @@ impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for FilesListOrganizati
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct HttpValidationError {
     /// The `detail` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::vec::Vec<crate::models::ValidationError>>,
+}
+impl HttpValidationError {
+    /// A `HttpValidationError` with every field absent or at its default; set fields with the methods named after them.
+    pub fn new() -> Self {
+        Self {
+            detail: ::std::option::Option::None,
+        }
+    }
+    /// Sets `detail`.
+    pub fn detail(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::ValidationError>>,
+    ) -> Self {
+        self.detail = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 /// The `ListResourceFileRead` schema.
 #[derive(
@@ -847,11 +1358,40 @@ pub struct HttpValidationError {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct ListResourceFileRead {
     /// The `items` property.
     pub items: ::std::vec::Vec<crate::models::FileRead>,
     /// The `pagination` property: a [`Pagination`].
     pub pagination: crate::models::Pagination,
+}
+impl ListResourceFileRead {
+    /// A `ListResourceFileRead` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        items: impl ::std::convert::Into<::std::vec::Vec<crate::models::FileRead>>,
+        pagination: impl ::std::convert::Into<crate::models::Pagination>,
+    ) -> Self {
+        Self {
+            items: items.into(),
+            pagination: pagination.into(),
+        }
+    }
+    /// Sets `items`.
+    pub fn items(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::FileRead>>,
+    ) -> Self {
+        self.items = value.into();
+        self
+    }
+    /// Sets `pagination`.
+    pub fn pagination(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Pagination>,
+    ) -> Self {
+        self.pagination = value.into();
+        self
+    }
 }
 /// The `NotPermitted` schema.
 ///
@@ -863,6 +1403,7 @@ pub struct ListResourceFileRead {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct NotPermitted {
     /// The `error` property: a [`NotPermittedError`].
     ///
@@ -870,6 +1411,34 @@ pub struct NotPermitted {
     pub error: crate::models::NotPermittedError,
     /// The `detail` property.
     pub detail: ::std::string::String,
+}
+impl NotPermitted {
+    /// A `NotPermitted` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        error: impl ::std::convert::Into<crate::models::NotPermittedError>,
+        detail: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            error: error.into(),
+            detail: detail.into(),
+        }
+    }
+    /// Sets `error`.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::NotPermittedError>,
+    ) -> Self {
+        self.error = value.into();
+        self
+    }
+    /// Sets `detail`.
+    pub fn detail(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.detail = value.into();
+        self
+    }
 }
 /// Error
 ///
@@ -927,6 +1496,7 @@ impl<'de> ::serde::Deserialize<'de> for NotPermittedError {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "organization_avatar")]
 pub struct OrganizationAvatarFileCreate {
     /// The organization ID.
@@ -965,6 +1535,78 @@ pub struct OrganizationAvatarFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+impl OrganizationAvatarFileCreate {
+    /// A `OrganizationAvatarFileCreate` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        Self {
+            organization_id: crate::runtime::Nullable::Absent,
+            name: name.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+            upload: upload.into(),
+            version: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `upload`.
+    pub fn upload(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        self.upload = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 /// File to be used as an organization avatar.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "organization_avatar"`, is not a field: the type writes it itself.
@@ -975,6 +1617,7 @@ pub struct OrganizationAvatarFileCreate {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "organization_avatar")]
 pub struct OrganizationAvatarFileRead {
     /// The ID of the object.
@@ -1022,6 +1665,178 @@ pub struct OrganizationAvatarFileRead {
     /// - Read-only: set by the server
     pub public_url: ::std::string::String,
 }
+impl OrganizationAvatarFileRead {
+    /// A `OrganizationAvatarFileRead` from its required fields; set the others with the methods named after them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        storage_version: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_etag: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_hex: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        last_modified_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+        is_uploaded: impl ::std::convert::Into<bool>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        size_readable: impl ::std::convert::Into<::std::string::String>,
+        public_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: name.into(),
+            path: path.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            storage_version: storage_version.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+            checksum_sha256_hex: checksum_sha256_hex.into(),
+            last_modified_at: last_modified_at.into(),
+            version: version.into(),
+            is_uploaded: is_uploaded.into(),
+            created_at: created_at.into(),
+            size_readable: size_readable.into(),
+            public_url: public_url.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::uuid::Uuid>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `storage_version`.
+    pub fn storage_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.storage_version = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_hex`.
+    pub fn checksum_sha256_hex(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_hex = value.into();
+        self
+    }
+    /// Sets `last_modified_at`.
+    pub fn last_modified_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.last_modified_at = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `is_uploaded`.
+    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_uploaded = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `size_readable`.
+    pub fn size_readable(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.size_readable = value.into();
+        self
+    }
+    /// Sets `public_url`.
+    pub fn public_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.public_url = value.into();
+        self
+    }
+}
 /// The `Pagination` schema.
 ///
 /// Example: `{"total_count":4,"max_page":1}`
@@ -1032,11 +1847,34 @@ pub struct OrganizationAvatarFileRead {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct Pagination {
     /// The `total_count` property.
     pub total_count: i64,
     /// The `max_page` property.
     pub max_page: i64,
+}
+impl Pagination {
+    /// A `Pagination` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        total_count: impl ::std::convert::Into<i64>,
+        max_page: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            total_count: total_count.into(),
+            max_page: max_page.into(),
+        }
+    }
+    /// Sets `total_count`.
+    pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_count = value.into();
+        self
+    }
+    /// Sets `max_page`.
+    pub fn max_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.max_page = value.into();
+        self
+    }
 }
 /// Schema to create a file to be used as a product media file.
 ///
@@ -1048,6 +1886,7 @@ pub struct Pagination {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "product_media")]
 pub struct ProductMediaFileCreate {
     /// The organization ID.
@@ -1086,6 +1925,78 @@ pub struct ProductMediaFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+impl ProductMediaFileCreate {
+    /// A `ProductMediaFileCreate` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        Self {
+            organization_id: crate::runtime::Nullable::Absent,
+            name: name.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+            upload: upload.into(),
+            version: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `upload`.
+    pub fn upload(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        self.upload = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 /// File to be used as a product media file.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "product_media"`, is not a field: the type writes it itself.
@@ -1096,6 +2007,7 @@ pub struct ProductMediaFileCreate {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "product_media")]
 pub struct ProductMediaFileRead {
     /// The ID of the object.
@@ -1143,6 +2055,178 @@ pub struct ProductMediaFileRead {
     /// - Read-only: set by the server
     pub public_url: ::std::string::String,
 }
+impl ProductMediaFileRead {
+    /// A `ProductMediaFileRead` from its required fields; set the others with the methods named after them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        storage_version: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_etag: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_hex: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        last_modified_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+        is_uploaded: impl ::std::convert::Into<bool>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        size_readable: impl ::std::convert::Into<::std::string::String>,
+        public_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: name.into(),
+            path: path.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            storage_version: storage_version.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+            checksum_sha256_hex: checksum_sha256_hex.into(),
+            last_modified_at: last_modified_at.into(),
+            version: version.into(),
+            is_uploaded: is_uploaded.into(),
+            created_at: created_at.into(),
+            size_readable: size_readable.into(),
+            public_url: public_url.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::uuid::Uuid>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `storage_version`.
+    pub fn storage_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.storage_version = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_hex`.
+    pub fn checksum_sha256_hex(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_hex = value.into();
+        self
+    }
+    /// Sets `last_modified_at`.
+    pub fn last_modified_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.last_modified_at = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `is_uploaded`.
+    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_uploaded = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `size_readable`.
+    pub fn size_readable(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.size_readable = value.into();
+        self
+    }
+    /// Sets `public_url`.
+    pub fn public_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.public_url = value.into();
+        self
+    }
+}
 /// The `ResourceNotFound` schema.
 ///
 /// Example: `{"error":"ResourceNotFound","detail":"Not found"}`
@@ -1153,6 +2237,7 @@ pub struct ProductMediaFileRead {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct ResourceNotFound {
     /// The `error` property: a [`ResourceNotFoundError`].
     ///
@@ -1160,6 +2245,34 @@ pub struct ResourceNotFound {
     pub error: crate::models::ResourceNotFoundError,
     /// The `detail` property.
     pub detail: ::std::string::String,
+}
+impl ResourceNotFound {
+    /// A `ResourceNotFound` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        error: impl ::std::convert::Into<crate::models::ResourceNotFoundError>,
+        detail: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            error: error.into(),
+            detail: detail.into(),
+        }
+    }
+    /// Sets `error`.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::ResourceNotFoundError>,
+    ) -> Self {
+        self.error = value.into();
+        self
+    }
+    /// Sets `detail`.
+    pub fn detail(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.detail = value.into();
+        self
+    }
 }
 /// Error
 ///
@@ -1217,11 +2330,32 @@ impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundError {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct S3FileCreateMultipart {
     /// The `parts` property.
     ///
     /// - Maximum items: 10000
     pub parts: ::std::vec::Vec<crate::models::S3FileCreatePart>,
+}
+impl S3FileCreateMultipart {
+    /// A `S3FileCreateMultipart` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        parts: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileCreatePart>,
+        >,
+    ) -> Self {
+        Self { parts: parts.into() }
+    }
+    /// Sets `parts`.
+    pub fn parts(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileCreatePart>,
+        >,
+    ) -> Self {
+        self.parts = value.into();
+        self
+    }
 }
 /// The `S3FileCreatePart` schema.
 ///
@@ -1233,6 +2367,7 @@ pub struct S3FileCreateMultipart {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct S3FileCreatePart {
     /// Part number, from 1.
     ///
@@ -1252,6 +2387,44 @@ pub struct S3FileCreatePart {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
 }
+impl S3FileCreatePart {
+    /// A `S3FileCreatePart` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        number: impl ::std::convert::Into<i64>,
+        chunk_start: impl ::std::convert::Into<i64>,
+        chunk_end: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            number: number.into(),
+            chunk_start: chunk_start.into(),
+            chunk_end: chunk_end.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `number`.
+    pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.number = value.into();
+        self
+    }
+    /// Sets `chunk_start`.
+    pub fn chunk_start(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.chunk_start = value.into();
+        self
+    }
+    /// Sets `chunk_end`.
+    pub fn chunk_end(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.chunk_end = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+}
 /// The `S3FileUploadCompletedPart` schema.
 ///
 /// Example: `{"number":1,"checksum_etag":"\"a54357aff0632cce46d942af68356b38\"","checksum_sha256_base64":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}`
@@ -1262,6 +2435,7 @@ pub struct S3FileCreatePart {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct S3FileUploadCompletedPart {
     /// The `number` property.
     pub number: i64,
@@ -1269,6 +2443,43 @@ pub struct S3FileUploadCompletedPart {
     pub checksum_etag: ::std::string::String,
     /// The `checksum_sha256_base64` property.
     pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+}
+impl S3FileUploadCompletedPart {
+    /// A `S3FileUploadCompletedPart` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        number: impl ::std::convert::Into<i64>,
+        checksum_etag: impl ::std::convert::Into<::std::string::String>,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            number: number.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+        }
+    }
+    /// Sets `number`.
+    pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.number = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
 }
 /// The `S3FileUploadMultipart` schema.
 #[derive(
@@ -1278,6 +2489,7 @@ pub struct S3FileUploadCompletedPart {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct S3FileUploadMultipart {
     /// The storage's multipart upload ID.
     pub id: ::std::string::String,
@@ -1285,6 +2497,48 @@ pub struct S3FileUploadMultipart {
     pub path: ::std::string::String,
     /// The `parts` property.
     pub parts: ::std::vec::Vec<crate::models::S3FileUploadPart>,
+}
+impl S3FileUploadMultipart {
+    /// A `S3FileUploadMultipart` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        parts: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileUploadPart>,
+        >,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            path: path.into(),
+            parts: parts.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `parts`.
+    pub fn parts(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileUploadPart>,
+        >,
+    ) -> Self {
+        self.parts = value.into();
+        self
+    }
 }
 /// The `S3FileUploadPart` schema.
 #[derive(
@@ -1294,6 +2548,7 @@ pub struct S3FileUploadMultipart {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct S3FileUploadPart {
     /// The `number` property.
     pub number: i64,
@@ -1327,6 +2582,75 @@ fn default_s3_file_upload_part_headers() -> ::std::collections::BTreeMap<
 > {
     ::std::default::Default::default()
 }
+impl S3FileUploadPart {
+    /// A `S3FileUploadPart` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        number: impl ::std::convert::Into<i64>,
+        chunk_start: impl ::std::convert::Into<i64>,
+        chunk_end: impl ::std::convert::Into<i64>,
+        url: impl ::std::convert::Into<::std::string::String>,
+        expires_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            number: number.into(),
+            chunk_start: chunk_start.into(),
+            chunk_end: chunk_end.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+            url: url.into(),
+            expires_at: expires_at.into(),
+            headers: default_s3_file_upload_part_headers(),
+        }
+    }
+    /// Sets `number`.
+    pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.number = value.into();
+        self
+    }
+    /// Sets `chunk_start`.
+    pub fn chunk_start(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.chunk_start = value.into();
+        self
+    }
+    /// Sets `chunk_end`.
+    pub fn chunk_end(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.chunk_end = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `url`.
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `expires_at`.
+    pub fn expires_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.expires_at = value.into();
+        self
+    }
+    /// Sets `headers`.
+    pub fn headers(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.headers = value.into();
+        self
+    }
+}
 /// Schema to create a file to be attached to a support case.
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "support_case_attachment"`, is not a field: the type writes it itself.
@@ -1337,6 +2661,7 @@ fn default_s3_file_upload_part_headers() -> ::std::collections::BTreeMap<
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "support_case_attachment")]
 pub struct SupportCaseAttachmentFileCreate {
     /// The organization ID.
@@ -1375,6 +2700,78 @@ pub struct SupportCaseAttachmentFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+impl SupportCaseAttachmentFileCreate {
+    /// A `SupportCaseAttachmentFileCreate` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        Self {
+            organization_id: crate::runtime::Nullable::Absent,
+            name: name.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+            upload: upload.into(),
+            version: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `upload`.
+    pub fn upload(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        self.upload = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 /// File to be attached to a support case.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "support_case_attachment"`, is not a field: the type writes it itself.
@@ -1385,6 +2782,7 @@ pub struct SupportCaseAttachmentFileCreate {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "support_case_attachment")]
 pub struct SupportCaseAttachmentFileRead {
     /// The ID of the object.
@@ -1428,6 +2826,168 @@ pub struct SupportCaseAttachmentFileRead {
     /// - Read-only: set by the server
     pub size_readable: ::std::string::String,
 }
+impl SupportCaseAttachmentFileRead {
+    /// A `SupportCaseAttachmentFileRead` from its required fields; set the others with the methods named after them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        storage_version: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_etag: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_hex: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        last_modified_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+        is_uploaded: impl ::std::convert::Into<bool>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        size_readable: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: name.into(),
+            path: path.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            storage_version: storage_version.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+            checksum_sha256_hex: checksum_sha256_hex.into(),
+            last_modified_at: last_modified_at.into(),
+            version: version.into(),
+            is_uploaded: is_uploaded.into(),
+            created_at: created_at.into(),
+            size_readable: size_readable.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::uuid::Uuid>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `storage_version`.
+    pub fn storage_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.storage_version = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_hex`.
+    pub fn checksum_sha256_hex(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_hex = value.into();
+        self
+    }
+    /// Sets `last_modified_at`.
+    pub fn last_modified_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.last_modified_at = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `is_uploaded`.
+    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_uploaded = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `size_readable`.
+    pub fn size_readable(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.size_readable = value.into();
+        self
+    }
+}
 /// The `ValidationError` schema.
 ///
 /// Example: `{"loc":["body","upload","parts",0,"chunk_end"],"msg":"Field required","type":"missing","input":{"number":1,"chunk_start":0}}`
@@ -1438,6 +2998,7 @@ pub struct SupportCaseAttachmentFileRead {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct ValidationError {
     /// Location
     pub loc: ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
@@ -1453,6 +3014,68 @@ pub struct ValidationError {
     pub ctx: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+}
+impl ValidationError {
+    /// A `ValidationError` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        loc: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
+        >,
+        msg: impl ::std::convert::Into<::std::string::String>,
+        r#type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            loc: loc.into(),
+            msg: msg.into(),
+            r#type: r#type.into(),
+            input: ::std::option::Option::None,
+            ctx: ::std::option::Option::None,
+        }
+    }
+    /// Sets `loc`.
+    pub fn loc(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
+        >,
+    ) -> Self {
+        self.loc = value.into();
+        self
+    }
+    /// Sets `msg`.
+    pub fn msg(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.msg = value.into();
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = value.into();
+        self
+    }
+    /// Sets `input`.
+    pub fn input(
+        mut self,
+        value: impl ::std::convert::Into<::serde_json::Value>,
+    ) -> Self {
+        self.input = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ctx`.
+    pub fn ctx(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.ctx = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 /// The `ValidationErrorLocItem` schema.
 ///

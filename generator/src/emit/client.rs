@@ -310,6 +310,7 @@ fn success_type(op: &Operation) -> (TokenStream, Option<TokenStream>) {
                 #[doc = #doc]
                 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
                 #[allow(clippy::large_enum_variant)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                 }
@@ -697,6 +698,8 @@ fn error_enum(op: &Operation, error_responses: &[&Response]) -> TokenStream {
         /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
         #[allow(clippy::large_enum_variant)]
+        // The API documents more statuses over time.
+        #[non_exhaustive]
         pub enum #error {
             #(#variants)*
         }

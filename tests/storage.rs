@@ -16,7 +16,7 @@ use std::time::Duration;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{delete, post};
 use axum::{Json, Router};
 use base64::Engine as _;
 use hyper::service::service_fn;
@@ -184,6 +184,7 @@ impl Harness {
         let app = Router::new()
             .route("/v1/files/", post(create))
             .route("/v1/files/{id}/uploaded", post(uploaded))
+            .route("/v1/files/{id}", delete(remove))
             .with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
         let polar_url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
@@ -208,7 +209,7 @@ impl Harness {
         lock(&self.shared).max_parts_in_flight
     }
 
-    /// The fake Polar's calls so far (`create`, `uploaded`).
+    /// The fake Polar's calls so far (`create`, `uploaded`, `delete`).
     pub fn polar_calls(&self) -> Vec<String> {
         lock(&self.shared).polar_calls.clone()
     }
@@ -412,6 +413,19 @@ async fn create(State(polar): State<Polar>, headers: HeaderMap, Json(body): Json
         "version": body["version"], "service": body["service"], "size_readable": "", "is_uploaded": false
     });
     (StatusCode::CREATED, Json(answer)).into_response()
+}
+
+async fn remove(State(polar): State<Polar>, UrlPath(id): UrlPath<String>, headers: HeaderMap) -> Response {
+    if !authorized(&headers) {
+        return error(StatusCode::UNAUTHORIZED, "bad token");
+    }
+    let mut shared = lock(&polar.shared);
+    shared.polar_calls.push("delete".to_owned());
+    if shared.created.remove(&id).is_some() {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        (StatusCode::NOT_FOUND, Json(json!({"error": "ResourceNotFound", "detail": "Not found"}))).into_response()
+    }
 }
 
 async fn uploaded(State(polar): State<Polar>, UrlPath(id): UrlPath<String>, headers: HeaderMap, Json(body): Json<Value>) -> Response {

@@ -44,7 +44,7 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt};
 
-use crate::client::{Files, FilesCreateError, FilesUploadedError};
+use crate::client::{Files, FilesCreateError, FilesDeleteError, FilesUploadedError};
 use crate::models::{
     DownloadableFileCreate, FileCreate, FileRead, FileServiceTypes, FileUpload, FileUploadCompleted,
     OrganizationAvatarFileCreate, ProductMediaFileCreate, S3FileCreateMultipart, S3FileCreatePart,
@@ -196,8 +196,10 @@ pub enum UploadError {
         number: i64,
         /// The last status storage answered, if it answered.
         status: Option<reqwest::StatusCode>,
-        /// What went wrong (storage's error text, or the transport error).
+        /// What went wrong (storage's error text, or that the request failed).
         message: String,
+        /// The transport's error, when storage did not answer (also `source()`).
+        source: Option<reqwest::Error>,
     },
     /// The source's bytes changed between hashing and sending.
     SourceChanged {
@@ -206,6 +208,17 @@ pub enum UploadError {
     },
     /// Completing the upload failed (every part was stored).
     Complete(Error<FilesUploadedError>),
+    /// The upload failed after the file was created, and the file was left behind: kept on
+    /// purpose ([`Upload::keep_failed_file`]) or because deleting it failed. (By default a file
+    /// whose upload failed is deleted and the error is the failure itself.)
+    Abandoned {
+        /// The created file's id, to retry or delete it later.
+        file_id: uuid::Uuid,
+        /// Why deleting it failed, if it was tried.
+        delete_error: Option<Box<Error<FilesDeleteError>>>,
+        /// Why the upload failed (also `source()`).
+        cause: Box<UploadError>,
+    },
 }
 
 impl fmt::Display for UploadError {
@@ -220,14 +233,20 @@ impl fmt::Display for UploadError {
             UploadError::PartExpired { number, expires_at } => {
                 write!(f, "part {number}: its upload URL expired at {expires_at} before it could be sent")
             }
-            UploadError::Part { number, status: Some(status), message } => {
+            UploadError::Part { number, status: Some(status), message, .. } => {
                 write!(f, "part {number}: storage answered {status}: {message}")
             }
-            UploadError::Part { number, status: None, message } => write!(f, "part {number}: {message}"),
+            UploadError::Part { number, status: None, message, .. } => write!(f, "part {number}: {message}"),
             UploadError::SourceChanged { number } => {
                 write!(f, "part {number}: the source changed while it was being uploaded")
             }
             UploadError::Complete(_) => write!(f, "completing the upload failed"),
+            UploadError::Abandoned { file_id, delete_error: None, .. } => {
+                write!(f, "the upload failed; the created file {file_id} was kept")
+            }
+            UploadError::Abandoned { file_id, delete_error: Some(err), .. } => {
+                write!(f, "the upload failed; the created file {file_id} was left behind (deleting it failed: {err})")
+            }
         }
     }
 }
@@ -238,6 +257,8 @@ impl std::error::Error for UploadError {
             UploadError::Io(err) => Some(err),
             UploadError::Create(err) => Some(err),
             UploadError::Complete(err) => Some(err),
+            UploadError::Part { source: Some(err), .. } => Some(err),
+            UploadError::Abandoned { cause, .. } => Some(&**cause),
             _ => None,
         }
     }
@@ -272,6 +293,7 @@ impl Files {
             memory_limit: DEFAULT_MEMORY_LIMIT,
             progress: None,
             storage: None,
+            keep_failed_file: false,
         }
     }
 }
@@ -293,6 +315,7 @@ pub struct Upload {
     memory_limit: u64,
     progress: Option<ProgressFn>,
     storage: Option<reqwest::Client>,
+    keep_failed_file: bool,
 }
 
 impl fmt::Debug for Upload {
@@ -388,9 +411,19 @@ impl Upload {
         (self, receiver)
     }
 
-    /// The HTTP client for storage (default: a plain client with no default headers).
+    /// The HTTP client for storage (default: the API client's, so the proxies and TLS settings
+    /// of [`http_client`](crate::ClientBuilder::http_client) apply to storage too; the token and
+    /// the API's headers are never sent to storage). Give one here when the API's client carries
+    /// default headers storage must not see.
     pub fn storage_client(mut self, client: reqwest::Client) -> Self {
         self.storage = Some(client);
+        self
+    }
+
+    /// Keeps the created file when the upload fails after creating it (default: it is deleted).
+    /// The error is then [`UploadError::Abandoned`], with the file's id.
+    pub fn keep_failed_file(mut self) -> Self {
+        self.keep_failed_file = true;
         self
     }
 
@@ -411,6 +444,7 @@ impl Upload {
             memory_limit,
             progress,
             storage,
+            keep_failed_file,
         } = self;
         if concurrency == 0 {
             return Err(UploadError::InvalidOptions("concurrency must be at least 1".to_owned()));
@@ -451,16 +485,52 @@ impl Upload {
         let upload = files.create(body).send().await.map_err(UploadError::Create)?;
         let returned = check_returned_parts(&upload, &plan)?;
 
-        let storage = match storage {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(std::time::Duration::from_secs(10))
-                .build()
-                .map_err(|err| UploadError::InvalidOptions(format!("cannot build the storage client: {err}")))?,
+        // The API's HTTP client carries no default headers (the token and headers go per request).
+        let storage = storage.unwrap_or_else(|| files.client.inner.http.clone());
+        let file_id = upload.id;
+        let sent = send_parts(returned, hashes.parts, source, storage, &tracker, part_retry, part_timeout, memory_limit, concurrency, last_part).await;
+        let completed = match sent {
+            Ok(completed) => completed,
+            Err(cause) if keep_failed_file => {
+                return Err(UploadError::Abandoned { file_id, delete_error: None, cause: Box::new(cause) });
+            }
+            Err(cause) => {
+                // Nothing of it is usable: delete it, so no half-uploaded file stays behind.
+                return Err(match files.delete(file_id).send().await {
+                    Ok(()) => cause,
+                    Err(err) => UploadError::Abandoned { file_id, delete_error: Some(Box::new(err)), cause: Box::new(cause) },
+                });
+            }
         };
+
+        let body = FileUploadCompleted { id: upload.upload.id.clone(), path: upload.upload.path.clone(), parts: completed };
+        let mut complete = files.uploaded(upload.id, body);
+        if let Some(timeout) = files.client.inner.timeout {
+            complete = complete.timeout(timeout.max(COMPLETE_TIMEOUT));
+        }
+        complete.send().await.map_err(UploadError::Complete)
+    }
+}
+
+/// Sends every part (as many at a time as `concurrency` and the byte budget allow) and checks the
+/// source kept its length; the completed parts in order.
+#[allow(clippy::too_many_arguments)]
+async fn send_parts(
+    returned: Vec<S3FileUploadPart>,
+    checksums: Vec<String>,
+    source: Prepared,
+    storage: reqwest::Client,
+    tracker: &Tracker,
+    part_retry: RetryPolicy,
+    part_timeout: std::time::Duration,
+    memory_limit: u64,
+    concurrency: usize,
+    last_part: i64,
+) -> Result<Vec<S3FileUploadCompletedPart>, UploadError> {
+    {
         let source = Arc::new(source);
         let budget = Arc::new(Budget::new(memory_limit));
-        let sent = stream::iter(returned.into_iter().zip(hashes.parts))
+        let sent = stream::iter(returned.into_iter().zip(checksums))
             .map(|(part, checksum)| {
                 let (storage, source, tracker, retry, budget) =
                     (storage.clone(), source.clone(), tracker.clone(), part_retry.clone(), budget.clone());
@@ -480,13 +550,7 @@ impl Upload {
         if !source.same_len().await? {
             return Err(UploadError::SourceChanged { number: last_part });
         }
-
-        let body = FileUploadCompleted { id: upload.upload.id.clone(), path: upload.upload.path.clone(), parts: completed };
-        let mut complete = files.uploaded(upload.id, body);
-        if let Some(timeout) = files.client.inner.timeout {
-            complete = complete.timeout(timeout.max(COMPLETE_TIMEOUT));
-        }
-        complete.send().await.map_err(UploadError::Complete)
+        Ok(completed)
     }
 }
 
@@ -931,11 +995,16 @@ async fn put_part(
             request = request.header(name.as_str(), value.as_str());
         }
         let span = tracing::info_span!("upload_part", part = number, attempt, bytes = len);
-        let (failure, headers, message) = match tracing::Instrument::instrument(request.send(), span).await {
+        let (failure, headers, message, transport) = match tracing::Instrument::instrument(request.send(), span).await {
             Ok(response) if response.status() == reqwest::StatusCode::OK => {
                 let etag = response.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
                 let Some(etag) = etag else {
-                    return Err(UploadError::Part { number, status: Some(response.status()), message: "storage answered without an ETag".to_owned() });
+                    return Err(UploadError::Part {
+                        number,
+                        status: Some(response.status()),
+                        message: "storage answered without an ETag".to_owned(),
+                        source: None,
+                    });
                 };
                 tracker.part_sent(len);
                 return Ok(etag);
@@ -946,9 +1015,15 @@ async fn put_part(
                 // Storage's error text, read up to 64 KiB and no further.
                 let body = crate::runtime::read_limited(&mut response, crate::runtime::MAX_ERROR_BODY).await.map(|(body, _)| body).unwrap_or_default();
                 drop(response);
-                (Failure::Status(status), Some(headers), storage_message(&String::from_utf8_lossy(&body)))
+                (Failure::Status(status), Some(headers), storage_message(&String::from_utf8_lossy(&body)), None)
             }
-            Err(err) => (if err.is_connect() { Failure::Connect } else { Failure::Transport }, None, err.to_string()),
+            // The transport's error is the source; the message does not repeat it.
+            Err(err) => (
+                if err.is_connect() { Failure::Connect } else { Failure::Transport },
+                None,
+                format!("the request to storage failed (attempt {attempt})"),
+                Some(err),
+            ),
         };
         drop(reserved);
         match retry.retry_after(&reqwest::Method::PUT, failure, headers.as_ref(), attempt, started.elapsed()) {
@@ -962,7 +1037,7 @@ async fn put_part(
                     Failure::Status(status) => Some(status),
                     _ => None,
                 };
-                return Err(UploadError::Part { number, status, message });
+                return Err(UploadError::Part { number, status, message, source: transport });
             }
         }
     }

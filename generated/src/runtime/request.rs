@@ -394,12 +394,20 @@ impl Client {
         let started = Instant::now();
         let mut attempt: u32 = 1;
         loop {
+            // OpenTelemetry's HTTP client semantic conventions, so an exporter (such as
+            // tracing-opentelemetry) needs no glue; the full URL is left out (a query may hold
+            // what a trace should not).
             let span = tracing::info_span!(
                 "http_request",
-                method = %request.method,
-                path = request.template,
-                attempt,
-                status = tracing::field::Empty,
+                otel.name = %format_args!("{} {}", request.method, request.template),
+                otel.kind = "client",
+                http.request.method = %request.method,
+                url.template = request.template,
+                server.address = url.host_str().unwrap_or_default(),
+                server.port = url.port_or_known_default(),
+                http.request.resend_count = attempt - 1,
+                http.response.status_code = tracing::field::Empty,
+                "error.type" = tracing::field::Empty,
                 elapsed_ms = tracing::field::Empty,
             );
             let attempt_started = Instant::now();
@@ -408,21 +416,31 @@ impl Client {
             let result = match result {
                 Ok(Outcome::Response(response)) => Ok(response),
                 Ok(Outcome::TooLarge { status, headers, declared }) => {
-                    span.record("status", status.as_u16());
+                    span.record("http.response.status_code", status.as_u16());
+                    span.record("error.type", "response_too_large");
                     return Err(Error::ResponseTooLarge { status, headers: Box::new(headers), limit, declared });
                 }
                 Err(err) => Err(err),
             };
             let (failure, response_headers) = match &result {
                 Ok(response) => {
-                    span.record("status", response.status.as_u16());
+                    span.record("http.response.status_code", response.status.as_u16());
+                    if !response.status.is_success() {
+                        span.record("error.type", response.status.as_str());
+                    }
                     if response.status.is_success() {
                         return result.map_err(|err| Error::from_reqwest(err, attempt, started.elapsed()));
                     }
                     (Failure::Status(response.status), Some(&response.headers))
                 }
-                Err(err) if err.is_connect() => (Failure::Connect, None),
-                Err(_) => (Failure::Transport, None),
+                Err(err) if err.is_connect() => {
+                    span.record("error.type", "connect");
+                    (Failure::Connect, None)
+                }
+                Err(err) => {
+                    span.record("error.type", if err.is_timeout() { "timeout" } else { "transport" });
+                    (Failure::Transport, None)
+                }
             };
             match policy.retry_after(&request.method, failure, response_headers, attempt, started.elapsed()) {
                 Some(wait) => {

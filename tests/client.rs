@@ -866,3 +866,39 @@ async fn the_obvious_code_does_the_obvious_thing() {
     let size: Option<i64> = file.size();
     assert_eq!(size, Some(5_368_709_120));
 }
+
+#[tokio::test]
+async fn hooks_see_every_request_and_response() {
+    use std::sync::{Arc, Mutex};
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(header("x-request-id", "req-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(&["a"], 1)))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let sent = Arc::new(Mutex::new(0_u32));
+    let statuses = Arc::new(Mutex::new(Vec::new()));
+    let (counter, seen) = (sent.clone(), statuses.clone());
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token(TOKEN)
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)).jitter(false))
+        // A request id per attempt, as a middleware would add.
+        .before_request(move |request| {
+            let mut count = counter.lock().unwrap();
+            *count += 1;
+            request.headers_mut().insert("x-request-id", format!("req-{count}").parse().unwrap());
+        })
+        .after_response(move |response| seen.lock().unwrap().push(response.status().as_u16()))
+        .build()
+        .unwrap();
+    let page = client.files().list().await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(*sent.lock().unwrap(), 2);
+    assert_eq!(*statuses.lock().unwrap(), [503, 200]);
+    let requests = server.received_requests().await.unwrap();
+    let ids: Vec<_> = requests.iter().map(|r| r.headers.get("x-request-id").unwrap().to_str().unwrap().to_owned()).collect();
+    assert_eq!(ids, ["req-1", "req-2"]);
+}

@@ -473,7 +473,19 @@ impl Client {
             if let Some(body) = &body {
                 builder = builder.body(body.clone());
             }
-            let response = builder.send().await?;
+            let response = if inner.hooks.before.is_empty() && inner.hooks.after.is_empty() {
+                builder.send().await?
+            } else {
+                let mut built = builder.build()?;
+                for hook in &inner.hooks.before {
+                    hook(&mut built);
+                }
+                let response = inner.http.execute(built).await?;
+                for hook in &inner.hooks.after {
+                    hook(&response);
+                }
+                response
+            };
             let status = response.status();
             let next = if redirects < MAX_REDIRECTS { redirect_target(status, response.headers(), &url) } else { None };
             let Some(next) = next else { break response };

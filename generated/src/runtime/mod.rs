@@ -9,7 +9,9 @@ mod pagination;
 mod request;
 mod retry;
 
-pub use client::{BuildError, Client, ClientBuilder, SecretToken, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, MIN_SCRUBBED_SECRET};
+pub use client::{
+    AfterResponse, BeforeRequest, BuildError, Client, ClientBuilder, SecretToken, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, MIN_SCRUBBED_SECRET,
+};
 pub use error::{DocumentedError, Error, OperationError, MAX_ERROR_BODY};
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use nullable::Nullable;

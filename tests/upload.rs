@@ -497,3 +497,28 @@ async fn storage_puts_go_through_the_clients_http_client() {
     }
     assert_storage_never_saw_polar(&harness);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_moves_as_bytes_leave_not_a_part_at_a_time() {
+    let harness = Harness::start(None).await.unwrap();
+    // One 6 MiB part, one attempt that fails (storage answers 500) and is retried.
+    harness.set_faults(Faults { fail_part: [(1, 1)].into(), ..Faults::default() });
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let seen = sent.clone();
+    client(&harness)
+        .files()
+        .upload(UploadSource::bytes(data(6 * MIB, 21)), FileServiceTypes::Downloadable)
+        .name("progress.bin")
+        .part_retry(RetryPolicy::default().max_attempts(2).initial_backoff(Duration::from_millis(10)).idempotent_statuses([500]))
+        .on_progress(move |p| seen.lock().unwrap().push((p.bytes_sent, p.parts_done)))
+        .await
+        .unwrap();
+    let sent = sent.lock().unwrap().clone();
+    let within: Vec<u64> = sent.iter().filter(|(bytes, parts)| *parts == 0 && *bytes > 0).map(|(bytes, _)| *bytes).collect();
+    // 256 KiB chunks: many reports inside the part, before it is stored.
+    assert!(within.len() >= 10, "progress inside the part: {within:?}");
+    assert!(within.iter().all(|b| *b < 6 * MIB as u64));
+    // The retried attempt does not count its bytes again, and nothing goes down.
+    assert!(sent.windows(2).all(|w| w[0].0 <= w[1].0), "bytes_sent went down: {sent:?}");
+    assert_eq!(sent.last(), Some(&(6 * MIB as u64, 1)));
+}

@@ -733,11 +733,40 @@ impl Tracker {
         self.report();
     }
 
-    fn part_sent(&self, bytes: u64) {
-        self.sent.fetch_add(bytes, Ordering::Relaxed);
+    /// A part is stored: the bytes of it not yet counted as sent, and one more part done.
+    fn part_sent(&self, bytes: u64, counted: &AtomicU64) {
+        let before = counted.swap(bytes, Ordering::Relaxed);
+        self.sent.fetch_add(bytes.saturating_sub(before), Ordering::Relaxed);
         self.parts.fetch_add(1, Ordering::Relaxed);
         self.report();
     }
+
+    /// An attempt of a part has handed `so_far` bytes to the connection: what exceeds the most
+    /// any attempt of this part handed over (`counted`) counts as sent, so a retried part does
+    /// not count twice and `bytes_sent` never goes down.
+    fn leaving(&self, so_far: u64, counted: &AtomicU64) {
+        let before = counted.fetch_max(so_far, Ordering::Relaxed);
+        if so_far > before {
+            self.sent.fetch_add(so_far - before, Ordering::Relaxed);
+            self.report();
+        }
+    }
+}
+
+/// Bytes handed to the connection at a time (progress is reported per chunk).
+const SEND_CHUNK: usize = 256 * 1024;
+
+/// A part's bytes as a request body that reports progress as the connection takes each chunk.
+fn counting_body(bytes: Bytes, tracker: Tracker, counted: Arc<AtomicU64>) -> reqwest::Body {
+    let chunks: Vec<Bytes> = (0..bytes.len()).step_by(SEND_CHUNK).map(|start| bytes.slice(start..(start + SEND_CHUNK).min(bytes.len()))).collect();
+    let mut so_far = 0_u64;
+    let stream = stream::iter(chunks).map(move |chunk| {
+        // Counted as the connection asks for the chunk: the previous one has been written.
+        so_far += chunk.len() as u64;
+        tracker.leaving(so_far - chunk.len() as u64, &counted);
+        Ok::<Bytes, io::Error>(chunk)
+    });
+    reqwest::Body::wrap_stream(stream)
 }
 
 /// The source, ready for random access.
@@ -972,6 +1001,8 @@ async fn put_part(
     let (start, end) = (part.chunk_start as u64, part.chunk_end as u64);
     let started = Instant::now();
     let mut attempt = 1;
+    // The most bytes of this part any attempt has handed to the connection (counted as sent).
+    let counted = Arc::new(AtomicU64::new(0));
     loop {
         if chrono::Utc::now() >= part.expires_at {
             return Err(UploadError::PartExpired { number, expires_at: part.expires_at });
@@ -990,7 +1021,12 @@ async fn put_part(
         if base64(&digest) != checksum {
             return Err(UploadError::SourceChanged { number });
         }
-        let mut request = storage.put(&part.url).timeout(timeout).body(bytes);
+        // Storage needs the length up front (presigned PUTs are not chunked).
+        let mut request = storage
+            .put(&part.url)
+            .timeout(timeout)
+            .header(reqwest::header::CONTENT_LENGTH, len)
+            .body(counting_body(bytes, tracker.clone(), counted.clone()));
         for (name, value) in &part.headers {
             request = request.header(name.as_str(), value.as_str());
         }
@@ -1006,7 +1042,7 @@ async fn put_part(
                         source: None,
                     });
                 };
-                tracker.part_sent(len);
+                tracker.part_sent(len, &counted);
                 return Ok(etag);
             }
             Ok(mut response) => {

@@ -75,3 +75,47 @@ fn generated_crates_declare_a_true_rust_version() {
     let manifest = &output.files.iter().find(|f| f.path == "Cargo.toml").unwrap().contents;
     assert!(manifest.contains(&format!("\nrust-version = \"{}\"\n", openapi_rust_gen::RUST_VERSION)), "{manifest}");
 }
+
+/// The TLS backend is a feature of `polar-files` (and of every generated crate): rustls by
+/// default, native-tls or rustls with the platform's roots instead; each brings only its own.
+#[test]
+fn tls_backends_are_features() {
+    let tree = |features: &[&str]| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut command = std::process::Command::new(cargo);
+        command.current_dir(root()).args(["tree", "-p", "polar-files", "-e", "normal", "--prefix", "none"]);
+        if !features.is_empty() {
+            command.args(["--no-default-features", "--features", &features.join(",")]);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let names: BTreeSet<String> =
+            String::from_utf8_lossy(&output.stdout).lines().filter_map(|l| l.split_whitespace().next()).map(str::to_owned).collect();
+        names
+    };
+    let default = tree(&[]);
+    assert!(default.contains("rustls") && default.contains("webpki-roots"), "{default:?}");
+    assert!(!default.contains("native-tls") && !default.contains("rustls-native-certs"), "{default:?}");
+    let native = tree(&["native-tls"]);
+    assert!(native.contains("native-tls") && !native.contains("rustls"), "{native:?}");
+    let roots = tree(&["rustls-native-roots"]);
+    assert!(roots.contains("rustls") && roots.contains("rustls-native-certs") && !roots.contains("webpki-roots"), "{roots:?}");
+    // And the generator offers the same features.
+    let manifest = openapi_rust_gen::generate(
+        &std::fs::read_to_string(integration_tests::spec_path()).unwrap(),
+        &openapi_rust_gen::Settings::standalone("polar-files", "specs/polar-files.openapi.yaml"),
+    )
+    .unwrap()
+    .files
+    .into_iter()
+    .find(|f| f.path == "Cargo.toml")
+    .unwrap()
+    .contents;
+    for line in ["default = [\"rustls\"]", "rustls = [\"reqwest/rustls-tls\"]", "native-tls = [\"reqwest/native-tls\"]", "rustls-native-roots = [\"reqwest/rustls-tls-native-roots\"]"] {
+        assert!(manifest.contains(line), "{line} missing from {manifest}");
+    }
+    let generated = std::fs::read_to_string(root().join("generated/Cargo.toml")).unwrap();
+    for line in ["default = [\"rustls\"]", "rustls = [\"reqwest/rustls-tls\"]", "native-tls = [\"reqwest/native-tls\"]", "rustls-native-roots = [\"reqwest/rustls-tls-native-roots\"]"] {
+        assert!(generated.contains(line), "{line} missing from generated/Cargo.toml");
+    }
+}

@@ -76,8 +76,9 @@ fn generated_crates_declare_a_true_rust_version() {
     assert!(manifest.contains(&format!("\nrust-version = \"{}\"\n", openapi_rust_gen::RUST_VERSION)), "{manifest}");
 }
 
-/// The TLS backend is a feature of `polar-files` (and of every generated crate): rustls by
-/// default, native-tls or rustls with the platform's roots instead; each brings only its own.
+/// The TLS backend is a feature of `polar-files` (and of every generated crate): rustls (with the
+/// platform's verifier and roots) by default, native-tls instead; each brings only its own. And
+/// the graph has one version of the crates it shares with reqwest.
 #[test]
 fn tls_backends_are_features() {
     let tree = |features: &[&str]| {
@@ -94,12 +95,23 @@ fn tls_backends_are_features() {
         names
     };
     let default = tree(&[]);
-    assert!(default.contains("rustls") && default.contains("webpki-roots"), "{default:?}");
-    assert!(!default.contains("native-tls") && !default.contains("rustls-native-certs"), "{default:?}");
+    assert!(default.contains("rustls") && default.contains("rustls-platform-verifier"), "{default:?}");
+    assert!(!default.contains("native-tls"), "{default:?}");
     let native = tree(&["native-tls"]);
     assert!(native.contains("native-tls") && !native.contains("rustls"), "{native:?}");
-    let roots = tree(&["rustls-native-roots"]);
-    assert!(roots.contains("rustls") && roots.contains("rustls-native-certs") && !roots.contains("webpki-roots"), "{roots:?}");
+    // One version of each crate the runtime and the upload helper share with reqwest.
+    let versions = |name: &str| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let output = std::process::Command::new(cargo)
+            .current_dir(root())
+            .args(["tree", "-p", "polar-files", "-e", "normal", "--prefix", "none", "-i", name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stderr).contains("multiple")
+    };
+    for name in ["base64", "sha2", "http", "bytes"] {
+        assert!(!versions(name), "several versions of {name} in polar-files' graph");
+    }
     // And the generator offers the same features.
     let manifest = openapi_rust_gen::generate(
         &std::fs::read_to_string(integration_tests::spec_path()).unwrap(),
@@ -111,11 +123,11 @@ fn tls_backends_are_features() {
     .find(|f| f.path == "Cargo.toml")
     .unwrap()
     .contents;
-    for line in ["default = [\"rustls\"]", "rustls = [\"reqwest/rustls-tls\"]", "native-tls = [\"reqwest/native-tls\"]", "rustls-native-roots = [\"reqwest/rustls-tls-native-roots\"]"] {
+    for line in ["default = [\"rustls\"]", "rustls = [\"reqwest/rustls\"]", "native-tls = [\"reqwest/native-tls\"]", "reqwest = { version = \"0.13"] {
         assert!(manifest.contains(line), "{line} missing from {manifest}");
     }
     let generated = std::fs::read_to_string(root().join("generated/Cargo.toml")).unwrap();
-    for line in ["default = [\"rustls\"]", "rustls = [\"reqwest/rustls-tls\"]", "native-tls = [\"reqwest/native-tls\"]", "rustls-native-roots = [\"reqwest/rustls-tls-native-roots\"]"] {
+    for line in ["default = [\"rustls\"]", "rustls = [\"reqwest/rustls\"]", "native-tls = [\"reqwest/native-tls\"]", "reqwest = { version = \"0.13"] {
         assert!(generated.contains(line), "{line} missing from generated/Cargo.toml");
     }
 }

@@ -88,7 +88,7 @@ fastrand = "2"
 futures-util = {{ version = "0.3.30", default-features = false, features = ["std"] }}
 httpdate = "1"
 percent-encoding = "2.3"
-reqwest = {{ version = "0.12.5", default-features = false }}
+reqwest = {{ version = "0.13.5", default-features = false }}
 serde = {{ version = "1.0.190", features = ["derive"] }}
 serde_json = "1.0.100"
 serde_urlencoded = "0.7"
@@ -99,10 +99,8 @@ uuid = {{ version = "1.8", features = ["serde"] }}
 # TLS backends (reqwest's), one chosen with `default-features = false, features = [..]`.
 [features]
 default = ["rustls"]
-# rustls, with the Mozilla root certificates built in.
-rustls = ["reqwest/rustls-tls"]
-# rustls, with the platform's root certificates.
-rustls-native-roots = ["reqwest/rustls-tls-native-roots"]
+# rustls (with aws-lc-rs), verifying certificates with the platform's verifier and roots.
+rustls = ["reqwest/rustls"]
 # The platform's TLS (OpenSSL, Secure Transport, SChannel) and its roots.
 native-tls = ["reqwest/native-tls"]
 {workspace}"#,

@@ -195,7 +195,7 @@ pub enum UploadError {
         /// The part number.
         number: i64,
         /// The last status storage answered, if it answered.
-        status: Option<reqwest::StatusCode>,
+        status: Option<http::StatusCode>,
         /// What went wrong (storage's error text, or that the request failed).
         message: String,
         /// The transport's error, when storage did not answer (also `source()`).

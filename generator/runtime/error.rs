@@ -6,8 +6,9 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::HeaderMap;
-use reqwest::StatusCode;
+// `http`'s types (reqwest's are the same), so signatures do not tie users to reqwest.
+use http::header::HeaderMap;
+use http::StatusCode;
 
 /// Error bodies are read up to this many bytes (64 KiB) and no further: the rest of a larger body is
 /// never read, and a body kept in an error is a copy of at most this many bytes.

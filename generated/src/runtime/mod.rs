@@ -21,8 +21,8 @@ pub use request::Response;
 /// `.max_response_size(..)` (a crate without operations has none).
 #[allow(unused_imports)]
 pub(crate) use request::RequestOptions;
-pub use reqwest::header::HeaderMap;
-pub use reqwest::StatusCode;
+pub use http::header::HeaderMap;
+pub use http::StatusCode;
 pub use retry::RetryPolicy;
 
 // Which of these a crate uses depends on its document (a crate without paginated operations

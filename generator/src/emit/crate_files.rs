@@ -56,6 +56,8 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         #[doc(no_inline)]
         pub use ::chrono;
         #[doc(no_inline)]
+        pub use ::http;
+        #[doc(no_inline)]
         pub use ::reqwest;
         #[doc(no_inline)]
         pub use ::serde_json;
@@ -86,6 +88,7 @@ bytes = "1.5"
 chrono = {{ version = "0.4.38", default-features = false, features = ["serde", "std", "clock"] }}
 fastrand = "2"
 futures-util = {{ version = "0.3.30", default-features = false, features = ["std"] }}
+http = "1"
 httpdate = "1"
 percent-encoding = "2.3"
 reqwest = {{ version = "0.13.5", default-features = false }}

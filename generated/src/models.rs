@@ -46,6 +46,7 @@ pub struct DownloadableFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
 impl DownloadableFileCreate {
     /// A `DownloadableFileCreate` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -176,6 +177,7 @@ pub struct DownloadableFileRead {
     /// - Format: `date-time`
     pub flagged_malicious_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[allow(deprecated)]
 impl DownloadableFileRead {
     /// A `DownloadableFileRead` from its required fields; set the others with the methods named after them.
     #[allow(clippy::too_many_arguments)]
@@ -563,6 +565,7 @@ pub struct FilePatch {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
 impl FilePatch {
     /// A `FilePatch` with every field absent or at its default; set fields with the methods named after them.
     pub fn new() -> Self {
@@ -1027,6 +1030,7 @@ pub struct FileUpload {
 fn default_file_upload_is_uploaded() -> bool {
     false
 }
+#[allow(deprecated)]
 impl FileUpload {
     /// A `FileUpload` from its required fields; set the others with the methods named after them.
     #[allow(clippy::too_many_arguments)]
@@ -1215,6 +1219,7 @@ pub struct FileUploadCompleted {
     /// The `parts` property.
     pub parts: ::std::vec::Vec<crate::models::S3FileUploadCompletedPart>,
 }
+#[allow(deprecated)]
 impl FileUploadCompleted {
     /// A `FileUploadCompleted` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -1334,6 +1339,7 @@ pub struct HttpValidationError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::vec::Vec<crate::models::ValidationError>>,
 }
+#[allow(deprecated)]
 impl HttpValidationError {
     /// A `HttpValidationError` with every field absent or at its default; set fields with the methods named after them.
     pub fn new() -> Self {
@@ -1365,6 +1371,7 @@ pub struct ListResourceFileRead {
     /// The `pagination` property: a [`Pagination`].
     pub pagination: crate::models::Pagination,
 }
+#[allow(deprecated)]
 impl ListResourceFileRead {
     /// A `ListResourceFileRead` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -1412,6 +1419,7 @@ pub struct NotPermitted {
     /// The `detail` property.
     pub detail: ::std::string::String,
 }
+#[allow(deprecated)]
 impl NotPermitted {
     /// A `NotPermitted` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -1535,6 +1543,7 @@ pub struct OrganizationAvatarFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
 impl OrganizationAvatarFileCreate {
     /// A `OrganizationAvatarFileCreate` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -1665,6 +1674,7 @@ pub struct OrganizationAvatarFileRead {
     /// - Read-only: set by the server
     pub public_url: ::std::string::String,
 }
+#[allow(deprecated)]
 impl OrganizationAvatarFileRead {
     /// A `OrganizationAvatarFileRead` from its required fields; set the others with the methods named after them.
     #[allow(clippy::too_many_arguments)]
@@ -1854,6 +1864,7 @@ pub struct Pagination {
     /// The `max_page` property.
     pub max_page: i64,
 }
+#[allow(deprecated)]
 impl Pagination {
     /// A `Pagination` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -1925,6 +1936,7 @@ pub struct ProductMediaFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
 impl ProductMediaFileCreate {
     /// A `ProductMediaFileCreate` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -2055,6 +2067,7 @@ pub struct ProductMediaFileRead {
     /// - Read-only: set by the server
     pub public_url: ::std::string::String,
 }
+#[allow(deprecated)]
 impl ProductMediaFileRead {
     /// A `ProductMediaFileRead` from its required fields; set the others with the methods named after them.
     #[allow(clippy::too_many_arguments)]
@@ -2246,6 +2259,7 @@ pub struct ResourceNotFound {
     /// The `detail` property.
     pub detail: ::std::string::String,
 }
+#[allow(deprecated)]
 impl ResourceNotFound {
     /// A `ResourceNotFound` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -2337,6 +2351,7 @@ pub struct S3FileCreateMultipart {
     /// - Maximum items: 10000
     pub parts: ::std::vec::Vec<crate::models::S3FileCreatePart>,
 }
+#[allow(deprecated)]
 impl S3FileCreateMultipart {
     /// A `S3FileCreateMultipart` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -2387,6 +2402,7 @@ pub struct S3FileCreatePart {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
 impl S3FileCreatePart {
     /// A `S3FileCreatePart` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -2444,6 +2460,7 @@ pub struct S3FileUploadCompletedPart {
     /// The `checksum_sha256_base64` property.
     pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
 }
+#[allow(deprecated)]
 impl S3FileUploadCompletedPart {
     /// A `S3FileUploadCompletedPart` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -2498,6 +2515,7 @@ pub struct S3FileUploadMultipart {
     /// The `parts` property.
     pub parts: ::std::vec::Vec<crate::models::S3FileUploadPart>,
 }
+#[allow(deprecated)]
 impl S3FileUploadMultipart {
     /// A `S3FileUploadMultipart` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -2582,6 +2600,7 @@ fn default_s3_file_upload_part_headers() -> ::std::collections::BTreeMap<
 > {
     ::std::default::Default::default()
 }
+#[allow(deprecated)]
 impl S3FileUploadPart {
     /// A `S3FileUploadPart` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -2700,6 +2719,7 @@ pub struct SupportCaseAttachmentFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
 impl SupportCaseAttachmentFileCreate {
     /// A `SupportCaseAttachmentFileCreate` from its required fields; set the others with the methods named after them.
     pub fn new(
@@ -2826,6 +2846,7 @@ pub struct SupportCaseAttachmentFileRead {
     /// - Read-only: set by the server
     pub size_readable: ::std::string::String,
 }
+#[allow(deprecated)]
 impl SupportCaseAttachmentFileRead {
     /// A `SupportCaseAttachmentFileRead` from its required fields; set the others with the methods named after them.
     #[allow(clippy::too_many_arguments)]
@@ -3015,6 +3036,7 @@ pub struct ValidationError {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[allow(deprecated)]
 impl ValidationError {
     /// A `ValidationError` from its required fields; set the others with the methods named after them.
     pub fn new(

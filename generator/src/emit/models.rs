@@ -174,8 +174,9 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
     } else {
         format!(" A `{}` from its required fields; set the others with the methods named after them.", def.name)
     };
-    let any_deprecated = def.deprecated || s.fields.iter().any(|f| f.deprecated);
-    let allow = if any_deprecated { quote! { #[allow(deprecated)] } } else { quote! {} };
+    // The crate's own uses of deprecated types and fields (a field's type may be deprecated) are
+    // not a warning; users of the API see the deprecation.
+    let allow = quote! { #[allow(deprecated)] };
     let default_impl = if parameters.is_empty() && !derives_default {
         quote! {
             #allow

@@ -106,22 +106,8 @@ async fn create_sends_the_body_with_its_tag_once() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = DownloadableFileCreate {
-        organization_id: Nullable::Absent,
-        name: "app.zip".to_owned(),
-        mime_type: "application/zip".to_owned(),
-        size: 12,
-        checksum_sha256_base64: Nullable::Absent,
-        upload: S3FileCreateMultipart {
-            parts: vec![S3FileCreatePart {
-                number: 1,
-                chunk_start: 0,
-                chunk_end: 12,
-                checksum_sha256_base64: Nullable::Value("abc=".to_owned()),
-            }],
-        },
-        version: Nullable::Absent,
-    };
+    let part = S3FileCreatePart::new(1, 0, 12).checksum_sha256_base64("abc=");
+    let body = DownloadableFileCreate::new("app.zip", "application/zip", 12, S3FileCreateMultipart::new(vec![part]));
     let upload = client(&server).files().create(body).await.unwrap();
     assert_eq!(upload.size, 5_368_709_120);
     assert_eq!(upload.upload.parts[0].headers["x-amz-sdk-checksum-algorithm"], "SHA256");
@@ -133,7 +119,7 @@ async fn create_sends_the_body_with_its_tag_once() {
 #[tokio::test]
 async fn uploaded_decodes_every_documented_error() {
     let server = MockServer::start().await;
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     let cases = [
         (403, json!({"error": "NotPermitted", "detail": "nope"})),
         (404, json!({"error": "ResourceNotFound", "detail": "gone"})),
@@ -170,7 +156,7 @@ async fn uploaded_returns_the_file() {
         })))
         .mount(&server)
         .await;
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     let file = client(&server).files().uploaded(FILE_ID.parse::<Uuid>().unwrap(), completed).await.unwrap();
     let FileRead::ProductMedia(file) = file else { panic!("{file:?}") };
     assert_eq!(file.public_url, "https://cdn/x.png");
@@ -186,7 +172,7 @@ async fn update_tells_absent_null_and_value_apart() {
         .expect(1)
         .mount(&server)
         .await;
-    let patch = FilePatch { name: Nullable::Value("new.zip".to_owned()), version: Nullable::Null };
+    let patch = FilePatch::new().name("new.zip").version(Nullable::Null);
     let file = client(&server).files().update(FILE_ID.parse::<Uuid>().unwrap(), patch).await.unwrap();
     assert!(matches!(file, FileRead::Downloadable(f) if f.name == "new.zip"));
 
@@ -252,7 +238,10 @@ async fn timeout_is_its_own_error() {
         .await;
     let started = Instant::now();
     let err = client(&server).files().list().timeout(Duration::from_millis(200)).retry(RetryPolicy::none()).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err}");
+    assert!(err.is_timeout());
+    // One attempt: nothing to say about retries; the transport's error is the source, not repeated.
+    assert_eq!(err.to_string(), "the request timed out");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
@@ -282,7 +271,7 @@ async fn retries_503_twice_then_succeeds_even_for_post() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     client(&server).files().uploaded(Uuid::nil(), completed).await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
@@ -291,7 +280,7 @@ async fn retries_503_twice_then_succeeds_even_for_post() {
 async fn post_500_is_not_retried() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     let err = client(&server).files().uploaded(Uuid::nil(), completed).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -318,7 +307,9 @@ async fn connection_refused_is_retried_then_reported() {
         .build()
         .unwrap();
     let err = client.files().list().await.unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err}");
+    assert!(matches!(err, Error::Transport { attempts: 2, .. }), "{err}");
+    assert!(err.to_string().starts_with("the request failed (2 attempts in 0."), "{err}");
+    assert_each_cause_once(&err);
     assert!(!format!("{err} {err:?}").contains(TOKEN));
 }
 
@@ -536,15 +527,19 @@ async fn a_server_that_never_answers_costs_a_get_every_attempt_and_a_post_one() 
     let client = Client::builder().base_url(&get_server.url).token(TOKEN).timeout(Duration::from_millis(200)).retry(scaled()).build().unwrap();
     let started = Instant::now();
     let err = client.files().list().await.unwrap_err();
-    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert!(matches!(err, Error::Timeout { attempts: 3, .. }), "{err}");
+    let Error::Timeout { elapsed, .. } = &err else { unreachable!() };
+    assert!(*elapsed >= Duration::from_millis(600) && *elapsed < Duration::from_secs(2), "{elapsed:?}");
+    assert!(err.to_string().starts_with("the request timed out (3 attempts in "), "{err}");
+    assert_each_cause_once(&err);
     assert_eq!(get_server.connections.load(Ordering::SeqCst), 3, "a GET that timed out was not retried");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
 
     let post_server = raw_server(Raw::Silent).await.unwrap();
     let client = Client::builder().base_url(&post_server.url).token(TOKEN).timeout(Duration::from_millis(200)).retry(scaled()).build().unwrap();
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     let err = client.files().uploaded(Uuid::nil(), completed).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err}");
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(post_server.connections.load(Ordering::SeqCst), 1, "a POST that timed out was retried");
 }
@@ -688,7 +683,7 @@ async fn redirects_are_followed_as_browsers_do_and_not_forever() {
         .respond_with(ResponseTemplate::new(200).set_body_json(file_read("downloadable", "a")))
         .mount(&server)
         .await;
-    let completed = FileUploadCompleted { id: "up".to_owned(), path: "p".to_owned(), parts: vec![] };
+    let completed = FileUploadCompleted::new("up", "p", vec![]);
     client(&server).files().uploaded(Uuid::nil(), completed).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.iter().map(|r| r.method.to_string()).collect::<Vec<_>>(), ["POST", "GET"]);
@@ -699,4 +694,211 @@ async fn redirects_are_followed_as_browsers_do_and_not_forever() {
     let err = client(&server).files().delete(Uuid::nil()).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(308), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 11);
+}
+
+/// Every cause of the chain, `anyhow`'s `{:#}` way: each says something the next does not
+/// repeat.
+fn chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut out = vec![err.to_string()];
+    let mut next = err.source();
+    while let Some(cause) = next {
+        out.push(cause.to_string());
+        next = cause.source();
+    }
+    out
+}
+
+fn assert_each_cause_once(err: &(dyn std::error::Error + 'static)) {
+    let causes = chain(err);
+    assert!(causes.len() >= 2, "no source: {causes:?}");
+    for (i, outer) in causes.iter().enumerate() {
+        for inner in &causes[i + 1..] {
+            assert!(!outer.contains(inner.as_str()), "{outer:?} repeats its cause {inner:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn documented_errors_read_as_status_and_what_the_body_says() {
+    let server = MockServer::start().await;
+    let fastapi = json!({"detail": [
+        {"loc": ["body", "upload", "parts", 0, "chunk_end"], "msg": "Field required", "type": "missing", "input": {}},
+        {"loc": ["body", "name"], "msg": "String should have at most 256 characters", "type": "string_too_long"}
+    ]});
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(422).set_body_json(&fastapi)).mount(&server).await;
+    let patch = FilePatch::new().name("v2.zip");
+    let err = client(&server).files().update(Uuid::nil(), patch.clone()).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "422 Unprocessable Entity: body.upload.parts[0].chunk_end: Field required; body.name: String should have at most 256 characters"
+    );
+    assert!(std::error::Error::source(&err).is_none());
+
+    server.reset().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "ResourceNotFound", "detail": "Not found"})))
+        .mount(&server)
+        .await;
+    let err = client(&server).files().update(Uuid::nil(), patch.clone()).await.unwrap_err();
+    assert_eq!(err.to_string(), "404 Not Found: Not found");
+
+    // An undocumented status says what its body says too, JSON (RFC 9457 here) or text.
+    server.reset().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({"type": "about:blank", "title": "Conflict", "detail": "name taken"})))
+        .mount(&server)
+        .await;
+    let err = client(&server).files().update(Uuid::nil(), patch.clone()).await.unwrap_err();
+    assert_eq!(err.to_string(), "409 Conflict (a status this operation does not document): Conflict: name taken");
+
+    // A body that does not decode: the status and what happened, the decoder's error as the source.
+    server.reset().await;
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(404).set_body_string("<html>nginx</html>")).mount(&server).await;
+    let err = client(&server).files().update(Uuid::nil(), patch).await.unwrap_err();
+    assert_eq!(err.to_string(), "404 Not Found: the response body does not decode as documented");
+    assert_each_cause_once(&err);
+}
+
+#[tokio::test]
+async fn status_helpers_classify_the_same_on_every_operation() {
+    let server = MockServer::start().await;
+    // A proxy's 404: `list` does not document 404 (UnexpectedStatus), `update` does (and its HTML
+    // does not decode): both are "not found".
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(404).set_body_string("<html>Not Found</html>"))
+        .mount(&server)
+        .await;
+    let patch = FilePatch::new().version(Nullable::Null);
+    let list = client(&server).files().list().await.unwrap_err();
+    let update = client(&server).files().update(Uuid::nil(), patch).await.unwrap_err();
+    assert!(matches!(list, Error::UnexpectedStatus { .. }), "{list:?}");
+    assert!(matches!(update, Error::Decode { .. }), "{update:?}");
+    assert!(list.is_not_found() && update.is_not_found());
+    assert!(!list.is_unauthorized() && !list.is_rate_limited() && !list.is_timeout());
+
+    for (status, check) in [(401, Error::is_unauthorized as fn(&Error) -> bool), (429, Error::is_rate_limited), (403, Error::is_forbidden)] {
+        server.reset().await;
+        Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(status)).mount(&server).await;
+        let err: Error = client(&server).files().delete(Uuid::nil()).retry(RetryPolicy::none()).await.unwrap_err().into();
+        assert!(check(&err), "{status}: {err:?}");
+        assert!(!err.is_not_found());
+    }
+}
+
+/// One function, two operations, one error type: `?` converts each operation's error.
+async fn rename_first(client: &Client, name: &str) -> Result<Option<FileRead>, Error> {
+    let page = client.files().list().limit(1).send().await?;
+    let Some(id) = page.items.first().and_then(|file| file.id()) else { return Ok(None) };
+    let patch = FilePatch::new().name(name);
+    Ok(Some(client.files().update(id, patch).await?))
+}
+
+#[tokio::test]
+async fn every_operations_error_converts_into_the_crate_wide_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(list_page(&["a.zip"], 1))).mount(&server).await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"error": "NotPermitted", "detail": "not yours"})))
+        .mount(&server)
+        .await;
+    let err = rename_first(&client(&server), "b.zip").await.unwrap_err();
+    assert_eq!(err.to_string(), "403 Forbidden: not yours");
+    assert!(err.is_forbidden());
+    // The operation's own enum is still there.
+    let Error::Api { error, .. } = &err else { panic!("{err:?}") };
+    match error.downcast_ref::<FilesUpdateError>() {
+        Some(FilesUpdateError::Forbidden(body)) => assert_eq!(body.detail, "not yours"),
+        other => panic!("{other:?}"),
+    }
+    assert!(error.downcast_ref::<FilesListError>().is_none());
+    assert_eq!(format!("{error:?}"), format!("{:?}", error.downcast_ref::<FilesUpdateError>().unwrap()));
+}
+
+#[tokio::test]
+async fn a_missing_upload_source_names_its_path() {
+    use polar_files::upload::{UploadError, UploadSource};
+    let server = MockServer::start().await;
+    let err = client(&server)
+        .files()
+        .upload(UploadSource::path("no/such/dir/app-1.4.2.zip"), FileServiceTypes::Downloadable)
+        .await
+        .unwrap_err();
+    let UploadError::Io(io) = &err else { panic!("{err:?}") };
+    assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+    let causes = chain(&err);
+    assert_eq!(causes[0], "cannot read the source");
+    assert!(causes[1].starts_with("no/such/dir/app-1.4.2.zip: "), "{causes:?}");
+    assert_each_cause_once(&err);
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_obvious_code_does_the_obvious_thing() {
+    let server = MockServer::start().await;
+    // `"x".into()` is a value; `None.into()` leaves the field out (never `null`).
+    Mock::given(method("PATCH"))
+        .and(body_string(r#"{"name":"v2.zip"}"#))
+        .respond_with(ResponseTemplate::new(200).set_body_json(file_read("downloadable", "v2.zip")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    for (page, names) in [("1", vec!["a"]), ("2", vec!["b"])] {
+        Mock::given(method("GET"))
+            .and(query_param("page", page))
+            .respond_with(ResponseTemplate::new(200).set_body_json(list_page(&names, 2)))
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    // A boxed stream: `next()` without `pin!`.
+    use polar_files::runtime::StreamExt;
+    let mut files = client.files().list().items();
+    let mut ids = Vec::new();
+    while let Some(file) = files.next().await {
+        // Copy values by value: the id goes straight into `update`.
+        let id: Option<Uuid> = file.unwrap().id();
+        ids.push(id.unwrap());
+    }
+    assert_eq!(ids.len(), 2);
+    let patch = FilePatch::new().name("v2.zip").version(None);
+    let file = client.files().update(ids[0], patch).await.unwrap();
+    assert_eq!(file.name().map(String::as_str), Some("v2.zip"));
+    let size: Option<i64> = file.size();
+    assert_eq!(size, Some(5_368_709_120));
+}
+
+#[tokio::test]
+async fn hooks_see_every_request_and_response() {
+    use std::sync::{Arc, Mutex};
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(header("x-request-id", "req-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(&["a"], 1)))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let sent = Arc::new(Mutex::new(0_u32));
+    let statuses = Arc::new(Mutex::new(Vec::new()));
+    let (counter, seen) = (sent.clone(), statuses.clone());
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token(TOKEN)
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)).jitter(false))
+        // A request id per attempt, as a middleware would add.
+        .before_request(move |request| {
+            let mut count = counter.lock().unwrap();
+            *count += 1;
+            request.headers_mut().insert("x-request-id", format!("req-{count}").parse().unwrap());
+        })
+        .after_response(move |response| seen.lock().unwrap().push(response.status().as_u16()))
+        .build()
+        .unwrap();
+    let page = client.files().list().await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(*sent.lock().unwrap(), 2);
+    assert_eq!(*statuses.lock().unwrap(), [503, 200]);
+    let requests = server.received_requests().await.unwrap();
+    let ids: Vec<_> = requests.iter().map(|r| r.headers.get("x-request-id").unwrap().to_str().unwrap().to_owned()).collect();
+    assert_eq!(ids, ["req-1", "req-2"]);
 }

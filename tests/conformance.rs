@@ -48,55 +48,17 @@ async fn every_operation_conforms_and_wrong_requests_are_rejected() {
     assert_conforms("files:list without parameters", &bare);
 
     // files:create, one of each kind.
-    let parts = S3FileCreateMultipart {
-        parts: vec![S3FileCreatePart {
-            number: 1,
-            chunk_start: 0,
-            chunk_end: 1024,
-            checksum_sha256_base64: Nullable::Value("n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=".to_owned()),
-        }],
-    };
+    let part = S3FileCreatePart::new(1, 0, 1024).checksum_sha256_base64("n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=");
+    let parts = S3FileCreateMultipart::new(vec![part]);
     let bodies: Vec<FileCreate> = vec![
-        DownloadableFileCreate {
-            organization_id: Nullable::Value(org),
-            name: "app.zip".to_owned(),
-            mime_type: "application/zip".to_owned(),
-            size: 1024,
-            checksum_sha256_base64: Nullable::Value("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=".to_owned()),
-            upload: parts.clone(),
-            version: Nullable::Null,
-        }
-        .into(),
-        ProductMediaFileCreate {
-            organization_id: Nullable::Absent,
-            name: "cover.png".to_owned(),
-            mime_type: "image/png".to_owned(),
-            size: 1024,
-            checksum_sha256_base64: Nullable::Absent,
-            upload: parts.clone(),
-            version: Nullable::Absent,
-        }
-        .into(),
-        OrganizationAvatarFileCreate {
-            organization_id: Nullable::Absent,
-            name: "avatar.webp".to_owned(),
-            mime_type: "image/webp".to_owned(),
-            size: 1024,
-            checksum_sha256_base64: Nullable::Absent,
-            upload: parts.clone(),
-            version: Nullable::Absent,
-        }
-        .into(),
-        SupportCaseAttachmentFileCreate {
-            organization_id: Nullable::Absent,
-            name: "log.txt".to_owned(),
-            mime_type: "text/plain".to_owned(),
-            size: 1024,
-            checksum_sha256_base64: Nullable::Absent,
-            upload: parts.clone(),
-            version: Nullable::Absent,
-        }
-        .into(),
+        DownloadableFileCreate::new("app.zip", "application/zip", 1024, parts.clone())
+            .organization_id(org)
+            .checksum_sha256_base64("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=")
+            .version(Nullable::Null)
+            .into(),
+        ProductMediaFileCreate::new("cover.png", "image/png", 1024, parts.clone()).into(),
+        OrganizationAvatarFileCreate::new("avatar.webp", "image/webp", 1024, parts.clone()).into(),
+        SupportCaseAttachmentFileCreate::new("log.txt", "text/plain", 1024, parts.clone()).into(),
     ];
     for body in bodies {
         let created = files.create(body.clone()).send_with_metadata().await.unwrap_or_else(|e| panic!("{body:?}: {e}"));
@@ -105,21 +67,14 @@ async fn every_operation_conforms_and_wrong_requests_are_rejected() {
     }
 
     // files:uploaded
-    let completed = FileUploadCompleted {
-        id: "VXBsb2FkSWQ".to_owned(),
-        path: "p/app.zip".to_owned(),
-        parts: vec![S3FileUploadCompletedPart {
-            number: 1,
-            checksum_etag: "\"a54357aff0632cce46d942af68356b38\"".to_owned(),
-            checksum_sha256_base64: Some("n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=".to_owned()),
-        }],
-    };
+    let part = S3FileUploadCompletedPart::new(1, "\"a54357aff0632cce46d942af68356b38\"", "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=".to_owned());
+    let completed = FileUploadCompleted::new("VXBsb2FkSWQ", "p/app.zip", vec![part]);
     let uploaded = files.uploaded(id, completed).send_with_metadata().await.unwrap();
     assert_conforms("files:uploaded", &uploaded);
     assert!(!matches!(uploaded.body, FileRead::Unknown(_)));
 
     // files:update, with a value and with an explicit null.
-    let patch = FilePatch { name: Nullable::Value("renamed.zip".to_owned()), version: Nullable::Null };
+    let patch = FilePatch::new().name("renamed.zip").version(Nullable::Null);
     let updated = files.update(id, patch).send_with_metadata().await.unwrap();
     assert_conforms("files:update", &updated);
 
@@ -139,15 +94,7 @@ async fn every_operation_conforms_and_wrong_requests_are_rejected() {
         other => panic!("expected a rejected request, got {other:?}"),
     }
     // A product image that is not an image is rejected too.
-    let not_an_image = ProductMediaFileCreate {
-        organization_id: Nullable::Absent,
-        name: "x.zip".to_owned(),
-        mime_type: "application/zip".to_owned(),
-        size: 1024,
-        checksum_sha256_base64: Nullable::Absent,
-        upload: parts,
-        version: Nullable::Absent,
-    };
+    let not_an_image = ProductMediaFileCreate::new("x.zip", "application/zip", 1024, parts);
     let err = files.create(not_an_image).send().await.unwrap_err();
     let Error::Api { headers, .. } = &err else { panic!("{err:?}") };
     assert!(violations(headers).contains("mime_type"), "{}", violations(headers));

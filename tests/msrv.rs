@@ -116,3 +116,59 @@ fn hand_written_manifests_carry_the_generated_dependencies() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The TLS backend is a feature of `polar-files` (and of every generated crate): rustls (with the
+/// platform's verifier and roots) by default, native-tls instead; each brings only its own. And
+/// the graph has one version of the crates it shares with reqwest.
+#[test]
+fn tls_backends_are_features() {
+    let tree = |features: &[&str]| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut command = std::process::Command::new(cargo);
+        command.current_dir(root()).args(["tree", "-p", "polar-files", "-e", "normal", "--prefix", "none"]);
+        if !features.is_empty() {
+            command.args(["--no-default-features", "--features", &features.join(",")]);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let names: BTreeSet<String> =
+            String::from_utf8_lossy(&output.stdout).lines().filter_map(|l| l.split_whitespace().next()).map(str::to_owned).collect();
+        names
+    };
+    let default = tree(&[]);
+    assert!(default.contains("rustls") && default.contains("rustls-platform-verifier"), "{default:?}");
+    assert!(!default.contains("native-tls"), "{default:?}");
+    let native = tree(&["native-tls"]);
+    assert!(native.contains("native-tls") && !native.contains("rustls"), "{native:?}");
+    // One version of each crate the runtime and the upload helper share with reqwest.
+    let versions = |name: &str| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let output = std::process::Command::new(cargo)
+            .current_dir(root())
+            .args(["tree", "-p", "polar-files", "-e", "normal", "--prefix", "none", "-i", name])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stderr).contains("multiple")
+    };
+    for name in ["base64", "sha2", "http", "bytes"] {
+        assert!(!versions(name), "several versions of {name} in polar-files' graph");
+    }
+    // And the generator offers the same features.
+    let manifest = openapi_rust_gen::generate(
+        &std::fs::read_to_string(integration_tests::spec_path()).unwrap(),
+        &openapi_rust_gen::Settings::standalone("polar-files", "specs/polar-files.openapi.yaml"),
+    )
+    .unwrap()
+    .files
+    .into_iter()
+    .find(|f| f.path == "Cargo.toml")
+    .unwrap()
+    .contents;
+    for line in ["default = [\"rustls\"]", "rustls = [\"reqwest/rustls\"]", "native-tls = [\"reqwest/native-tls\"]", "reqwest = { version = \"0.13"] {
+        assert!(manifest.contains(line), "{line} missing from {manifest}");
+    }
+    let generated = std::fs::read_to_string(root().join("generated/Cargo.toml")).unwrap();
+    for line in ["default = [\"rustls\"]", "rustls = [\"reqwest/rustls\"]", "native-tls = [\"reqwest/native-tls\"]", "reqwest = { version = \"0.13"] {
+        assert!(generated.contains(line), "{line} missing from generated/Cargo.toml");
+    }
+}

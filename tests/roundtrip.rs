@@ -167,7 +167,7 @@ fn unknown_file_kind_decodes() {
     assert!(matches!(decoded.items[0], FileRead::Downloadable(_)));
     // Fields every kind has are one call away; an unknown kind has none of them.
     assert_eq!(decoded.items[0].name().map(String::as_str), Some("x.bin"));
-    assert_eq!(decoded.items[0].size(), Some(&6_000_000_000));
+    assert_eq!(decoded.items[0].size(), Some(6_000_000_000));
     assert_eq!(decoded.items[0].checksum_etag(), None);
     assert_eq!(decoded.items[1].name(), None);
     assert_eq!(decoded.items[1], FileRead::Unknown(future));
@@ -208,9 +208,9 @@ fn patch_fields_have_three_states() {
     use polar_files::Nullable;
     let leave = FilePatch::default();
     assert_eq!(serde_json::to_value(&leave).unwrap(), json!({}));
-    let clear = FilePatch { version: Nullable::Null, ..FilePatch::default() };
+    let clear = FilePatch::new().version(Nullable::Null);
     assert_eq!(serde_json::to_value(&clear).unwrap(), json!({"version": null}));
-    let set = FilePatch { name: Nullable::Value("new.zip".to_owned()), ..FilePatch::default() };
+    let set = FilePatch::new().name("new.zip");
     assert_eq!(serde_json::to_value(&set).unwrap(), json!({"name": "new.zip"}));
     let decoded: FilePatch = serde_json::from_value(json!({"version": null})).unwrap();
     assert_eq!(decoded, clear);
@@ -219,7 +219,7 @@ fn patch_fields_have_three_states() {
 /// A literal field serializes itself and refuses any other value.
 #[test]
 fn literal_fields_are_checked() {
-    let body = NotPermitted { error: NotPermittedError, detail: "no".to_owned() };
+    let body = NotPermitted::new(NotPermittedError, "no");
     assert_eq!(serde_json::to_value(&body).unwrap(), json!({"error": "NotPermitted", "detail": "no"}));
     assert!(serde_json::from_value::<NotPermitted>(json!({"error": "ResourceNotFound", "detail": "x"})).is_err());
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use base64::Engine as _;
 use hyper::service::service_fn;
@@ -182,8 +182,9 @@ impl Harness {
         let bucket = Arc::new(bucket);
         let state = Polar { bucket: bucket.clone(), shared: shared.clone(), http: reqwest::Client::new() };
         let app = Router::new()
-            .route("/v1/files/", post(create))
             .route("/v1/files/{id}/uploaded", post(uploaded))
+            .route("/v1/files/", get(list).post(create))
+            .route("/v1/files/{id}", delete(remove).patch(patch))
             .with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
         let polar_url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
@@ -208,7 +209,7 @@ impl Harness {
         lock(&self.shared).max_parts_in_flight
     }
 
-    /// The fake Polar's calls so far (`create`, `uploaded`).
+    /// The fake Polar's calls so far (`create`, `uploaded`, `delete`, `list`, `update`).
     pub fn polar_calls(&self) -> Vec<String> {
         lock(&self.shared).polar_calls.clone()
     }
@@ -414,6 +415,19 @@ async fn create(State(polar): State<Polar>, headers: HeaderMap, Json(body): Json
     (StatusCode::CREATED, Json(answer)).into_response()
 }
 
+async fn remove(State(polar): State<Polar>, UrlPath(id): UrlPath<String>, headers: HeaderMap) -> Response {
+    if !authorized(&headers) {
+        return error(StatusCode::UNAUTHORIZED, "bad token");
+    }
+    let mut shared = lock(&polar.shared);
+    shared.polar_calls.push("delete".to_owned());
+    if shared.created.remove(&id).is_some() {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        (StatusCode::NOT_FOUND, Json(json!({"error": "ResourceNotFound", "detail": "Not found"}))).into_response()
+    }
+}
+
 async fn uploaded(State(polar): State<Polar>, UrlPath(id): UrlPath<String>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
     if !authorized(&headers) {
         return error(StatusCode::UNAUTHORIZED, "bad token");
@@ -467,6 +481,11 @@ async fn uploaded(State(polar): State<Polar>, UrlPath(id): UrlPath<String>, head
     if let Some(created) = lock(&polar.shared).created.get_mut(&id) {
         created.completed = true;
     }
+    (StatusCode::OK, Json(file_json(&id, &created))).into_response()
+}
+
+/// A created file as Polar's `FileRead`.
+fn file_json(id: &str, created: &Created) -> Value {
     let request = &created.request;
     let service = request["service"].as_str().unwrap_or_default();
     let mut file = json!({
@@ -484,8 +503,37 @@ async fn uploaded(State(polar): State<Polar>, UrlPath(id): UrlPath<String>, head
         "product_media" | "organization_avatar" => file["public_url"] = json!(format!("https://public.example/{}", created.key)),
         _ => {}
     }
-    (StatusCode::OK, Json(file)).into_response()
+    file
 }
+
+/// `GET /v1/files/`: every created file, on one page.
+async fn list(State(polar): State<Polar>, headers: HeaderMap) -> Response {
+    if !authorized(&headers) {
+        return error(StatusCode::UNAUTHORIZED, "bad token");
+    }
+    let mut shared = lock(&polar.shared);
+    shared.polar_calls.push("list".to_owned());
+    let items: Vec<Value> = shared.created.iter().map(|(id, created)| file_json(id, created)).collect();
+    let total = items.len();
+    (StatusCode::OK, Json(json!({"items": items, "pagination": {"total_count": total, "max_page": 1}}))).into_response()
+}
+
+/// `PATCH /v1/files/{id}`: renames (the name only).
+async fn patch(State(polar): State<Polar>, UrlPath(id): UrlPath<String>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+    if !authorized(&headers) {
+        return error(StatusCode::UNAUTHORIZED, "bad token");
+    }
+    let mut shared = lock(&polar.shared);
+    shared.polar_calls.push("update".to_owned());
+    let Some(created) = shared.created.get_mut(&id) else {
+        return (StatusCode::NOT_FOUND, Json(json!({"error": "ResourceNotFound", "detail": "Not found"}))).into_response();
+    };
+    if let Some(name) = body.get("name").filter(|n| n.is_string()) {
+        created.request["name"] = name.clone();
+    }
+    (StatusCode::OK, Json(file_json(&id, created))).into_response()
+}
+
 
 /// SHA-256 of a file, base64, streamed.
 pub fn sha256_base64_of(path: &std::path::Path) -> std::io::Result<String> {

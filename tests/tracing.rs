@@ -17,7 +17,8 @@ fn list_page() -> serde_json::Value {
     json!({"items": [], "pagination": {"total_count": 0, "max_page": 1}})
 }
 
-/// Every attempt is a `tracing` span with the method, path template, attempt, status and elapsed.
+/// Every attempt is a `tracing` span with OpenTelemetry's HTTP field names (method, URL template,
+/// server, resend count, status, error type) and the elapsed time.
 #[tokio::test]
 async fn requests_are_traced() {
     use std::sync::{Arc, Mutex};
@@ -78,10 +79,16 @@ async fn requests_are_traced() {
     assert_eq!(recorded.len(), 2, "{recorded:?}");
     for (attempt, (fields, status)) in recorded.iter().zip(["503", "200"]).enumerate() {
         let get = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
-        assert_eq!(get("method"), Some("GET"));
-        assert_eq!(get("path"), Some("\"/v1/files/\""));
-        assert_eq!(get("attempt"), Some((attempt + 1).to_string().as_str()));
-        assert_eq!(get("status"), Some(status));
+        // OpenTelemetry's HTTP client semantic conventions.
+        assert_eq!(get("http.request.method"), Some("GET"));
+        assert_eq!(get("url.template"), Some("\"/v1/files/\""));
+        assert_eq!(get("otel.name"), Some("GET /v1/files/"));
+        assert_eq!(get("otel.kind"), Some("\"client\""));
+        assert_eq!(get("server.address"), Some("\"127.0.0.1\""));
+        assert!(get("server.port").is_some(), "{fields:?}");
+        assert_eq!(get("http.request.resend_count"), Some(attempt.to_string().as_str()));
+        assert_eq!(get("http.response.status_code"), Some(status));
+        assert_eq!(get("error.type"), if status == "503" { Some("\"503\"") } else { None });
         assert!(get("elapsed_ms").is_some(), "{fields:?}");
         assert!(!fields.iter().any(|(_, v)| v.contains(TOKEN)));
     }

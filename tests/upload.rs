@@ -43,6 +43,7 @@ fn file_of(read: &FileRead) -> (String, i64, Option<String>) {
         FileRead::OrganizationAvatar(f) => (f.path.clone(), f.size, f.checksum_sha256_base64.clone()),
         FileRead::SupportCaseAttachment(f) => (f.path.clone(), f.size, f.checksum_sha256_base64.clone()),
         FileRead::Unknown(json) => panic!("unknown file {json}"),
+        other => panic!("a kind this test does not know: {other:?}"),
     }
 }
 
@@ -229,13 +230,14 @@ async fn a_missing_signed_header_is_refused_by_storage_and_nothing_is_completed(
         .await
         .unwrap_err();
     match &err {
-        UploadError::Part { number: 1, status: Some(status), message } => {
+        UploadError::Part { number: 1, status: Some(status), message, source: None } => {
             assert_eq!(status.as_u16(), 403, "{message}");
         }
         other => panic!("expected part 1 to be refused, got {other}"),
     }
     assert!(err.to_string().starts_with("part 1: storage answered 403"), "{err}");
-    assert_eq!(harness.polar_calls(), ["create"]);
+    // The created file is of no use: deleted.
+    assert_eq!(harness.polar_calls(), ["create", "delete"]);
     assert!(harness.created().values().all(|c| !c.completed));
 }
 
@@ -252,7 +254,8 @@ async fn a_missing_etag_is_an_error_naming_the_part() {
         .unwrap_err();
     assert!(matches!(&err, UploadError::Part { number: 2, .. }), "{err}");
     assert!(err.to_string().contains("without an ETag"), "{err}");
-    assert_eq!(harness.polar_calls(), ["create"]);
+    // The created file is of no use: deleted.
+    assert_eq!(harness.polar_calls(), ["create", "delete"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -268,7 +271,8 @@ async fn an_expired_url_is_a_clear_error() {
     assert!(matches!(err, UploadError::PartExpired { number: 1, .. }), "{err}");
     assert!(err.to_string().contains("part 1: its upload URL expired"), "{err}");
     assert!(harness.received().iter().all(|r| r.method != "PUT"), "an expired part was sent");
-    assert_eq!(harness.polar_calls(), ["create"]);
+    // The created file is of no use: deleted.
+    assert_eq!(harness.polar_calls(), ["create", "delete"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -297,7 +301,8 @@ async fn storage_checks_the_signature_expiry_itself() {
         other => panic!("expected storage to refuse the expired URL, got {other}"),
     }
     assert_eq!(part_puts(&harness, 1), 2);
-    assert_eq!(harness.polar_calls(), ["create"]);
+    // The created file is of no use: deleted.
+    assert_eq!(harness.polar_calls(), ["create", "delete"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -387,7 +392,8 @@ async fn a_source_that_grows_is_a_changed_source_not_a_truncated_upload() {
         .await
         .unwrap_err();
     assert!(matches!(err, UploadError::SourceChanged { number: 2 }), "{err}");
-    assert_eq!(harness.polar_calls(), ["create"]);
+    // The created file is of no use: deleted.
+    assert_eq!(harness.polar_calls(), ["create", "delete"]);
     assert!(harness.created().values().all(|c| !c.completed));
 
     // Grown after its only part was stored: caught before completing.
@@ -409,7 +415,8 @@ async fn a_source_that_grows_is_a_changed_source_not_a_truncated_upload() {
     assert!(matches!(err, UploadError::SourceChanged { number: 1 }), "{err}");
     assert!(err.to_string().contains("the source changed"), "{err}");
     assert_eq!(part_puts(&harness, 1), 2, "each created upload stored its first part");
-    assert_eq!(harness.polar_calls(), ["create", "create"], "an upload without its tail was completed");
+    // Neither was completed; each created file, of no use, was deleted.
+    assert_eq!(harness.polar_calls(), ["create", "delete", "create", "delete"], "an upload without its tail was completed");
     assert!(harness.created().values().all(|c| !c.completed));
 }
 
@@ -451,4 +458,67 @@ async fn completing_may_take_longer_than_the_client_timeout() {
     let read = client.files().upload(UploadSource::bytes(bytes.clone()), FileServiceTypes::Downloadable).name("slow.bin").await.unwrap();
     assert_stored(&harness, &read, &bytes);
     assert_eq!(harness.polar_calls(), ["create", "uploaded"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_upload_can_keep_its_file_and_says_which() {
+    let harness = Harness::start(None).await.unwrap();
+    harness.set_faults(Faults { strip_header: Some((1, "x-amz-checksum-sha256".to_owned())), ..Faults::default() });
+    let err = client(&harness)
+        .files()
+        .upload(UploadSource::bytes(data(1000, 3)), FileServiceTypes::Downloadable)
+        .name("kept.bin")
+        .keep_failed_file()
+        .await
+        .unwrap_err();
+    let UploadError::Abandoned { file_id, delete_error: None, cause } = &err else { panic!("{err:?}") };
+    assert!(matches!(**cause, UploadError::Part { number: 1, .. }), "{cause}");
+    assert_eq!(harness.polar_calls(), ["create"]);
+    assert!(harness.created().contains_key(&file_id.to_string()), "the kept file is not the created one");
+    assert_eq!(err.to_string(), format!("the upload failed; the created file {file_id} was kept"));
+    // The chain: abandoned, then the part's failure; each said once.
+    let source = std::error::Error::source(&err).unwrap();
+    assert!(source.to_string().starts_with("part 1: storage answered 403"), "{source}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_puts_go_through_the_clients_http_client() {
+    let harness = Harness::start(None).await.unwrap();
+    // A tuned HTTP client (proxies, TLS, ...): here one marking its requests.
+    let mut marker = reqwest::header::HeaderMap::new();
+    marker.insert("x-tuned-client", "yes".parse().unwrap());
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).default_headers(marker).build().unwrap();
+    let client = Client::builder().base_url(&harness.polar_url).token(TOKEN).http_client(http).build().unwrap();
+    client.files().upload(UploadSource::bytes(data(1000, 4)), FileServiceTypes::Downloadable).name("tuned.bin").await.unwrap();
+    let puts: Vec<_> = harness.received().into_iter().filter(|r| r.method == "PUT").collect();
+    assert!(!puts.is_empty());
+    for put in &puts {
+        assert!(put.headers.iter().any(|(name, value)| name == "x-tuned-client" && value == "yes"), "{:?}", put.headers);
+    }
+    assert_storage_never_saw_polar(&harness);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_moves_as_bytes_leave_not_a_part_at_a_time() {
+    let harness = Harness::start(None).await.unwrap();
+    // One 6 MiB part, one attempt that fails (storage answers 500) and is retried.
+    harness.set_faults(Faults { fail_part: [(1, 1)].into(), ..Faults::default() });
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let seen = sent.clone();
+    client(&harness)
+        .files()
+        .upload(UploadSource::bytes(data(6 * MIB, 21)), FileServiceTypes::Downloadable)
+        .name("progress.bin")
+        .part_retry(RetryPolicy::default().max_attempts(2).initial_backoff(Duration::from_millis(10)).idempotent_statuses([500]))
+        .on_progress(move |p| seen.lock().unwrap().push((p.bytes_sent, p.parts_done)))
+        .await
+        .unwrap();
+    let sent = sent.lock().unwrap().clone();
+    let within: Vec<u64> = sent.iter().filter(|(bytes, parts)| *parts == 0 && *bytes > 0).map(|(bytes, _)| *bytes).collect();
+    // 256 KiB chunks: many reports inside the part, before it is stored.
+    assert!(within.len() >= 10, "progress inside the part: {within:?}");
+    assert!(within.iter().all(|b| *b < 6 * MIB as u64));
+    // The retried attempt does not count its bytes again, and nothing goes down.
+    assert!(sent.windows(2).all(|w| w[0].0 <= w[1].0), "bytes_sent went down: {sent:?}");
+    assert_eq!(sent.last(), Some(&(6 * MIB as u64, 1)));
 }

@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(organization) = std::env::args().nth(1) {
         request = request.organization_id(organization.parse::<uuid::Uuid>()?);
     }
-    let mut items = std::pin::pin!(request.items());
+    let mut items = request.items();
     let mut count = 0;
     while let Some(file) = items.try_next().await? {
         count += 1;
@@ -29,6 +29,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             FileRead::OrganizationAvatar(f) => println!("{}  {:>12}  avatar  {}", f.id, f.size_readable, f.name),
             FileRead::SupportCaseAttachment(f) => println!("{}  {:>12}  support attachment  {}", f.id, f.size_readable, f.name),
             FileRead::Unknown(json) => println!("{}  (a kind of file this crate does not know: {:?})", json["id"], file_kind(&json)),
+            // A kind added in a later version of the crate.
+            other => println!("{:?}  {:?}", other.id(), other.name()),
         }
     }
     println!("{count} files");

@@ -59,6 +59,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         FileRead::OrganizationAvatar(f) => println!("uploaded {} as {}: {}", f.name, f.id, f.public_url),
         FileRead::SupportCaseAttachment(f) => println!("uploaded {} as {}", f.name, f.id),
         FileRead::Unknown(json) => println!("uploaded: {json}"),
+        // A kind added in a later version of the crate.
+        other => println!("uploaded {:?} as {:?}", other.name(), other.id()),
     }
     Ok(())
 }

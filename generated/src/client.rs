@@ -141,7 +141,7 @@ impl Files {
     ///
     /// // Or every item, across all pages:
     /// use polar_files::runtime::TryStreamExt;
-    /// let mut items = std::pin::pin!(client.files().list().items());
+    /// let mut items = client.files().list().items();
     /// while let Some(item) = items.try_next().await? {
     ///     # let _ = item;
     /// }
@@ -332,12 +332,24 @@ impl ::std::future::IntoFuture for FilesCreate {
     }
 }
 /// The errors [`FilesCreate`] documents, decoded; they come back as `Error::Api`.
+///
+/// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+/// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FilesCreateError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
+impl ::std::fmt::Display for FilesCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
+        }
+    }
+}
+impl crate::runtime::OperationError for FilesCreateError {}
 /// A `DELETE /v1/files/{id}` request: set optional parameters, then `.send().await` (or just `.await`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -441,8 +453,12 @@ impl ::std::future::IntoFuture for FilesDelete {
     }
 }
 /// The errors [`FilesDelete`] documents, decoded; they come back as `Error::Api`.
+///
+/// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+/// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FilesDeleteError {
     /// 403: You don't have the permission to delete this file.
     Forbidden(crate::models::NotPermitted),
@@ -451,6 +467,16 @@ pub enum FilesDeleteError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
+impl ::std::fmt::Display for FilesDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Forbidden(body) => crate::runtime::describe(body, f),
+            Self::NotFound(body) => crate::runtime::describe(body, f),
+            Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
+        }
+    }
+}
+impl crate::runtime::OperationError for FilesDeleteError {}
 /// A `GET /v1/files/` request: set optional parameters, then `.send().await` (or just `.await`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -583,14 +609,11 @@ impl FilesList {
     /// Every page from this one (default the first) on, fetched as the stream is polled.
     /// The stream ends after the last page (`max_page`), after an empty page, or after an
     /// error, which it yields.
+    ///
+    /// The stream is boxed (`Unpin`): `pages.try_next().await` works without `pin!`.
     pub fn pages(
         self,
-    ) -> impl crate::runtime::Stream<
-        Item = ::std::result::Result<
-            crate::models::ListResourceFileRead,
-            crate::runtime::Error<FilesListError>,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::runtime::Pages<crate::models::ListResourceFileRead, FilesListError> {
         let first = self.page.unwrap_or(1);
         crate::runtime::pages(
             first,
@@ -603,15 +626,11 @@ impl FilesList {
             |body| body.items.is_empty(),
         )
     }
-    /// Every item of every page, in order (see [`pages`](Self::pages)).
+    /// Every item of every page, in order (see [`pages`](Self::pages)): `items.try_next().await`
+    /// (or `.next()`) works without `pin!`.
     pub fn items(
         self,
-    ) -> impl crate::runtime::Stream<
-        Item = ::std::result::Result<
-            crate::models::FileRead,
-            crate::runtime::Error<FilesListError>,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::runtime::Items<crate::models::FileRead, FilesListError> {
         crate::runtime::items(self.pages(), |body| body.items)
     }
 }
@@ -630,12 +649,24 @@ impl ::std::future::IntoFuture for FilesList {
     }
 }
 /// The errors [`FilesList`] documents, decoded; they come back as `Error::Api`.
+///
+/// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+/// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FilesListError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
+impl ::std::fmt::Display for FilesListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
+        }
+    }
+}
+impl crate::runtime::OperationError for FilesListError {}
 /// A `PATCH /v1/files/{id}` request: set optional parameters, then `.send().await` (or just `.await`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -750,8 +781,12 @@ impl ::std::future::IntoFuture for FilesUpdate {
     }
 }
 /// The errors [`FilesUpdate`] documents, decoded; they come back as `Error::Api`.
+///
+/// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+/// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FilesUpdateError {
     /// 403: You don't have the permission to update this file.
     Forbidden(crate::models::NotPermitted),
@@ -760,6 +795,16 @@ pub enum FilesUpdateError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
+impl ::std::fmt::Display for FilesUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Forbidden(body) => crate::runtime::describe(body, f),
+            Self::NotFound(body) => crate::runtime::describe(body, f),
+            Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
+        }
+    }
+}
+impl crate::runtime::OperationError for FilesUpdateError {}
 /// A `POST /v1/files/{id}/uploaded` request: set optional parameters, then `.send().await` (or just `.await`).
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -875,8 +920,12 @@ impl ::std::future::IntoFuture for FilesUploaded {
     }
 }
 /// The errors [`FilesUploaded`] documents, decoded; they come back as `Error::Api`.
+///
+/// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+/// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FilesUploadedError {
     /// 403: You don't have the permission to update this file.
     Forbidden(crate::models::NotPermitted),
@@ -885,3 +934,13 @@ pub enum FilesUploadedError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
+impl ::std::fmt::Display for FilesUploadedError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::Forbidden(body) => crate::runtime::describe(body, f),
+            Self::NotFound(body) => crate::runtime::describe(body, f),
+            Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
+        }
+    }
+}
+impl crate::runtime::OperationError for FilesUploadedError {}

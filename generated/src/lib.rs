@@ -36,6 +36,8 @@ pub use ::bytes;
 #[doc(no_inline)]
 pub use ::chrono;
 #[doc(no_inline)]
+pub use ::http;
+#[doc(no_inline)]
 pub use ::reqwest;
 #[doc(no_inline)]
 pub use ::serde_json;

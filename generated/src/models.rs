@@ -11,6 +11,7 @@
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "downloadable")]
 pub struct DownloadableFileCreate {
     /// The organization ID.
@@ -45,6 +46,79 @@ pub struct DownloadableFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
+impl DownloadableFileCreate {
+    /// A `DownloadableFileCreate` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        Self {
+            organization_id: crate::runtime::Nullable::Absent,
+            name: name.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+            upload: upload.into(),
+            version: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `upload`.
+    pub fn upload(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        self.upload = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 /// File to be associated with the downloadables benefit.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "downloadable"`, is not a field: the type writes it itself.
@@ -55,6 +129,7 @@ pub struct DownloadableFileCreate {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "downloadable")]
 pub struct DownloadableFileRead {
     /// The ID of the object.
@@ -102,6 +177,183 @@ pub struct DownloadableFileRead {
     /// - Format: `date-time`
     pub flagged_malicious_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[allow(deprecated)]
+impl DownloadableFileRead {
+    /// A `DownloadableFileRead` from its required fields; set the others with the methods named after them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        storage_version: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_etag: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_hex: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        last_modified_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+        is_uploaded: impl ::std::convert::Into<bool>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        size_readable: impl ::std::convert::Into<::std::string::String>,
+        flagged_malicious_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: name.into(),
+            path: path.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            storage_version: storage_version.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+            checksum_sha256_hex: checksum_sha256_hex.into(),
+            last_modified_at: last_modified_at.into(),
+            version: version.into(),
+            is_uploaded: is_uploaded.into(),
+            created_at: created_at.into(),
+            size_readable: size_readable.into(),
+            flagged_malicious_at: flagged_malicious_at.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::uuid::Uuid>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `storage_version`.
+    pub fn storage_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.storage_version = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_hex`.
+    pub fn checksum_sha256_hex(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_hex = value.into();
+        self
+    }
+    /// Sets `last_modified_at`.
+    pub fn last_modified_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.last_modified_at = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `is_uploaded`.
+    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_uploaded = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `size_readable`.
+    pub fn size_readable(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.size_readable = value.into();
+        self
+    }
+    /// Sets `flagged_malicious_at`.
+    pub fn flagged_malicious_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.flagged_malicious_at = value.into();
+        self
+    }
+}
 /// The `FileCreate` schema.
 ///
 /// Tagged by the `service` property. An unknown tag decodes into the [`Unknown`](Self::Unknown) variant.
@@ -113,6 +365,7 @@ pub struct DownloadableFileRead {
 )]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FileCreate {
     /// `service: downloadable`
     Downloadable(crate::models::DownloadableFileCreate),
@@ -206,12 +459,12 @@ for FileCreate {
 }
 impl FileCreate {
     /// The `organization_id` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn organization_id(&self) -> ::std::option::Option<&::uuid::Uuid> {
+    pub fn organization_id(&self) -> ::std::option::Option<::uuid::Uuid> {
         match self {
-            Self::Downloadable(value) => value.organization_id.as_ref(),
-            Self::ProductMedia(value) => value.organization_id.as_ref(),
-            Self::OrganizationAvatar(value) => value.organization_id.as_ref(),
-            Self::SupportCaseAttachment(value) => value.organization_id.as_ref(),
+            Self::Downloadable(value) => value.organization_id.as_ref().copied(),
+            Self::ProductMedia(value) => value.organization_id.as_ref().copied(),
+            Self::OrganizationAvatar(value) => value.organization_id.as_ref().copied(),
+            Self::SupportCaseAttachment(value) => value.organization_id.as_ref().copied(),
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -242,14 +495,12 @@ impl FileCreate {
         }
     }
     /// The `size` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn size(&self) -> ::std::option::Option<&i64> {
+    pub fn size(&self) -> ::std::option::Option<i64> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.size),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.size),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.size),
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.size)
-            }
+            Self::Downloadable(value) => ::std::option::Option::Some(value.size),
+            Self::ProductMedia(value) => ::std::option::Option::Some(value.size),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(value.size),
+            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(value.size),
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -301,6 +552,7 @@ impl FileCreate {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct FilePatch {
     /// The `name` property.
     ///
@@ -313,6 +565,32 @@ pub struct FilePatch {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
+impl FilePatch {
+    /// A `FilePatch` with every field absent or at its default; set fields with the methods named after them.
+    pub fn new() -> Self {
+        Self {
+            name: crate::runtime::Nullable::Absent,
+            version: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 /// The `FileRead` schema.
 ///
 /// Tagged by the `service` property. An unknown tag decodes into the [`Unknown`](Self::Unknown) variant.
@@ -324,6 +602,7 @@ pub struct FilePatch {
 )]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum FileRead {
     /// `service: downloadable`
     Downloadable(crate::models::DownloadableFileRead),
@@ -416,29 +695,29 @@ impl ::std::convert::From<crate::models::SupportCaseAttachmentFileRead> for File
 }
 impl FileRead {
     /// The `id` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn id(&self) -> ::std::option::Option<&::uuid::Uuid> {
+    pub fn id(&self) -> ::std::option::Option<::uuid::Uuid> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.id),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.id),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.id),
-            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(&value.id),
+            Self::Downloadable(value) => ::std::option::Option::Some(value.id),
+            Self::ProductMedia(value) => ::std::option::Option::Some(value.id),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(value.id),
+            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(value.id),
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
     /// The `organization_id` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn organization_id(&self) -> ::std::option::Option<&::uuid::Uuid> {
+    pub fn organization_id(&self) -> ::std::option::Option<::uuid::Uuid> {
         match self {
             Self::Downloadable(value) => {
-                ::std::option::Option::Some(&value.organization_id)
+                ::std::option::Option::Some(value.organization_id)
             }
             Self::ProductMedia(value) => {
-                ::std::option::Option::Some(&value.organization_id)
+                ::std::option::Option::Some(value.organization_id)
             }
             Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(&value.organization_id)
+                ::std::option::Option::Some(value.organization_id)
             }
             Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.organization_id)
+                ::std::option::Option::Some(value.organization_id)
             }
             Self::Unknown(_) => ::std::option::Option::None,
         }
@@ -482,14 +761,12 @@ impl FileRead {
         }
     }
     /// The `size` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn size(&self) -> ::std::option::Option<&i64> {
+    pub fn size(&self) -> ::std::option::Option<i64> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.size),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.size),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.size),
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.size)
-            }
+            Self::Downloadable(value) => ::std::option::Option::Some(value.size),
+            Self::ProductMedia(value) => ::std::option::Option::Some(value.size),
+            Self::OrganizationAvatar(value) => ::std::option::Option::Some(value.size),
+            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(value.size),
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -538,12 +815,14 @@ impl FileRead {
     /// The `last_modified_at` of whichever variant this is (`None` for an unknown one, or when it is not set).
     pub fn last_modified_at(
         &self,
-    ) -> ::std::option::Option<&::chrono::DateTime<::chrono::Utc>> {
+    ) -> ::std::option::Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
-            Self::Downloadable(value) => value.last_modified_at.as_ref(),
-            Self::ProductMedia(value) => value.last_modified_at.as_ref(),
-            Self::OrganizationAvatar(value) => value.last_modified_at.as_ref(),
-            Self::SupportCaseAttachment(value) => value.last_modified_at.as_ref(),
+            Self::Downloadable(value) => value.last_modified_at.as_ref().copied(),
+            Self::ProductMedia(value) => value.last_modified_at.as_ref().copied(),
+            Self::OrganizationAvatar(value) => value.last_modified_at.as_ref().copied(),
+            Self::SupportCaseAttachment(value) => {
+                value.last_modified_at.as_ref().copied()
+            }
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
@@ -558,15 +837,15 @@ impl FileRead {
         }
     }
     /// The `is_uploaded` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn is_uploaded(&self) -> ::std::option::Option<&bool> {
+    pub fn is_uploaded(&self) -> ::std::option::Option<bool> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.is_uploaded),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.is_uploaded),
+            Self::Downloadable(value) => ::std::option::Option::Some(value.is_uploaded),
+            Self::ProductMedia(value) => ::std::option::Option::Some(value.is_uploaded),
             Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(&value.is_uploaded)
+                ::std::option::Option::Some(value.is_uploaded)
             }
             Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.is_uploaded)
+                ::std::option::Option::Some(value.is_uploaded)
             }
             Self::Unknown(_) => ::std::option::Option::None,
         }
@@ -574,15 +853,15 @@ impl FileRead {
     /// The `created_at` of whichever variant this is (`None` for an unknown one, or when it is not set).
     pub fn created_at(
         &self,
-    ) -> ::std::option::Option<&::chrono::DateTime<::chrono::Utc>> {
+    ) -> ::std::option::Option<::chrono::DateTime<::chrono::Utc>> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.created_at),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.created_at),
+            Self::Downloadable(value) => ::std::option::Option::Some(value.created_at),
+            Self::ProductMedia(value) => ::std::option::Option::Some(value.created_at),
             Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(&value.created_at)
+                ::std::option::Option::Some(value.created_at)
             }
             Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.created_at)
+                ::std::option::Option::Some(value.created_at)
             }
             Self::Unknown(_) => ::std::option::Option::None,
         }
@@ -620,6 +899,7 @@ impl FileRead {
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
 )]
+#[non_exhaustive]
 pub enum FileServiceTypes {
     /// `downloadable`
     Downloadable,
@@ -701,6 +981,7 @@ impl<'de> ::serde::Deserialize<'de> for FileServiceTypes {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct FileUpload {
     /// The ID of the object.
     ///
@@ -749,6 +1030,178 @@ pub struct FileUpload {
 fn default_file_upload_is_uploaded() -> bool {
     false
 }
+#[allow(deprecated)]
+impl FileUpload {
+    /// A `FileUpload` from its required fields; set the others with the methods named after them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        storage_version: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_etag: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_hex: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        last_modified_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        upload: impl ::std::convert::Into<crate::models::S3FileUploadMultipart>,
+        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+        service: impl ::std::convert::Into<crate::models::FileServiceTypes>,
+        size_readable: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: name.into(),
+            path: path.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            storage_version: storage_version.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+            checksum_sha256_hex: checksum_sha256_hex.into(),
+            last_modified_at: last_modified_at.into(),
+            upload: upload.into(),
+            version: version.into(),
+            service: service.into(),
+            size_readable: size_readable.into(),
+            is_uploaded: default_file_upload_is_uploaded(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::uuid::Uuid>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `storage_version`.
+    pub fn storage_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.storage_version = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_hex`.
+    pub fn checksum_sha256_hex(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_hex = value.into();
+        self
+    }
+    /// Sets `last_modified_at`.
+    pub fn last_modified_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.last_modified_at = value.into();
+        self
+    }
+    /// Sets `upload`.
+    pub fn upload(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::S3FileUploadMultipart>,
+    ) -> Self {
+        self.upload = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `service`.
+    pub fn service(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::FileServiceTypes>,
+    ) -> Self {
+        self.service = value.into();
+        self
+    }
+    /// Sets `size_readable`.
+    pub fn size_readable(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.size_readable = value.into();
+        self
+    }
+    /// Sets `is_uploaded`.
+    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_uploaded = value.into();
+        self
+    }
+}
 /// The `FileUploadCompleted` schema.
 #[derive(
     ::std::clone::Clone,
@@ -757,6 +1210,7 @@ fn default_file_upload_is_uploaded() -> bool {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct FileUploadCompleted {
     /// The `id` property.
     pub id: ::std::string::String,
@@ -764,6 +1218,49 @@ pub struct FileUploadCompleted {
     pub path: ::std::string::String,
     /// The `parts` property.
     pub parts: ::std::vec::Vec<crate::models::S3FileUploadCompletedPart>,
+}
+#[allow(deprecated)]
+impl FileUploadCompleted {
+    /// A `FileUploadCompleted` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        parts: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileUploadCompletedPart>,
+        >,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            path: path.into(),
+            parts: parts.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `parts`.
+    pub fn parts(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileUploadCompletedPart>,
+        >,
+    ) -> Self {
+        self.parts = value.into();
+        self
+    }
 }
 /// FileID Filter
 ///
@@ -866,10 +1363,28 @@ impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for FilesListOrganizati
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct HttpValidationError {
     /// The `detail` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::vec::Vec<crate::models::ValidationError>>,
+}
+#[allow(deprecated)]
+impl HttpValidationError {
+    /// A `HttpValidationError` with every field absent or at its default; set fields with the methods named after them.
+    pub fn new() -> Self {
+        Self {
+            detail: ::std::option::Option::None,
+        }
+    }
+    /// Sets `detail`.
+    pub fn detail(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::ValidationError>>,
+    ) -> Self {
+        self.detail = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 /// The `ListResourceFileRead` schema.
 #[derive(
@@ -879,11 +1394,41 @@ pub struct HttpValidationError {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct ListResourceFileRead {
     /// The `items` property.
     pub items: ::std::vec::Vec<crate::models::FileRead>,
     /// The `pagination` property: a [`Pagination`].
     pub pagination: crate::models::Pagination,
+}
+#[allow(deprecated)]
+impl ListResourceFileRead {
+    /// A `ListResourceFileRead` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        items: impl ::std::convert::Into<::std::vec::Vec<crate::models::FileRead>>,
+        pagination: impl ::std::convert::Into<crate::models::Pagination>,
+    ) -> Self {
+        Self {
+            items: items.into(),
+            pagination: pagination.into(),
+        }
+    }
+    /// Sets `items`.
+    pub fn items(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::FileRead>>,
+    ) -> Self {
+        self.items = value.into();
+        self
+    }
+    /// Sets `pagination`.
+    pub fn pagination(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Pagination>,
+    ) -> Self {
+        self.pagination = value.into();
+        self
+    }
 }
 /// The `NotPermitted` schema.
 ///
@@ -895,6 +1440,7 @@ pub struct ListResourceFileRead {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct NotPermitted {
     /// The `error` property: a [`NotPermittedError`].
     ///
@@ -902,6 +1448,35 @@ pub struct NotPermitted {
     pub error: crate::models::NotPermittedError,
     /// The `detail` property.
     pub detail: ::std::string::String,
+}
+#[allow(deprecated)]
+impl NotPermitted {
+    /// A `NotPermitted` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        error: impl ::std::convert::Into<crate::models::NotPermittedError>,
+        detail: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            error: error.into(),
+            detail: detail.into(),
+        }
+    }
+    /// Sets `error`.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::NotPermittedError>,
+    ) -> Self {
+        self.error = value.into();
+        self
+    }
+    /// Sets `detail`.
+    pub fn detail(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.detail = value.into();
+        self
+    }
 }
 /// Error
 ///
@@ -959,6 +1534,7 @@ impl<'de> ::serde::Deserialize<'de> for NotPermittedError {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "organization_avatar")]
 pub struct OrganizationAvatarFileCreate {
     /// The organization ID.
@@ -997,6 +1573,79 @@ pub struct OrganizationAvatarFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
+impl OrganizationAvatarFileCreate {
+    /// A `OrganizationAvatarFileCreate` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        Self {
+            organization_id: crate::runtime::Nullable::Absent,
+            name: name.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+            upload: upload.into(),
+            version: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `upload`.
+    pub fn upload(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        self.upload = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 /// File to be used as an organization avatar.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "organization_avatar"`, is not a field: the type writes it itself.
@@ -1007,6 +1656,7 @@ pub struct OrganizationAvatarFileCreate {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "organization_avatar")]
 pub struct OrganizationAvatarFileRead {
     /// The ID of the object.
@@ -1054,6 +1704,179 @@ pub struct OrganizationAvatarFileRead {
     /// - Read-only: set by the server
     pub public_url: ::std::string::String,
 }
+#[allow(deprecated)]
+impl OrganizationAvatarFileRead {
+    /// A `OrganizationAvatarFileRead` from its required fields; set the others with the methods named after them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        storage_version: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_etag: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_hex: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        last_modified_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+        is_uploaded: impl ::std::convert::Into<bool>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        size_readable: impl ::std::convert::Into<::std::string::String>,
+        public_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: name.into(),
+            path: path.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            storage_version: storage_version.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+            checksum_sha256_hex: checksum_sha256_hex.into(),
+            last_modified_at: last_modified_at.into(),
+            version: version.into(),
+            is_uploaded: is_uploaded.into(),
+            created_at: created_at.into(),
+            size_readable: size_readable.into(),
+            public_url: public_url.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::uuid::Uuid>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `storage_version`.
+    pub fn storage_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.storage_version = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_hex`.
+    pub fn checksum_sha256_hex(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_hex = value.into();
+        self
+    }
+    /// Sets `last_modified_at`.
+    pub fn last_modified_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.last_modified_at = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `is_uploaded`.
+    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_uploaded = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `size_readable`.
+    pub fn size_readable(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.size_readable = value.into();
+        self
+    }
+    /// Sets `public_url`.
+    pub fn public_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.public_url = value.into();
+        self
+    }
+}
 /// The `Pagination` schema.
 ///
 /// Example: `{"total_count":4,"max_page":1}`
@@ -1064,11 +1887,35 @@ pub struct OrganizationAvatarFileRead {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct Pagination {
     /// The `total_count` property.
     pub total_count: i64,
     /// The `max_page` property.
     pub max_page: i64,
+}
+#[allow(deprecated)]
+impl Pagination {
+    /// A `Pagination` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        total_count: impl ::std::convert::Into<i64>,
+        max_page: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            total_count: total_count.into(),
+            max_page: max_page.into(),
+        }
+    }
+    /// Sets `total_count`.
+    pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_count = value.into();
+        self
+    }
+    /// Sets `max_page`.
+    pub fn max_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.max_page = value.into();
+        self
+    }
 }
 /// Schema to create a file to be used as a product media file.
 ///
@@ -1080,6 +1927,7 @@ pub struct Pagination {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "product_media")]
 pub struct ProductMediaFileCreate {
     /// The organization ID.
@@ -1118,6 +1966,79 @@ pub struct ProductMediaFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
+impl ProductMediaFileCreate {
+    /// A `ProductMediaFileCreate` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        Self {
+            organization_id: crate::runtime::Nullable::Absent,
+            name: name.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+            upload: upload.into(),
+            version: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `upload`.
+    pub fn upload(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        self.upload = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 /// File to be used as a product media file.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "product_media"`, is not a field: the type writes it itself.
@@ -1128,6 +2049,7 @@ pub struct ProductMediaFileCreate {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "product_media")]
 pub struct ProductMediaFileRead {
     /// The ID of the object.
@@ -1175,6 +2097,179 @@ pub struct ProductMediaFileRead {
     /// - Read-only: set by the server
     pub public_url: ::std::string::String,
 }
+#[allow(deprecated)]
+impl ProductMediaFileRead {
+    /// A `ProductMediaFileRead` from its required fields; set the others with the methods named after them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        storage_version: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_etag: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_hex: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        last_modified_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+        is_uploaded: impl ::std::convert::Into<bool>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        size_readable: impl ::std::convert::Into<::std::string::String>,
+        public_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: name.into(),
+            path: path.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            storage_version: storage_version.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+            checksum_sha256_hex: checksum_sha256_hex.into(),
+            last_modified_at: last_modified_at.into(),
+            version: version.into(),
+            is_uploaded: is_uploaded.into(),
+            created_at: created_at.into(),
+            size_readable: size_readable.into(),
+            public_url: public_url.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::uuid::Uuid>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `storage_version`.
+    pub fn storage_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.storage_version = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_hex`.
+    pub fn checksum_sha256_hex(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_hex = value.into();
+        self
+    }
+    /// Sets `last_modified_at`.
+    pub fn last_modified_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.last_modified_at = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `is_uploaded`.
+    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_uploaded = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `size_readable`.
+    pub fn size_readable(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.size_readable = value.into();
+        self
+    }
+    /// Sets `public_url`.
+    pub fn public_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.public_url = value.into();
+        self
+    }
+}
 /// The `ResourceNotFound` schema.
 ///
 /// Example: `{"error":"ResourceNotFound","detail":"Not found"}`
@@ -1185,6 +2280,7 @@ pub struct ProductMediaFileRead {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct ResourceNotFound {
     /// The `error` property: a [`ResourceNotFoundError`].
     ///
@@ -1192,6 +2288,35 @@ pub struct ResourceNotFound {
     pub error: crate::models::ResourceNotFoundError,
     /// The `detail` property.
     pub detail: ::std::string::String,
+}
+#[allow(deprecated)]
+impl ResourceNotFound {
+    /// A `ResourceNotFound` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        error: impl ::std::convert::Into<crate::models::ResourceNotFoundError>,
+        detail: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            error: error.into(),
+            detail: detail.into(),
+        }
+    }
+    /// Sets `error`.
+    pub fn error(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::ResourceNotFoundError>,
+    ) -> Self {
+        self.error = value.into();
+        self
+    }
+    /// Sets `detail`.
+    pub fn detail(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.detail = value.into();
+        self
+    }
 }
 /// Error
 ///
@@ -1249,11 +2374,33 @@ impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundError {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct S3FileCreateMultipart {
     /// The `parts` property.
     ///
     /// - Maximum items: 10000
     pub parts: ::std::vec::Vec<crate::models::S3FileCreatePart>,
+}
+#[allow(deprecated)]
+impl S3FileCreateMultipart {
+    /// A `S3FileCreateMultipart` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        parts: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileCreatePart>,
+        >,
+    ) -> Self {
+        Self { parts: parts.into() }
+    }
+    /// Sets `parts`.
+    pub fn parts(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileCreatePart>,
+        >,
+    ) -> Self {
+        self.parts = value.into();
+        self
+    }
 }
 /// The `S3FileCreatePart` schema.
 ///
@@ -1265,6 +2412,7 @@ pub struct S3FileCreateMultipart {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct S3FileCreatePart {
     /// Part number, from 1.
     ///
@@ -1284,6 +2432,45 @@ pub struct S3FileCreatePart {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
+impl S3FileCreatePart {
+    /// A `S3FileCreatePart` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        number: impl ::std::convert::Into<i64>,
+        chunk_start: impl ::std::convert::Into<i64>,
+        chunk_end: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            number: number.into(),
+            chunk_start: chunk_start.into(),
+            chunk_end: chunk_end.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `number`.
+    pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.number = value.into();
+        self
+    }
+    /// Sets `chunk_start`.
+    pub fn chunk_start(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.chunk_start = value.into();
+        self
+    }
+    /// Sets `chunk_end`.
+    pub fn chunk_end(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.chunk_end = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+}
 /// The `S3FileUploadCompletedPart` schema.
 ///
 /// Example: `{"number":1,"checksum_etag":"\"a54357aff0632cce46d942af68356b38\"","checksum_sha256_base64":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}`
@@ -1294,6 +2481,7 @@ pub struct S3FileCreatePart {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct S3FileUploadCompletedPart {
     /// The `number` property.
     pub number: i64,
@@ -1301,6 +2489,44 @@ pub struct S3FileUploadCompletedPart {
     pub checksum_etag: ::std::string::String,
     /// The `checksum_sha256_base64` property.
     pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+}
+#[allow(deprecated)]
+impl S3FileUploadCompletedPart {
+    /// A `S3FileUploadCompletedPart` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        number: impl ::std::convert::Into<i64>,
+        checksum_etag: impl ::std::convert::Into<::std::string::String>,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            number: number.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+        }
+    }
+    /// Sets `number`.
+    pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.number = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
 }
 /// The `S3FileUploadMultipart` schema.
 #[derive(
@@ -1310,6 +2536,7 @@ pub struct S3FileUploadCompletedPart {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct S3FileUploadMultipart {
     /// The storage's multipart upload ID.
     pub id: ::std::string::String,
@@ -1317,6 +2544,49 @@ pub struct S3FileUploadMultipart {
     pub path: ::std::string::String,
     /// The `parts` property.
     pub parts: ::std::vec::Vec<crate::models::S3FileUploadPart>,
+}
+#[allow(deprecated)]
+impl S3FileUploadMultipart {
+    /// A `S3FileUploadMultipart` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        parts: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileUploadPart>,
+        >,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            path: path.into(),
+            parts: parts.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `parts`.
+    pub fn parts(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::S3FileUploadPart>,
+        >,
+    ) -> Self {
+        self.parts = value.into();
+        self
+    }
 }
 /// The `S3FileUploadPart` schema.
 #[derive(
@@ -1326,6 +2596,7 @@ pub struct S3FileUploadMultipart {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct S3FileUploadPart {
     /// The `number` property.
     pub number: i64,
@@ -1359,6 +2630,76 @@ fn default_s3_file_upload_part_headers() -> ::std::collections::BTreeMap<
 > {
     ::std::default::Default::default()
 }
+#[allow(deprecated)]
+impl S3FileUploadPart {
+    /// A `S3FileUploadPart` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        number: impl ::std::convert::Into<i64>,
+        chunk_start: impl ::std::convert::Into<i64>,
+        chunk_end: impl ::std::convert::Into<i64>,
+        url: impl ::std::convert::Into<::std::string::String>,
+        expires_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            number: number.into(),
+            chunk_start: chunk_start.into(),
+            chunk_end: chunk_end.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+            url: url.into(),
+            expires_at: expires_at.into(),
+            headers: default_s3_file_upload_part_headers(),
+        }
+    }
+    /// Sets `number`.
+    pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.number = value.into();
+        self
+    }
+    /// Sets `chunk_start`.
+    pub fn chunk_start(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.chunk_start = value.into();
+        self
+    }
+    /// Sets `chunk_end`.
+    pub fn chunk_end(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.chunk_end = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `url`.
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets `expires_at`.
+    pub fn expires_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.expires_at = value.into();
+        self
+    }
+    /// Sets `headers`.
+    pub fn headers(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.headers = value.into();
+        self
+    }
+}
 /// Schema to create a file to be attached to a support case.
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "support_case_attachment"`, is not a field: the type writes it itself.
@@ -1369,6 +2710,7 @@ fn default_s3_file_upload_part_headers() -> ::std::collections::BTreeMap<
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "support_case_attachment")]
 pub struct SupportCaseAttachmentFileCreate {
     /// The organization ID.
@@ -1407,6 +2749,79 @@ pub struct SupportCaseAttachmentFileCreate {
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<::std::string::String>,
 }
+#[allow(deprecated)]
+impl SupportCaseAttachmentFileCreate {
+    /// A `SupportCaseAttachmentFileCreate` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        Self {
+            organization_id: crate::runtime::Nullable::Absent,
+            name: name.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            checksum_sha256_base64: crate::runtime::Nullable::Absent,
+            upload: upload.into(),
+            version: crate::runtime::Nullable::Absent,
+        }
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `upload`.
+    pub fn upload(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+    ) -> Self {
+        self.upload = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 /// File to be attached to a support case.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "support_case_attachment"`, is not a field: the type writes it itself.
@@ -1417,6 +2832,7 @@ pub struct SupportCaseAttachmentFileCreate {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 #[serde(tag = "service", rename = "support_case_attachment")]
 pub struct SupportCaseAttachmentFileRead {
     /// The ID of the object.
@@ -1460,6 +2876,169 @@ pub struct SupportCaseAttachmentFileRead {
     /// - Read-only: set by the server
     pub size_readable: ::std::string::String,
 }
+#[allow(deprecated)]
+impl SupportCaseAttachmentFileRead {
+    /// A `SupportCaseAttachmentFileRead` from its required fields; set the others with the methods named after them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+        mime_type: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        storage_version: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_etag: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_base64: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        checksum_sha256_hex: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+        last_modified_at: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+        is_uploaded: impl ::std::convert::Into<bool>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        size_readable: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: name.into(),
+            path: path.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            storage_version: storage_version.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: checksum_sha256_base64.into(),
+            checksum_sha256_hex: checksum_sha256_hex.into(),
+            last_modified_at: last_modified_at.into(),
+            version: version.into(),
+            is_uploaded: is_uploaded.into(),
+            created_at: created_at.into(),
+            size_readable: size_readable.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::uuid::Uuid>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `path`.
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = value.into();
+        self
+    }
+    /// Sets `mime_type`.
+    pub fn mime_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mime_type = value.into();
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.size = value.into();
+        self
+    }
+    /// Sets `storage_version`.
+    pub fn storage_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.storage_version = value.into();
+        self
+    }
+    /// Sets `checksum_etag`.
+    pub fn checksum_etag(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_etag = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_base64`.
+    pub fn checksum_sha256_base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets `checksum_sha256_hex`.
+    pub fn checksum_sha256_hex(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.checksum_sha256_hex = value.into();
+        self
+    }
+    /// Sets `last_modified_at`.
+    pub fn last_modified_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    ) -> Self {
+        self.last_modified_at = value.into();
+        self
+    }
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+    /// Sets `is_uploaded`.
+    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_uploaded = value.into();
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = value.into();
+        self
+    }
+    /// Sets `size_readable`.
+    pub fn size_readable(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.size_readable = value.into();
+        self
+    }
+}
 /// The `ValidationError` schema.
 ///
 /// Example: `{"loc":["body","upload","parts",0,"chunk_end"],"msg":"Field required","type":"missing","input":{"number":1,"chunk_start":0}}`
@@ -1470,6 +3049,7 @@ pub struct SupportCaseAttachmentFileRead {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
+#[non_exhaustive]
 pub struct ValidationError {
     /// Location
     pub loc: ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
@@ -1485,6 +3065,69 @@ pub struct ValidationError {
     pub ctx: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+}
+#[allow(deprecated)]
+impl ValidationError {
+    /// A `ValidationError` from its required fields; set the others with the methods named after them.
+    pub fn new(
+        loc: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
+        >,
+        msg: impl ::std::convert::Into<::std::string::String>,
+        r#type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            loc: loc.into(),
+            msg: msg.into(),
+            r#type: r#type.into(),
+            input: ::std::option::Option::None,
+            ctx: ::std::option::Option::None,
+        }
+    }
+    /// Sets `loc`.
+    pub fn loc(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
+        >,
+    ) -> Self {
+        self.loc = value.into();
+        self
+    }
+    /// Sets `msg`.
+    pub fn msg(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.msg = value.into();
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = value.into();
+        self
+    }
+    /// Sets `input`.
+    pub fn input(
+        mut self,
+        value: impl ::std::convert::Into<::serde_json::Value>,
+    ) -> Self {
+        self.input = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ctx`.
+    pub fn ctx(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.ctx = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 /// The `ValidationErrorLocItem` schema.
 ///

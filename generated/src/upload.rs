@@ -44,7 +44,7 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt};
 
-use crate::client::{Files, FilesCreateError, FilesUploadedError};
+use crate::client::{Files, FilesCreateError, FilesDeleteError, FilesUploadedError};
 use crate::models::{
     DownloadableFileCreate, FileCreate, FileRead, FileServiceTypes, FileUpload, FileUploadCompleted,
     OrganizationAvatarFileCreate, ProductMediaFileCreate, S3FileCreateMultipart, S3FileCreatePart,
@@ -195,9 +195,11 @@ pub enum UploadError {
         /// The part number.
         number: i64,
         /// The last status storage answered, if it answered.
-        status: Option<reqwest::StatusCode>,
-        /// What went wrong (storage's error text, or the transport error).
+        status: Option<http::StatusCode>,
+        /// What went wrong (storage's error text, or that the request failed).
         message: String,
+        /// The transport's error, when storage did not answer (also `source()`).
+        source: Option<reqwest::Error>,
     },
     /// The source's bytes changed between hashing and sending.
     SourceChanged {
@@ -206,6 +208,17 @@ pub enum UploadError {
     },
     /// Completing the upload failed (every part was stored).
     Complete(Error<FilesUploadedError>),
+    /// The upload failed after the file was created, and the file was left behind: kept on
+    /// purpose ([`Upload::keep_failed_file`]) or because deleting it failed. (By default a file
+    /// whose upload failed is deleted and the error is the failure itself.)
+    Abandoned {
+        /// The created file's id, to retry or delete it later.
+        file_id: uuid::Uuid,
+        /// Why deleting it failed, if it was tried.
+        delete_error: Option<Box<Error<FilesDeleteError>>>,
+        /// Why the upload failed (also `source()`).
+        cause: Box<UploadError>,
+    },
 }
 
 impl fmt::Display for UploadError {
@@ -213,20 +226,27 @@ impl fmt::Display for UploadError {
         match self {
             UploadError::InvalidOptions(message) => write!(f, "invalid upload options: {message}"),
             UploadError::Limits(message) => write!(f, "the file breaks a limit: {message}"),
-            UploadError::Io(err) => write!(f, "cannot read the source: {err}"),
-            UploadError::Create(err) => write!(f, "creating the file failed: {err}"),
+            // The cause is the source (never printed here too, so a chain shows it once).
+            UploadError::Io(_) => write!(f, "cannot read the source"),
+            UploadError::Create(_) => write!(f, "creating the file failed"),
             UploadError::Protocol(message) => write!(f, "unexpected answer from Polar: {message}"),
             UploadError::PartExpired { number, expires_at } => {
                 write!(f, "part {number}: its upload URL expired at {expires_at} before it could be sent")
             }
-            UploadError::Part { number, status: Some(status), message } => {
+            UploadError::Part { number, status: Some(status), message, .. } => {
                 write!(f, "part {number}: storage answered {status}: {message}")
             }
-            UploadError::Part { number, status: None, message } => write!(f, "part {number}: {message}"),
+            UploadError::Part { number, status: None, message, .. } => write!(f, "part {number}: {message}"),
             UploadError::SourceChanged { number } => {
                 write!(f, "part {number}: the source changed while it was being uploaded")
             }
-            UploadError::Complete(err) => write!(f, "completing the upload failed: {err}"),
+            UploadError::Complete(_) => write!(f, "completing the upload failed"),
+            UploadError::Abandoned { file_id, delete_error: None, .. } => {
+                write!(f, "the upload failed; the created file {file_id} was kept")
+            }
+            UploadError::Abandoned { file_id, delete_error: Some(err), .. } => {
+                write!(f, "the upload failed; the created file {file_id} was left behind (deleting it failed: {err})")
+            }
         }
     }
 }
@@ -237,6 +257,8 @@ impl std::error::Error for UploadError {
             UploadError::Io(err) => Some(err),
             UploadError::Create(err) => Some(err),
             UploadError::Complete(err) => Some(err),
+            UploadError::Part { source: Some(err), .. } => Some(err),
+            UploadError::Abandoned { cause, .. } => Some(&**cause),
             _ => None,
         }
     }
@@ -271,6 +293,7 @@ impl Files {
             memory_limit: DEFAULT_MEMORY_LIMIT,
             progress: None,
             storage: None,
+            keep_failed_file: false,
         }
     }
 }
@@ -292,6 +315,7 @@ pub struct Upload {
     memory_limit: u64,
     progress: Option<ProgressFn>,
     storage: Option<reqwest::Client>,
+    keep_failed_file: bool,
 }
 
 impl fmt::Debug for Upload {
@@ -387,9 +411,19 @@ impl Upload {
         (self, receiver)
     }
 
-    /// The HTTP client for storage (default: a plain client with no default headers).
+    /// The HTTP client for storage (default: the API client's, so the proxies and TLS settings
+    /// of [`http_client`](crate::ClientBuilder::http_client) apply to storage too; the token and
+    /// the API's headers are never sent to storage). Give one here when the API's client carries
+    /// default headers storage must not see.
     pub fn storage_client(mut self, client: reqwest::Client) -> Self {
         self.storage = Some(client);
+        self
+    }
+
+    /// Keeps the created file when the upload fails after creating it (default: it is deleted).
+    /// The error is then [`UploadError::Abandoned`], with the file's id.
+    pub fn keep_failed_file(mut self) -> Self {
+        self.keep_failed_file = true;
         self
     }
 
@@ -410,6 +444,7 @@ impl Upload {
             memory_limit,
             progress,
             storage,
+            keep_failed_file,
         } = self;
         if concurrency == 0 {
             return Err(UploadError::InvalidOptions("concurrency must be at least 1".to_owned()));
@@ -450,16 +485,52 @@ impl Upload {
         let upload = files.create(body).send().await.map_err(UploadError::Create)?;
         let returned = check_returned_parts(&upload, &plan)?;
 
-        let storage = match storage {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(std::time::Duration::from_secs(10))
-                .build()
-                .map_err(|err| UploadError::InvalidOptions(format!("cannot build the storage client: {err}")))?,
+        // The API's HTTP client carries no default headers (the token and headers go per request).
+        let storage = storage.unwrap_or_else(|| files.client.inner.http.clone());
+        let file_id = upload.id;
+        let sent = send_parts(returned, hashes.parts, source, storage, &tracker, part_retry, part_timeout, memory_limit, concurrency, last_part).await;
+        let completed = match sent {
+            Ok(completed) => completed,
+            Err(cause) if keep_failed_file => {
+                return Err(UploadError::Abandoned { file_id, delete_error: None, cause: Box::new(cause) });
+            }
+            Err(cause) => {
+                // Nothing of it is usable: delete it, so no half-uploaded file stays behind.
+                return Err(match files.delete(file_id).send().await {
+                    Ok(()) => cause,
+                    Err(err) => UploadError::Abandoned { file_id, delete_error: Some(Box::new(err)), cause: Box::new(cause) },
+                });
+            }
         };
+
+        let body = FileUploadCompleted { id: upload.upload.id.clone(), path: upload.upload.path.clone(), parts: completed };
+        let mut complete = files.uploaded(upload.id, body);
+        if let Some(timeout) = files.client.inner.timeout {
+            complete = complete.timeout(timeout.max(COMPLETE_TIMEOUT));
+        }
+        complete.send().await.map_err(UploadError::Complete)
+    }
+}
+
+/// Sends every part (as many at a time as `concurrency` and the byte budget allow) and checks the
+/// source kept its length; the completed parts in order.
+#[allow(clippy::too_many_arguments)]
+async fn send_parts(
+    returned: Vec<S3FileUploadPart>,
+    checksums: Vec<String>,
+    source: Prepared,
+    storage: reqwest::Client,
+    tracker: &Tracker,
+    part_retry: RetryPolicy,
+    part_timeout: std::time::Duration,
+    memory_limit: u64,
+    concurrency: usize,
+    last_part: i64,
+) -> Result<Vec<S3FileUploadCompletedPart>, UploadError> {
+    {
         let source = Arc::new(source);
         let budget = Arc::new(Budget::new(memory_limit));
-        let sent = stream::iter(returned.into_iter().zip(hashes.parts))
+        let sent = stream::iter(returned.into_iter().zip(checksums))
             .map(|(part, checksum)| {
                 let (storage, source, tracker, retry, budget) =
                     (storage.clone(), source.clone(), tracker.clone(), part_retry.clone(), budget.clone());
@@ -479,13 +550,7 @@ impl Upload {
         if !source.same_len().await? {
             return Err(UploadError::SourceChanged { number: last_part });
         }
-
-        let body = FileUploadCompleted { id: upload.upload.id.clone(), path: upload.upload.path.clone(), parts: completed };
-        let mut complete = files.uploaded(upload.id, body);
-        if let Some(timeout) = files.client.inner.timeout {
-            complete = complete.timeout(timeout.max(COMPLETE_TIMEOUT));
-        }
-        complete.send().await.map_err(UploadError::Complete)
+        Ok(completed)
     }
 }
 
@@ -668,11 +733,40 @@ impl Tracker {
         self.report();
     }
 
-    fn part_sent(&self, bytes: u64) {
-        self.sent.fetch_add(bytes, Ordering::Relaxed);
+    /// A part is stored: the bytes of it not yet counted as sent, and one more part done.
+    fn part_sent(&self, bytes: u64, counted: &AtomicU64) {
+        let before = counted.swap(bytes, Ordering::Relaxed);
+        self.sent.fetch_add(bytes.saturating_sub(before), Ordering::Relaxed);
         self.parts.fetch_add(1, Ordering::Relaxed);
         self.report();
     }
+
+    /// An attempt of a part has handed `so_far` bytes to the connection: what exceeds the most
+    /// any attempt of this part handed over (`counted`) counts as sent, so a retried part does
+    /// not count twice and `bytes_sent` never goes down.
+    fn leaving(&self, so_far: u64, counted: &AtomicU64) {
+        let before = counted.fetch_max(so_far, Ordering::Relaxed);
+        if so_far > before {
+            self.sent.fetch_add(so_far - before, Ordering::Relaxed);
+            self.report();
+        }
+    }
+}
+
+/// Bytes handed to the connection at a time (progress is reported per chunk).
+const SEND_CHUNK: usize = 256 * 1024;
+
+/// A part's bytes as a request body that reports progress as the connection takes each chunk.
+fn counting_body(bytes: Bytes, tracker: Tracker, counted: Arc<AtomicU64>) -> reqwest::Body {
+    let chunks: Vec<Bytes> = (0..bytes.len()).step_by(SEND_CHUNK).map(|start| bytes.slice(start..(start + SEND_CHUNK).min(bytes.len()))).collect();
+    let mut so_far = 0_u64;
+    let stream = stream::iter(chunks).map(move |chunk| {
+        // Counted as the connection asks for the chunk: the previous one has been written.
+        so_far += chunk.len() as u64;
+        tracker.leaving(so_far - chunk.len() as u64, &counted);
+        Ok::<Bytes, io::Error>(chunk)
+    });
+    reqwest::Body::wrap_stream(stream)
 }
 
 /// The source, ready for random access.
@@ -686,7 +780,7 @@ impl Prepared {
     async fn new(source: SourceKind) -> io::Result<Self> {
         Ok(match source {
             SourceKind::Path(path) => {
-                let len = tokio::fs::metadata(&path).await?.len();
+                let len = tokio::fs::metadata(&path).await.map_err(|err| with_path(&path, err))?.len();
                 Prepared::File { path, len, _spooled: None }
             }
             SourceKind::Bytes(bytes) => Prepared::Bytes(bytes),
@@ -716,7 +810,7 @@ impl Prepared {
     async fn same_len(&self) -> io::Result<bool> {
         match self {
             Prepared::Bytes(_) => Ok(true),
-            Prepared::File { path, len, .. } => Ok(tokio::fs::metadata(path).await?.len() == *len),
+            Prepared::File { path, len, .. } => Ok(tokio::fs::metadata(path).await.map_err(|err| with_path(path, err))?.len() == *len),
             Prepared::Reader { reader, len } => Ok(reader.lock().await.seek(io::SeekFrom::End(0)).await? == *len),
         }
     }
@@ -730,7 +824,7 @@ impl Prepared {
                 bytes.get(start..end).map(|_| bytes.slice(start..end)).ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))
             }
             Prepared::File { path, .. } => {
-                let mut file = tokio::fs::File::open(path).await?;
+                let mut file = tokio::fs::File::open(path).await.map_err(|err| with_path(path, err))?;
                 file.seek(io::SeekFrom::Start(start)).await?;
                 read_exact(&mut file, len).await
             }
@@ -759,7 +853,7 @@ impl Prepared {
                 Ok(())
             }
             Prepared::File { path, len, .. } => {
-                let mut file = tokio::fs::File::open(path).await?;
+                let mut file = tokio::fs::File::open(path).await.map_err(|err| with_path(path, err))?;
                 chunks(&mut file, *len, f).await
             }
             Prepared::Reader { reader, len } => {
@@ -769,6 +863,12 @@ impl Prepared {
             }
         }
     }
+}
+
+/// The same error, its message naming the file (`dist/app.zip: No such file or directory (os error
+/// 2)`); the kind is kept.
+fn with_path(path: &Path, err: io::Error) -> io::Error {
+    io::Error::new(err.kind(), format!("{}: {err}", path.display()))
 }
 
 async fn read_exact<R: AsyncRead + Unpin + ?Sized>(reader: &mut R, len: usize) -> io::Result<Bytes> {
@@ -901,6 +1001,8 @@ async fn put_part(
     let (start, end) = (part.chunk_start as u64, part.chunk_end as u64);
     let started = Instant::now();
     let mut attempt = 1;
+    // The most bytes of this part any attempt has handed to the connection (counted as sent).
+    let counted = Arc::new(AtomicU64::new(0));
     loop {
         if chrono::Utc::now() >= part.expires_at {
             return Err(UploadError::PartExpired { number, expires_at: part.expires_at });
@@ -919,18 +1021,28 @@ async fn put_part(
         if base64(&digest) != checksum {
             return Err(UploadError::SourceChanged { number });
         }
-        let mut request = storage.put(&part.url).timeout(timeout).body(bytes);
+        // Storage needs the length up front (presigned PUTs are not chunked).
+        let mut request = storage
+            .put(&part.url)
+            .timeout(timeout)
+            .header(reqwest::header::CONTENT_LENGTH, len)
+            .body(counting_body(bytes, tracker.clone(), counted.clone()));
         for (name, value) in &part.headers {
             request = request.header(name.as_str(), value.as_str());
         }
         let span = tracing::info_span!("upload_part", part = number, attempt, bytes = len);
-        let (failure, headers, message) = match tracing::Instrument::instrument(request.send(), span).await {
+        let (failure, headers, message, transport) = match tracing::Instrument::instrument(request.send(), span).await {
             Ok(response) if response.status() == reqwest::StatusCode::OK => {
                 let etag = response.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
                 let Some(etag) = etag else {
-                    return Err(UploadError::Part { number, status: Some(response.status()), message: "storage answered without an ETag".to_owned() });
+                    return Err(UploadError::Part {
+                        number,
+                        status: Some(response.status()),
+                        message: "storage answered without an ETag".to_owned(),
+                        source: None,
+                    });
                 };
-                tracker.part_sent(len);
+                tracker.part_sent(len, &counted);
                 return Ok(etag);
             }
             Ok(mut response) => {
@@ -939,9 +1051,15 @@ async fn put_part(
                 // Storage's error text, read up to 64 KiB and no further.
                 let body = crate::runtime::read_limited(&mut response, crate::runtime::MAX_ERROR_BODY).await.map(|(body, _)| body).unwrap_or_default();
                 drop(response);
-                (Failure::Status(status), Some(headers), storage_message(&String::from_utf8_lossy(&body)))
+                (Failure::Status(status), Some(headers), storage_message(&String::from_utf8_lossy(&body)), None)
             }
-            Err(err) => (if err.is_connect() { Failure::Connect } else { Failure::Transport }, None, err.to_string()),
+            // The transport's error is the source; the message does not repeat it.
+            Err(err) => (
+                if err.is_connect() { Failure::Connect } else { Failure::Transport },
+                None,
+                format!("the request to storage failed (attempt {attempt})"),
+                Some(err),
+            ),
         };
         drop(reserved);
         match retry.retry_after(&reqwest::Method::PUT, failure, headers.as_ref(), attempt, started.elapsed()) {
@@ -955,7 +1073,7 @@ async fn put_part(
                     Failure::Status(status) => Some(status),
                     _ => None,
                 };
-                return Err(UploadError::Part { number, status, message });
+                return Err(UploadError::Part { number, status, message, source: transport });
             }
         }
     }

@@ -4,6 +4,9 @@
 ///
 /// For a `PATCH`, leaving a field out means "leave it as it is" while `null` means "clear it":
 /// `Option` cannot say both, this can.
+///
+/// Conversions do the obvious thing: `"v2.zip".into()` and `Some(x).into()` are values, `None.into()`
+/// is [`Absent`](Nullable::Absent) (left out), and only [`Nullable::Null`] itself sends `null`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Nullable<T> {
     /// Left out of the JSON object.
@@ -44,17 +47,28 @@ impl<T> Nullable<T> {
 }
 
 impl<T> From<T> for Nullable<T> {
+    /// A value: `name: "v2.zip".to_owned().into()`.
     fn from(value: T) -> Self {
         Nullable::Value(value)
     }
 }
 
+impl From<&str> for Nullable<String> {
+    /// A value: `name: "v2.zip".into()`.
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.to_owned())
+    }
+}
+
 impl<T> From<Option<T>> for Nullable<T> {
-    /// `Some` is a value, `None` is an explicit `null`.
+    /// `Some` is a value; `None` is **absent** (the field is left out: "leave it as it is"),
+    /// never `null`. Clearing a field is destructive, so it is spelled out: [`Nullable::Null`].
+    /// An `Option` read from the API (where `None` was `null` or missing) passed back therefore
+    /// changes nothing it did not have.
     fn from(value: Option<T>) -> Self {
         match value {
             Some(value) => Nullable::Value(value),
-            None => Nullable::Null,
+            None => Nullable::Absent,
         }
     }
 }
@@ -72,6 +86,24 @@ impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
 impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // A missing field never gets here: `#[serde(default)]` makes it `Absent`.
-        Ok(Option::<T>::deserialize(deserializer)?.into())
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            Some(value) => Nullable::Value(value),
+            None => Nullable::Null,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Nullable;
+
+    #[test]
+    fn conversions_do_the_obvious_thing() {
+        let name: Nullable<String> = "v2.zip".into();
+        assert_eq!(name, Nullable::Value("v2.zip".to_owned()));
+        assert_eq!(Nullable::from(Some(3)), Nullable::Value(3));
+        assert_eq!(Nullable::<i32>::from(None), Nullable::Absent);
+        assert_eq!(serde_json::from_str::<Nullable<i32>>("null").unwrap(), Nullable::Null);
+        assert_eq!(serde_json::from_str::<Nullable<i32>>("4").unwrap(), Nullable::Value(4));
     }
 }

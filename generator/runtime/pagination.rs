@@ -5,9 +5,18 @@
 
 use std::future::Future;
 
-use futures_util::stream::{self, Stream, StreamExt};
+use futures_util::stream::{self, BoxStream, Stream, StreamExt};
 
 use super::Error;
+
+/// The pages of a paginated call (its `pages()`), fetched as the stream is polled. A boxed stream:
+/// `Unpin` and `Send`, so `pages.next().await` (with [`StreamExt`](super::StreamExt)) or
+/// `pages.try_next().await` (with [`TryStreamExt`](super::TryStreamExt)) works without `pin!`.
+pub type Pages<P, E> = BoxStream<'static, Result<P, Error<E>>>;
+
+/// The items of every page of a paginated call (its `items()`), in order; as [`Pages`], usable
+/// without `pin!`.
+pub type Items<T, E> = BoxStream<'static, Result<T, Error<E>>>;
 
 /// Pages from `first` on: each page is fetched when the stream is polled; the stream ends after
 /// the page numbered `max_page`, after an empty page, or after an error (which it yields).
@@ -16,7 +25,7 @@ pub(crate) fn pages<P, E, F, Fut>(
     fetch: F,
     max_page: fn(&P) -> i64,
     is_empty: fn(&P) -> bool,
-) -> impl Stream<Item = Result<P, Error<E>>> + Send + 'static
+) -> Pages<P, E>
 where
     P: Send + 'static,
     E: Send + 'static,
@@ -34,10 +43,11 @@ where
             Err(err) => Some((Err(err), (None, fetch))),
         }
     })
+    .boxed()
 }
 
 /// The items of every page, in order.
-pub(crate) fn items<P, T, E, S>(pages: S, items_of: fn(P) -> Vec<T>) -> impl Stream<Item = Result<T, Error<E>>> + Send + 'static
+pub(crate) fn items<P, T, E, S>(pages: S, items_of: fn(P) -> Vec<T>) -> Items<T, E>
 where
     S: Stream<Item = Result<P, Error<E>>> + Send + 'static,
     P: 'static,
@@ -51,4 +61,5 @@ where
         };
         stream::iter(items)
     })
+    .boxed()
 }

@@ -19,9 +19,9 @@ use super::retry::{Failure, RetryPolicy};
 use super::{Client, Error};
 
 /// Per-call settings: override the client's timeout, retry policy and maximum response size for
-/// one call.
+/// one call (set through the request builders).
 #[derive(Clone, Debug, Default)]
-pub struct RequestOptions {
+pub(crate) struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) max_response_size: Option<u64>,
@@ -29,19 +29,19 @@ pub struct RequestOptions {
 
 impl RequestOptions {
     /// How long each attempt may take.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    pub(crate) fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// The retry policy of this call.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+    pub(crate) fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
 
     /// The largest success body this call reads, in bytes.
-    pub fn max_response_size(mut self, bytes: u64) -> Self {
+    pub(crate) fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = Some(bytes);
         self
     }
@@ -392,12 +392,20 @@ impl Client {
         let started = Instant::now();
         let mut attempt: u32 = 1;
         loop {
+            // OpenTelemetry's HTTP client semantic conventions, so an exporter (such as
+            // tracing-opentelemetry) needs no glue; the full URL is left out (a query may hold
+            // what a trace should not).
             let span = tracing::info_span!(
                 "http_request",
-                method = %request.method,
-                path = request.template,
-                attempt,
-                status = tracing::field::Empty,
+                otel.name = %format_args!("{} {}", request.method, request.template),
+                otel.kind = "client",
+                http.request.method = %request.method,
+                url.template = request.template,
+                server.address = url.host_str().unwrap_or_default(),
+                server.port = url.port_or_known_default(),
+                http.request.resend_count = attempt - 1,
+                http.response.status_code = tracing::field::Empty,
+                "error.type" = tracing::field::Empty,
                 elapsed_ms = tracing::field::Empty,
             );
             let attempt_started = Instant::now();
@@ -406,21 +414,31 @@ impl Client {
             let result = match result {
                 Ok(Outcome::Response(response)) => Ok(response),
                 Ok(Outcome::TooLarge { status, headers, declared }) => {
-                    span.record("status", status.as_u16());
+                    span.record("http.response.status_code", status.as_u16());
+                    span.record("error.type", "response_too_large");
                     return Err(Error::ResponseTooLarge { status, headers: Box::new(headers), limit, declared });
                 }
                 Err(err) => Err(err),
             };
             let (failure, response_headers) = match &result {
                 Ok(response) => {
-                    span.record("status", response.status.as_u16());
+                    span.record("http.response.status_code", response.status.as_u16());
+                    if !response.status.is_success() {
+                        span.record("error.type", response.status.as_str());
+                    }
                     if response.status.is_success() {
-                        return result.map_err(Error::from_reqwest);
+                        return result.map_err(|err| Error::from_reqwest(err, attempt, started.elapsed()));
                     }
                     (Failure::Status(response.status), Some(&response.headers))
                 }
-                Err(err) if err.is_connect() => (Failure::Connect, None),
-                Err(_) => (Failure::Transport, None),
+                Err(err) if err.is_connect() => {
+                    span.record("error.type", "connect");
+                    (Failure::Connect, None)
+                }
+                Err(err) => {
+                    span.record("error.type", if err.is_timeout() { "timeout" } else { "transport" });
+                    (Failure::Transport, None)
+                }
             };
             match policy.retry_after(&request.method, failure, response_headers, attempt, started.elapsed()) {
                 Some(wait) => {
@@ -428,7 +446,7 @@ impl Client {
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
-                None => return result.map_err(Error::from_reqwest),
+                None => return result.map_err(|err| Error::from_reqwest(err, attempt, started.elapsed())),
             }
         }
     }
@@ -455,7 +473,19 @@ impl Client {
             if let Some(body) = &body {
                 builder = builder.body(body.clone());
             }
-            let response = builder.send().await?;
+            let response = if inner.hooks.before.is_empty() && inner.hooks.after.is_empty() {
+                builder.send().await?
+            } else {
+                let mut built = builder.build()?;
+                for hook in &inner.hooks.before {
+                    hook(&mut built);
+                }
+                let response = inner.http.execute(built).await?;
+                for hook in &inner.hooks.after {
+                    hook(&response);
+                }
+                response
+            };
             let status = response.status();
             let next = if redirects < MAX_REDIRECTS { redirect_target(status, response.headers(), &url) } else { None };
             let Some(next) = next else { break response };

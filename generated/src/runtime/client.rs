@@ -110,6 +110,22 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     max_response_size: u64,
+    hooks: Hooks,
+}
+
+/// A hook run on every HTTP request just before it is sent (see
+/// [`ClientBuilder::before_request`]).
+pub type BeforeRequest = Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>;
+
+/// A hook run on every HTTP response as it arrives, before its body is read (see
+/// [`ClientBuilder::after_response`]).
+pub type AfterResponse = Arc<dyn Fn(&reqwest::Response) + Send + Sync>;
+
+/// The hooks of a client, in the order they were added.
+#[derive(Clone, Default)]
+pub(crate) struct Hooks {
+    pub(crate) before: Vec<BeforeRequest>,
+    pub(crate) after: Vec<AfterResponse>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -127,6 +143,7 @@ impl fmt::Debug for ClientBuilder {
             .field("version_header", &self.version_header)
             .field("retry", &self.retry)
             .field("max_response_size", &self.max_response_size)
+            .field("hooks", &(self.hooks.before.len(), self.hooks.after.len()))
             .finish_non_exhaustive()
     }
 }
@@ -145,6 +162,7 @@ impl ClientBuilder {
             http: None,
             retry: RetryPolicy::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            hooks: Hooks::default(),
         }
     }
 
@@ -232,6 +250,24 @@ impl ClientBuilder {
     /// client that follows redirects on its own drops only `Authorization` and `Cookie`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// Runs `hook` on every HTTP request just before it is sent: each attempt and each redirect
+    /// hop (after credentials were dropped for another origin), with its method, URL, headers
+    /// (the token included: keep it out of logs) and body. For request ids, extra headers,
+    /// metrics or logging, without forking; hooks run in the order they were added. A token that
+    /// must be refreshed can be read here from where a refreshing task keeps it.
+    pub fn before_request(mut self, hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static) -> Self {
+        self.hooks.before.push(Arc::new(hook));
+        self
+    }
+
+    /// Runs `hook` on every HTTP response as it arrives (each attempt and each redirect hop),
+    /// before its body is read: its status, headers (not yet scrubbed of secrets a server echoes)
+    /// and URL, for metrics, logging or rate-limit tracking.
+    pub fn after_response(mut self, hook: impl Fn(&reqwest::Response) + Send + Sync + 'static) -> Self {
+        self.hooks.after.push(Arc::new(hook));
         self
     }
 
@@ -327,6 +363,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 max_response_size: self.max_response_size,
+                hooks: self.hooks,
                 secrets: Secrets(Arc::from(secrets)),
             }),
         })
@@ -428,6 +465,7 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_size: u64,
     pub(crate) secrets: Secrets,
+    pub(crate) hooks: Hooks,
 }
 
 impl fmt::Debug for Client {

@@ -10,13 +10,20 @@ mod request;
 mod retry;
 pub mod untagged;
 
-pub use client::{BuildError, Client, ClientBuilder, SecretToken, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, MIN_SCRUBBED_SECRET};
-pub use error::{Error, MAX_ERROR_BODY};
+pub use client::{
+    AfterResponse, BeforeRequest, BuildError, Client, ClientBuilder, SecretToken, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, MIN_SCRUBBED_SECRET,
+};
+pub use error::{DocumentedError, Error, OperationError, MAX_ERROR_BODY};
 pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
 pub use nullable::Nullable;
-pub use request::{RequestOptions, Response};
-pub use reqwest::header::HeaderMap;
-pub use reqwest::StatusCode;
+pub use pagination::{Items, Pages};
+pub use request::Response;
+/// Per-call settings, set through each request builder's `.timeout(..)`, `.retry(..)` and
+/// `.max_response_size(..)` (a crate without operations has none).
+#[allow(unused_imports)]
+pub(crate) use request::RequestOptions;
+pub use http::header::HeaderMap;
+pub use http::StatusCode;
 pub use retry::RetryPolicy;
 
 // Which of these a crate uses depends on its document (a crate without paginated operations
@@ -32,6 +39,9 @@ pub(crate) use retry::Failure;
 /// errors) within a bound.
 #[allow(unused_imports)]
 pub(crate) use request::read_limited;
+/// For the generated `Display` of documented errors, and hand-written modules' messages.
+#[allow(unused_imports)]
+pub(crate) use error::{describe, describe_bytes};
 
 /// What the document says about reaching the API: generated into `client.rs`.
 #[derive(Clone, Copy, Debug)]

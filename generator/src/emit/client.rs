@@ -202,7 +202,7 @@ fn example(op: &Operation, settings: &Settings) -> Vec<String> {
         lines.push(String::new());
         lines.push("// Or every item, across all pages:".to_owned());
         lines.push(format!("use {krate}::runtime::TryStreamExt;"));
-        lines.push(format!("let mut items = std::pin::pin!({call}.items());"));
+        lines.push(format!("let mut items = {call}.items();"));
         lines.push("while let Some(item) = items.try_next().await? {".to_owned());
         lines.push("    # let _ = item;".to_owned());
         lines.push("}".to_owned());
@@ -315,6 +315,7 @@ fn success_type(op: &Operation) -> (TokenStream, Option<TokenStream>) {
                 #[doc = #doc]
                 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
                 #[allow(clippy::large_enum_variant)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                 }
@@ -675,14 +676,53 @@ fn error_enum(op: &Operation, error_responses: &[&Response]) -> TokenStream {
             None => quote! { #[doc = #doc] #variant, },
         }
     });
+    let display_arms: Vec<TokenStream> = error_responses
+        .iter()
+        .map(|r| {
+            let variant = naming::ident(&r.rust_name);
+            match &r.body {
+                Some(body) => match body.encoding {
+                    BodyEncoding::Json | BodyEncoding::Form => quote! { Self::#variant(body) => crate::runtime::describe(body, f), },
+                    BodyEncoding::Text => {
+                        quote! { Self::#variant(text) => f.write_str(&crate::runtime::describe_bytes(text.as_bytes())), }
+                    }
+                    BodyEncoding::Bytes => quote! { Self::#variant(bytes) => f.write_str(&crate::runtime::describe_bytes(bytes)), },
+                },
+                None => {
+                    // The response's description, as plain text on one line.
+                    let text = r.description.as_deref().map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "));
+                    let text = text.filter(|t| !t.is_empty()).unwrap_or_else(|| "(no body)".to_owned());
+                    quote! { Self::#variant => f.write_str(#text), }
+                }
+            }
+        })
+        .collect();
+    let (formatter, display_body) = if display_arms.is_empty() {
+        (quote! { _f }, quote! { match *self {} })
+    } else {
+        (quote! { f }, quote! { match self { #(#display_arms)* } })
+    };
     let doc = format!(" The errors [`{}`] documents, decoded; they come back as `Error::Api`.", op.builder_type);
     quote! {
         #[doc = #doc]
+        ///
+        /// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
+        /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
         #[allow(clippy::large_enum_variant)]
+        // The API documents more statuses over time.
+        #[non_exhaustive]
         pub enum #error {
             #(#variants)*
         }
+
+        impl ::std::fmt::Display for #error {
+            fn fmt(&self, #formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #display_body
+            }
+        }
+
+        impl crate::runtime::OperationError for #error {}
     }
 }
 
@@ -697,7 +737,9 @@ fn pagination(op: &Operation, success: &TokenStream, error: &Ident) -> TokenStre
         /// Every page from this one (default the first) on, fetched as the stream is polled.
         /// The stream ends after the last page (`max_page`), after an empty page, or after an
         /// error, which it yields.
-        pub fn pages(self) -> impl crate::runtime::Stream<Item = ::std::result::Result<#success, crate::runtime::Error<#error>>> + ::std::marker::Send + 'static {
+        ///
+        /// The stream is boxed (`Unpin`): `pages.try_next().await` works without `pin!`.
+        pub fn pages(self) -> crate::runtime::Pages<#success, #error> {
             let first = self.#page.unwrap_or(1);
             crate::runtime::pages(
                 first,
@@ -711,8 +753,9 @@ fn pagination(op: &Operation, success: &TokenStream, error: &Ident) -> TokenStre
             )
         }
 
-        /// Every item of every page, in order (see [`pages`](Self::pages)).
-        pub fn items(self) -> impl crate::runtime::Stream<Item = ::std::result::Result<#item, crate::runtime::Error<#error>>> + ::std::marker::Send + 'static {
+        /// Every item of every page, in order (see [`pages`](Self::pages)): `items.try_next().await`
+        /// (or `.next()`) works without `pin!`.
+        pub fn items(self) -> crate::runtime::Items<#item, #error> {
             crate::runtime::items(self.pages(), |body| body.#items_field)
         }
     }

@@ -63,6 +63,8 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         #[doc(no_inline)]
         pub use ::chrono;
         #[doc(no_inline)]
+        pub use ::http;
+        #[doc(no_inline)]
         pub use ::reqwest;
         #[doc(no_inline)]
         pub use ::serde_json;
@@ -108,11 +110,12 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings) -> String {
     dependencies.insert("chrono", dependency("0.4.38", false, &["serde", "std", "clock"]));
     dependencies.insert("fastrand", value("2"));
     dependencies.insert("futures-util", dependency("0.3.30", false, &["std"]));
+    dependencies.insert("http", value("1"));
     dependencies.insert("httpdate", value("1"));
     dependencies.insert("percent-encoding", value("2.3"));
     // Untagged unions check `pattern`s when ranking their members (runtime/untagged.rs).
     dependencies.insert("regex", dependency("1.10", false, &["std", "unicode"]));
-    dependencies.insert("reqwest", dependency("0.12.5", false, &["rustls-tls"]));
+    dependencies.insert("reqwest", dependency("0.13.5", false, &[]));
     dependencies.insert("serde", dependency("1.0.190", true, &["derive"]));
     dependencies.insert("serde_json", value("1.0.100"));
     dependencies.insert("serde_urlencoded", value("0.7"));
@@ -123,6 +126,13 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings) -> String {
     let mut manifest = DocumentMut::new();
     manifest.insert("package", Item::Table(package));
     manifest.insert("dependencies", Item::Table(dependencies));
+    // TLS backends (reqwest's), one chosen with `default-features = false, features = [..]`:
+    // rustls (with aws-lc-rs, the platform's verifier and roots) by default, or the platform's TLS.
+    let mut tls = Table::new();
+    tls.insert("default", value(features(&["rustls"])));
+    tls.insert("rustls", value(features(&["reqwest/rustls"])));
+    tls.insert("native-tls", value(features(&["reqwest/native-tls"])));
+    manifest.insert("features", Item::Table(tls));
     if settings.standalone_workspace {
         // Its own workspace resolves dependencies with the MSRV-aware resolver, so a fresh lock
         // file picks versions that build with `rust-version`.

@@ -105,9 +105,11 @@ fn struct_def(def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
         }
         None => quote! {},
     };
+    let builder = struct_builder(def, s, all_optional);
     quote! {
         #docs
         #[derive(::std::clone::Clone, ::std::fmt::Debug, #default ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         #tag
         pub struct #name {
             #(#fields)*
@@ -115,7 +117,114 @@ fn struct_def(def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
         }
         #(#defaults)*
         #without_tag
+        #builder
     }
+}
+
+/// Methods a user would otherwise reach through a derived or blanket trait (`x.clone()`), and
+/// the standard traits' method names clippy's `should_implement_trait` keeps for them (`sub`,
+/// `next`, ...): a setter of a field with one of these names is called `with_<name>`.
+const RESERVED_METHODS: &[&str] = &[
+    "new", "clone", "clone_from", "clone_into", "fmt", "eq", "ne", "serialize", "deserialize", "default", "into", "try_into",
+    "from", "try_from", "to_owned", "borrow", "borrow_mut", "type_id", "is_known", "add", "as_mut", "as_ref", "bitand",
+    "bitor", "bitxor", "cmp", "deref", "deref_mut", "div", "drop", "from_iter", "from_str", "hash", "index", "index_mut",
+    "into_iter", "mul", "neg", "next", "not", "partial_cmp", "rem", "shl", "shr", "sub",
+];
+
+/// Structs are `#[non_exhaustive]` (the API adds fields), so they are built with `new(required
+/// fields)` and a setter per field: `FilePatch::new().name("v2.zip")`.
+fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStream {
+    let name = naming::ident(&def.name);
+    let mut parameters = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    let mut taken: Vec<String> = vec!["new".to_owned()];
+    for field in &s.fields {
+        let ident = naming::ident(&field.rust_name);
+        let inner = type_tokens(&field.ty);
+        match field.presence {
+            Presence::Required => {
+                parameters.push(quote! { #ident: impl ::std::convert::Into<#inner> });
+                inits.push(quote! { #ident: #ident.into(), });
+            }
+            Presence::RequiredNullable => {
+                parameters.push(quote! { #ident: impl ::std::convert::Into<::std::option::Option<#inner>> });
+                inits.push(quote! { #ident: #ident.into(), });
+            }
+            Presence::Optional => inits.push(quote! { #ident: ::std::option::Option::None, }),
+            Presence::OptionalNullable => inits.push(quote! { #ident: crate::runtime::Nullable::Absent, }),
+            Presence::Defaulted => {
+                let function = format_ident!("{}", default_function(&def.name, field));
+                inits.push(quote! { #ident: #function(), });
+            }
+        }
+        let bare = field.rust_name.trim_start_matches("r#");
+        let setter_name = if RESERVED_METHODS.contains(&bare) { format!("with_{bare}") } else { field.rust_name.clone() };
+        if taken.contains(&setter_name) {
+            // A rare clash (`with_new` beside `new`): the field is public and assignable anyway.
+            continue;
+        }
+        taken.push(setter_name.clone());
+        let setter = naming::ident(&setter_name);
+        let (value_type, assign) = match field.presence {
+            Presence::Required | Presence::Defaulted => (quote! { #inner }, quote! { value.into() }),
+            Presence::RequiredNullable => (quote! { ::std::option::Option<#inner> }, quote! { value.into() }),
+            Presence::Optional => (quote! { #inner }, quote! { ::std::option::Option::Some(value.into()) }),
+            Presence::OptionalNullable => (quote! { crate::runtime::Nullable<#inner> }, quote! { value.into() }),
+        };
+        let doc = format!(" Sets `{}`.", field.json_name.replace('`', "'"));
+        let deprecated = if field.deprecated { quote! { #[deprecated] #[allow(deprecated)] } } else { quote! {} };
+        setters.push(quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #setter(mut self, value: impl ::std::convert::Into<#value_type>) -> Self {
+                self.#ident = #assign;
+                self
+            }
+        });
+    }
+    if let Some(additional) = &s.additional {
+        let ident = naming::ident(&additional.rust_name);
+        inits.push(quote! { #ident: ::std::default::Default::default(), });
+    }
+    let many = if parameters.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
+    let doc = if parameters.is_empty() {
+        format!(" A `{}` with every field absent or at its default; set fields with the methods named after them.", def.name)
+    } else {
+        format!(" A `{}` from its required fields; set the others with the methods named after them.", def.name)
+    };
+    // The crate's own uses of deprecated types and fields (a field's type may be deprecated) are
+    // not a warning; users of the API see the deprecation.
+    let allow = quote! { #[allow(deprecated)] };
+    let default_impl = if parameters.is_empty() && !derives_default {
+        quote! {
+            #allow
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #allow
+        impl #name {
+            #[doc = #doc]
+            #many
+            pub fn new(#(#parameters),*) -> Self {
+                Self { #(#inits)* }
+            }
+
+            #(#setters)*
+        }
+        #default_impl
+    }
+}
+
+fn default_function(struct_name: &str, field: &Field) -> String {
+    format!("default_{}_{}", naming::value_name(struct_name), field.rust_name.trim_start_matches("r#"))
 }
 
 fn field_def(struct_name: &str, field: &Field, defaults: &mut Vec<TokenStream>) -> TokenStream {
@@ -151,7 +260,7 @@ fn field_def(struct_name: &str, field: &Field, defaults: &mut Vec<TokenStream>) 
             quote! { #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")] },
         ),
         Presence::Defaulted => {
-            let function = format!("default_{}_{}", naming::value_name(struct_name), field.rust_name.trim_start_matches("r#"));
+            let function = default_function(struct_name, field);
             let function_ident = format_ident!("{}", function);
             let value = default_value(&field.ty, field.default.as_ref());
             defaults.push(quote! {
@@ -224,6 +333,8 @@ fn string_enum(name: &proc_macro2::Ident, e: &StringEnum, docs: TokenStream) -> 
         ///
         #[doc = #unknown_doc]
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        // The API adds values: a later crate knows more variants.
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #[doc = #variant_docs]
@@ -347,14 +458,18 @@ fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
         }
         let ident = naming::ident(&field.rust_name);
         let inner = type_tokens(&field.ty);
-        let access = match field.presence {
-            Presence::Required | Presence::Defaulted => quote! { ::std::option::Option::Some(&value.#ident) },
-            Presence::RequiredNullable | Presence::Optional | Presence::OptionalNullable => quote! { value.#ident.as_ref() },
+        // `Copy` scalars (ids, numbers, times) by value, so `update(file.id()?, ..)` takes them.
+        let copy = is_copy(&field.ty);
+        let (returns, access) = match (field.presence, copy) {
+            (Presence::Required | Presence::Defaulted, true) => (quote! { #inner }, quote! { ::std::option::Option::Some(value.#ident) }),
+            (Presence::Required | Presence::Defaulted, false) => (quote! { &#inner }, quote! { ::std::option::Option::Some(&value.#ident) }),
+            (_, true) => (quote! { #inner }, quote! { value.#ident.as_ref().copied() }),
+            (_, false) => (quote! { &#inner }, quote! { value.#ident.as_ref() }),
         };
         let doc = format!(" The {} of whichever variant this is (`None` for an unknown one, or when it is not set).", docs::code(&field.json_name));
         accessors.push(quote! {
             #[doc = #doc]
-            pub fn #ident(&self) -> ::std::option::Option<&#inner> {
+            pub fn #ident(&self) -> ::std::option::Option<#returns> {
                 match self {
                     #( Self::#variants(value) => #access, )*
                     Self::#unknown(_) => ::std::option::Option::None,
@@ -363,6 +478,26 @@ fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
         });
     }
     quote! { #(#accessors)* }
+}
+
+/// Whether a type is a `Copy` scalar (returned by value from accessors).
+fn is_copy(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Primitive(
+            Primitive::Bool
+                | Primitive::I32
+                | Primitive::I64
+                | Primitive::I128
+                | Primitive::U32
+                | Primitive::U64
+                | Primitive::F32
+                | Primitive::F64
+                | Primitive::Uuid
+                | Primitive::DateTime
+                | Primitive::Date
+        )
+    )
 }
 
 fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStream {
@@ -430,6 +565,8 @@ fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -
         #derive_serialize
         // Variants hold their structs by value, so they match without unboxing; sizes may differ.
         #[allow(clippy::large_enum_variant)]
+        // The API adds kinds: a later crate knows more variants.
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #[doc = #variant_docs]

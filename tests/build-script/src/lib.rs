@@ -44,7 +44,7 @@ mod tests {
             "created_at": "2026-01-01T00:00:00Z", "size_readable": "3 B", "flagged_malicious_at": null
         });
         let file: FileRead = serde_json::from_value(json).unwrap();
-        assert_eq!(file.id(), Some(&id));
+        assert_eq!(file.id(), Some(id));
         // Renamed, replaced, and with the extra derives.
         let changes = FileChanges { name: Nullable::Value("b.zip".into()), version: Nullable::Null };
         assert_eq!(serde_json::to_value(&changes).unwrap(), serde_json::json!({"name": "b.zip", "version": null}));

@@ -155,6 +155,25 @@ fn compile_target_dir() -> PathBuf {
     root().join("target").join("compile-tests").join("target")
 }
 
+/// `cargo doc` of the workspace [`compile_crates`] wrote at `dir`, with rustdoc's warnings denied
+/// (broken intra-doc links, bare URLs, HTML in docs). Returns rustdoc's output on failure.
+pub fn document_crates(dir: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", compile_target_dir())
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .env_remove("RUSTFLAGS")
+        .args(["doc", "--workspace", "--no-deps", "--quiet"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
 /// Writes each crate under `dir` as a member of one workspace (dependencies built once, in the
 /// target directory all compile tests share), then runs `cargo clippy` on all of them with
 /// warnings denied. Returns the compiler's output on failure.

@@ -20,7 +20,7 @@ use crate::Settings;
 pub const REPLACEABLE_FORMATS: [(&str, &str); 3] =
     [("uuid", "::uuid::Uuid"), ("date-time", "::chrono::DateTime<::chrono::Utc>"), ("date", "::chrono::NaiveDate")];
 
-fn settings_error(key: &str, message: String) -> Diagnostic {
+pub(crate) fn settings_error(key: &str, message: String) -> Diagnostic {
     Diagnostic::error(key, message)
 }
 

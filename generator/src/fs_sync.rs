@@ -37,44 +37,51 @@ impl Report {
 ///
 /// A file at a generated path that lacks the do-not-edit marker is hand-written: it is never
 /// overwritten, and the sync fails. Stale generated files (with the marker) are deleted; files
-/// without it are never touched.
+/// without it are never touched. Every file is read and every conflict found before anything is
+/// written, so a sync that fails leaves the directory as it was; errors name the path.
 pub(crate) fn sync(dir: &Path, files: &[GeneratedFile], check: bool) -> io::Result<Report> {
     let mut report = Report::default();
+    let mut writes: Vec<(PathBuf, &GeneratedFile)> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
     for file in files {
         let path = dir.join(&file.path);
         match fs::read_to_string(&path) {
             Ok(existing) if existing == file.contents => report.unchanged += 1,
-            Ok(existing) => {
-                if !first_line_has_marker(&existing) {
-                    return Err(io::Error::other(format!(
-                        "{} is hand-written (no `{MARKER}` header): refusing to overwrite it",
-                        path.display()
-                    )));
-                }
+            Ok(existing) if !first_line_has_marker(&existing) => {
+                problems.push(format!("{} is hand-written (no `{MARKER}` header): refusing to overwrite it", path.display()));
+            }
+            Ok(_) => {
                 report.updated.push(file.path.clone());
-                if !check {
-                    fs::write(&path, &file.contents)?;
-                }
+                writes.push((path, file));
             }
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 report.created.push(file.path.clone());
-                if !check {
-                    if let Some(parent) = path.parent() {
-                        fs::create_dir_all(parent)?;
-                    }
-                    fs::write(&path, &file.contents)?;
-                }
+                writes.push((path, file));
             }
-            Err(err) => return Err(err),
+            Err(err) => problems.push(format!("cannot read {}: {err}", path.display())),
         }
     }
+    let produced: std::collections::BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut stale = Vec::new();
     for existing in generated_files(&dir.join("src"))? {
         let relative = existing.strip_prefix(dir).unwrap_or(&existing).to_string_lossy().replace('\\', "/");
-        if !files.iter().any(|f| f.path == relative) {
+        if !produced.contains(relative.as_str()) {
             report.deleted.push(relative);
-            if !check {
-                fs::remove_file(&existing)?;
+            stale.push(existing);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(io::Error::other(problems.join("\n")));
+    }
+    if !check {
+        for (path, file) in writes {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|err| io::Error::new(err.kind(), format!("cannot create {}: {err}", parent.display())))?;
             }
+            fs::write(&path, &file.contents).map_err(|err| io::Error::new(err.kind(), format!("cannot write {}: {err}", path.display())))?;
+        }
+        for path in stale {
+            fs::remove_file(&path).map_err(|err| io::Error::new(err.kind(), format!("cannot delete {}: {err}", path.display())))?;
         }
     }
     report.deleted.sort();
@@ -138,6 +145,18 @@ mod tests {
         assert_eq!(fs::read_to_string(dir.join("src/upload.rs")).unwrap(), "// hand-written\n");
         assert!(sync(&dir, &files, true).unwrap().is_clean());
         let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_failed_sync_writes_nothing() {
+        let dir = scratch("nothing-written");
+        fs::create_dir_all(dir.join("src")).unwrap();
+        fs::write(dir.join("src/models.rs"), "// mine\n").unwrap();
+        let files = [file("Cargo.toml", "[package]\n"), file("src/client.rs", "// @generated x\n"), file("src/models.rs", "// @generated x\n")];
+        let err = sync(&dir, &files, false).unwrap_err();
+        assert!(err.to_string().contains("models.rs is hand-written"), "{err}");
+        assert!(!dir.join("Cargo.toml").exists() && !dir.join("src/client.rs").exists(), "a file was written before the conflict was found");
+        assert_eq!(fs::read_to_string(dir.join("src/models.rs")).unwrap(), "// mine\n");
     }
 
     #[test]

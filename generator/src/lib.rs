@@ -22,6 +22,7 @@ pub mod load;
 mod locate;
 pub mod naming;
 pub mod resolve;
+mod settings_check;
 
 pub use config::Config;
 pub use customize::REPLACEABLE_FORMATS;
@@ -119,6 +120,7 @@ pub struct Output {
 /// Every diagnostic carries the line and column of the node its pointer names, where the text
 /// has one.
 pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
+    settings_check::check(settings)?;
     // Positions are counted in the text without its byte order mark, as editors show it.
     let source = load::strip_bom(source);
     let located = |mut err: Error| {

@@ -151,7 +151,7 @@ fn document_errors() {
     transcript("spec_missing", &[], &["generate", "--spec", "nowhere.yaml", "--out", "out"]);
     let text = transcript("spec_broken", &[("broken.yaml", BROKEN)], &["generate", "--spec", "broken.yaml", "--out", "out"]);
     assert!(text.contains("exit: 1"), "{text}");
-    transcript("out_is_a_file", &[("pets.yaml", PETS)], &["generate", "--spec", "pets.yaml", "--out", "pets.yaml"]);
+    transcript("out_is_a_file", &[("pets.yaml", PETS)], &["generate", "--spec", "pets.yaml", "--out", "pets.yaml", "--crate-name", "pets"]);
     transcript("out_has_no_name", &[("pets.yaml", PETS)], &["generate", "--spec", "pets.yaml", "--out", "/"]);
     transcript("spec_broken_json", &[("broken.yaml", BROKEN)], &["check", "--json", "--spec", "broken.yaml", "--out", "out"]);
 }
@@ -314,4 +314,17 @@ fn the_committed_configuration_reproduces_generated() {
         let theirs = std::fs::read_to_string(root().join("generated").join(path)).unwrap();
         assert!(ours == theirs, "{path} differs from generated/{path}");
     }
+}
+
+/// Settings no crate could have (a bad package name, a version cargo refuses, a hand-written
+/// module that is no module name or is one the generator writes) are errors, all at once, before
+/// anything is written.
+#[test]
+fn bad_settings_are_refused_before_writing() {
+    let config = "spec = \"pets.yaml\"\nout = \"out\"\n[crate]\nname = \"my crate\"\nversion = \"not-semver\"\nextra-modules = [\"my-mod\", \"models\"]\n";
+    let scratch = Scratch::new(&[("pets.yaml", PETS), ("openapi-rust-gen.toml", config)]);
+    let text = scratch.run(&["generate"]);
+    insta::assert_snapshot!("bad_settings", text);
+    assert!(text.contains("exit: 1"), "{text}");
+    assert!(!scratch.path().join("out").exists(), "nothing is written");
 }

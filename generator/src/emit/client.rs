@@ -159,10 +159,8 @@ fn operation_doc_lines(op: &Operation, settings: &Settings) -> Vec<String> {
         facts.push("Sent without the access token".to_owned());
     }
     paragraphs.push(facts.into_iter().map(|f| format!("- {f}")).collect());
-    let errors: Vec<String> = op
-        .errors
-        .iter()
-        .chain(op.default_response.iter())
+    let errors: Vec<String> = error_responses(op)
+        .into_iter()
         .map(|r| {
             let status = r.status.map_or("default".to_owned(), |s| if r.range { format!("{}XX", s / 100) } else { s.to_string() });
             let description = r.description.as_deref().map(|d| format!(": {}", docs::one_line(d))).unwrap_or_default();
@@ -325,6 +323,12 @@ fn success_type(op: &Operation) -> (TokenStream, Option<TokenStream>) {
     }
 }
 
+/// The responses that come back as `Error::Api`: the documented errors, and `default` when there
+/// are 2xx responses (without them, `default` is the success).
+fn error_responses(op: &Operation) -> Vec<&Response> {
+    op.errors.iter().chain(op.default_response.iter().filter(|_| !op.success.is_empty())).collect()
+}
+
 /// The responses that count as success: the 2xx ones, or `default` when there is none.
 fn successes(op: &Operation) -> Vec<&Response> {
     if op.success.is_empty() {
@@ -350,8 +354,7 @@ fn operation(op: &Operation) -> TokenStream {
     let builder = naming::ident(&op.builder_type);
     let error = naming::ident(&op.error_type);
     let (success, success_def) = success_type(op);
-    let error_responses: Vec<&Response> =
-        op.errors.iter().chain(op.default_response.iter().filter(|_| !op.success.is_empty())).collect();
+    let error_responses = error_responses(op);
 
     // Fields: required arguments as they are, optional ones as Option.
     let mut fields = Vec::new();

@@ -158,15 +158,21 @@ fn compile_target_dir() -> PathBuf {
 /// `cargo doc` of the workspace [`compile_crates`] wrote at `dir`, with rustdoc's warnings denied
 /// (broken intra-doc links, bare URLs, HTML in docs). Returns rustdoc's output on failure.
 pub fn document_crates(dir: &Path) -> Result<(), String> {
+    run_cargo_in(dir, &["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")])
+}
+
+/// Runs cargo with `args` in the compile-test workspace at `dir` (the shared target directory, no
+/// `RUSTFLAGS` of the caller's); its stderr on failure.
+fn run_cargo_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", compile_target_dir())
-        .env("RUSTDOCFLAGS", "-D warnings")
         .env_remove("RUSTFLAGS")
-        .args(["doc", "--workspace", "--no-deps", "--quiet"])
+        .envs(env.iter().copied())
+        .args(args)
         .output()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     if output.status.success() {
         Ok(())
     } else {
@@ -179,20 +185,8 @@ pub fn document_crates(dir: &Path) -> Result<(), String> {
 /// warnings denied. Returns the compiler's output on failure.
 pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
     write_workspace(dir, crates)?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", compile_target_dir())
-        .env_remove("RUSTFLAGS")
-        // Not `--offline`: what the project's build did not download, cargo fetches.
-        .args(["clippy", "--workspace", "--quiet", "--", "-D", "warnings"])
-        .output()
-        .map_err(|e| e.to_string())?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
-    }
+    // Not `--offline`: what the project's build did not download, cargo fetches.
+    run_cargo_in(dir, &["clippy", "--workspace", "--quiet", "--", "-D", "warnings"], &[])
 }
 
 /// What [`clippy_build`] found.

@@ -167,16 +167,10 @@ fn standalone_crate_builds_on_its_own() {
         std::fs::write(&path, &file.contents).unwrap();
     }
     integration_tests::cargo_project::use_project_lock(&root(), &dir).unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let result = std::process::Command::new(cargo)
-        .current_dir(&dir)
-        // Shared with the other compile tests, so dependencies build once.
-        .env("CARGO_TARGET_DIR", root().join("target").join("compile-tests").join("target"))
-        .env_remove("RUSTFLAGS")
-        .args(["clippy", "--quiet", "--", "-D", "warnings"])
-        .output()
-        .unwrap();
-    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    // In the target directory the other compile tests share, so dependencies build once.
+    if let Err(errors) = integration_tests::run_cargo_in(&dir, &["clippy", "--quiet", "--", "-D", "warnings"], &[]) {
+        panic!("the standalone crate does not pass clippy:\n{errors}");
+    }
 }
 
 /// Real APIs' documents (the fixtures `openapiv3` ships: Stripe, Slack, Twilio, Docker, Adobe,

@@ -161,9 +161,9 @@ pub fn document_crates(dir: &Path) -> Result<(), String> {
     run_cargo_in(dir, &["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")])
 }
 
-/// Runs cargo with `args` in the compile-test workspace at `dir` (the shared target directory, no
-/// `RUSTFLAGS` of the caller's); its stderr on failure.
-fn run_cargo_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+/// Runs cargo with `args` in the crate or compile-test workspace at `dir` (in the target directory
+/// all compile tests share, without the caller's `RUSTFLAGS`); its stderr on failure.
+pub fn run_cargo_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
         .current_dir(dir)

@@ -345,6 +345,21 @@ fn append(path: &std::path::Path, tail: &[u8]) {
     std::fs::OpenOptions::new().append(true).open(path).unwrap().write_all(tail).unwrap();
 }
 
+/// A progress callback that appends a tail to the file at `path` the first time `when` holds, and
+/// the flag that says it did.
+fn grow_once(path: &std::path::Path, when: fn(&Progress) -> bool) -> (Arc<Mutex<bool>>, impl Fn(Progress) + Send + Sync + 'static) {
+    let grown = Arc::new(Mutex::new(false));
+    let (at, once) = (path.to_path_buf(), grown.clone());
+    let callback = move |p: Progress| {
+        let mut grown = once.lock().unwrap();
+        if when(&p) && !*grown {
+            *grown = true;
+            append(&at, b"tail");
+        }
+    };
+    (grown, callback)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_that_grows_is_a_changed_source_not_a_truncated_upload() {
     let harness = Harness::start(None).await.unwrap();
@@ -354,19 +369,12 @@ async fn a_source_that_grows_is_a_changed_source_not_a_truncated_upload() {
     // Grown as hashing ends: refused before anything is created.
     let path = dir.path().join("grows-while-hashing.bin");
     std::fs::write(&path, data(6 * MIB, 30)).unwrap();
-    let grown = Arc::new(Mutex::new(false));
-    let (at, once) = (path.clone(), grown.clone());
+    let (grown, grow) = grow_once(&path, |p| p.bytes_hashed == p.total_bytes);
     let err = client
         .files()
         .upload(UploadSource::path(&path), FileServiceTypes::Downloadable)
         .part_size(5 * MIB as u64)
-        .on_progress(move |p| {
-            let mut grown = once.lock().unwrap();
-            if p.bytes_hashed == p.total_bytes && !*grown {
-                *grown = true;
-                append(&at, b"tail");
-            }
-        })
+        .on_progress(grow)
         .await
         .unwrap_err();
     assert!(*grown.lock().unwrap());
@@ -376,19 +384,13 @@ async fn a_source_that_grows_is_a_changed_source_not_a_truncated_upload() {
     // Grown after the first of three parts was stored: the next part's read sees it.
     let path = dir.path().join("grows-while-sending.bin");
     std::fs::write(&path, data(11 * MIB, 31)).unwrap();
-    let (at, once) = (path.clone(), Arc::new(Mutex::new(false)));
+    let (_, grow) = grow_once(&path, |p| p.parts_done == 1);
     let err = client
         .files()
         .upload(UploadSource::path(&path), FileServiceTypes::Downloadable)
         .part_size(5 * MIB as u64)
         .concurrency(1)
-        .on_progress(move |p| {
-            let mut grown = once.lock().unwrap();
-            if p.parts_done == 1 && !*grown {
-                *grown = true;
-                append(&at, b"tail");
-            }
-        })
+        .on_progress(grow)
         .await
         .unwrap_err();
     assert!(matches!(err, UploadError::SourceChanged { number: 2 }), "{err}");
@@ -399,17 +401,11 @@ async fn a_source_that_grows_is_a_changed_source_not_a_truncated_upload() {
     // Grown after its only part was stored: caught before completing.
     let path = dir.path().join("grows-after-sending.bin");
     std::fs::write(&path, data(1000, 32)).unwrap();
-    let (at, once) = (path.clone(), Arc::new(Mutex::new(false)));
+    let (_, grow) = grow_once(&path, |p| p.parts_done == 1);
     let err = client
         .files()
         .upload(UploadSource::path(&path), FileServiceTypes::Downloadable)
-        .on_progress(move |p| {
-            let mut grown = once.lock().unwrap();
-            if p.parts_done == 1 && !*grown {
-                *grown = true;
-                append(&at, b"tail");
-            }
-        })
+        .on_progress(grow)
         .await
         .unwrap_err();
     assert!(matches!(err, UploadError::SourceChanged { number: 1 }), "{err}");

@@ -13,7 +13,7 @@ use syn::visit_mut::VisitMut;
 
 use crate::diagnostics::{Diagnostic, Error, Stage};
 use crate::emit::Emitted;
-use crate::ir::{Api, TypeKind, TypeRef};
+use crate::ir::{Api, Struct, TypeKind};
 use crate::Settings;
 
 /// The formats `[types.format]` can replace, and the type the generator uses for each.
@@ -49,7 +49,7 @@ pub(crate) fn rename(api: &mut Api, settings: &Settings) -> Result<(), Error> {
     if renames.is_empty() {
         return Ok(());
     }
-    let new_name = |name: &mut String| {
+    let mut new_name = |name: &mut String| {
         if let Some(to) = renames.get(name.as_str()) {
             *name = to.clone();
         }
@@ -57,47 +57,20 @@ pub(crate) fn rename(api: &mut Api, settings: &Settings) -> Result<(), Error> {
     let types = std::mem::take(&mut api.types);
     for (_, mut def) in types {
         new_name(&mut def.name);
-        match &mut def.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter_mut().for_each(|f| rename_ref(&mut f.ty, &new_name));
-                if let Some(additional) = &mut s.additional {
-                    rename_ref(&mut additional.ty, &new_name);
-                }
-                if let Some(tag) = &mut s.tag {
-                    new_name(&mut tag.union);
-                }
-            }
-            TypeKind::Tagged(t) => t.variants.iter_mut().for_each(|v| rename_ref(&mut v.ty, &new_name)),
-            TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|v| rename_ref(&mut v.ty, &new_name)),
-            TypeKind::Alias(ty) => rename_ref(ty, &new_name),
-            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => {}
+        for (ty, _) in def.kind.positions_mut() {
+            ty.visit_named_mut(&mut new_name);
+        }
+        if let TypeKind::Struct(Struct { tag: Some(tag), .. }) = &mut def.kind {
+            new_name(&mut tag.union);
         }
         api.types.insert(def.name.clone(), def);
     }
     for op in &mut api.operations {
-        op.parameters.iter_mut().for_each(|p| rename_ref(&mut p.ty, &new_name));
-        if let Some(body) = &mut op.body {
-            rename_ref(&mut body.ty, &new_name);
-        }
-        for response in op.success.iter_mut().chain(op.errors.iter_mut()).chain(op.default_response.iter_mut()) {
-            if let Some(body) = &mut response.body {
-                rename_ref(&mut body.ty, &new_name);
-            }
-        }
-        if let Some(pagination) = &mut op.pagination {
-            rename_ref(&mut pagination.item, &new_name);
+        for ty in op.type_refs_mut() {
+            ty.visit_named_mut(&mut new_name);
         }
     }
     Ok(())
-}
-
-fn rename_ref(ty: &mut TypeRef, new_name: &impl Fn(&mut String)) {
-    match ty {
-        TypeRef::Named(name) => new_name(name),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => rename_ref(inner, new_name),
-        TypeRef::Tuple(items) => items.iter_mut().for_each(|t| rename_ref(t, new_name)),
-        TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
-    }
 }
 
 fn suggestion(api: &Api, name: &str) -> String {

@@ -426,6 +426,18 @@ pub struct Operation {
     pub pointer: String,
 }
 
+impl Operation {
+    /// Every type position of the operation: parameters, body, response bodies, paginated items.
+    pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
+        let parameters = self.parameters.iter_mut().map(|p| &mut p.ty);
+        let body = self.body.iter_mut().map(|b| &mut b.ty);
+        let responses = self.success.iter_mut().chain(self.errors.iter_mut()).chain(self.default_response.iter_mut());
+        let responses = responses.filter_map(|r| r.body.as_mut().map(|b| &mut b.ty));
+        let items = self.pagination.iter_mut().map(|p| &mut p.item);
+        parameters.chain(body).chain(responses).chain(items).collect()
+    }
+}
+
 /// Where a parameter goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ParameterLocation {
@@ -543,6 +555,100 @@ pub struct Pagination {
     pub pagination_field: String,
     /// The Rust name of the max-page field inside it.
     pub max_page_field: String,
+}
+
+/// One position in a named type's definition that holds a type: a field, the values of the map
+/// of unlisted properties, a union variant, an alias's target.
+#[derive(Clone, Copy, Debug)]
+pub struct Position<'a> {
+    /// The type at the position.
+    pub ty: &'a TypeRef,
+    /// Whether the definition holds the position's value in itself (a field, a variant, an
+    /// alias's target), as opposed to the values of the unlisted-properties map, which live in
+    /// the map's heap storage.
+    pub inline: bool,
+}
+
+impl TypeKind {
+    /// Every position of the definition that holds a type, in document order.
+    ///
+    /// The one walk over a definition's type positions: reachability, recursion (`Box`) analysis,
+    /// renames and the set of mentioned types all go through it (and [`TypeRef::visit_named`]).
+    pub fn positions(&self) -> Vec<Position<'_>> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| Position { ty: &f.ty, inline: true })
+                .chain(s.additional.iter().map(|a| Position { ty: &a.ty, inline: false }))
+                .collect(),
+            TypeKind::Tagged(t) => t.variants.iter().map(|v| Position { ty: &v.ty, inline: true }).collect(),
+            TypeKind::Untagged(u) => u.variants.iter().map(|v| Position { ty: &v.ty, inline: true }).collect(),
+            TypeKind::Alias(ty) => vec![Position { ty, inline: true }],
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => Vec::new(),
+        }
+    }
+
+    /// [`Self::positions`], mutable: each with whether it is inline.
+    pub fn positions_mut(&mut self) -> Vec<(&mut TypeRef, bool)> {
+        match self {
+            TypeKind::Struct(s) => {
+                s.fields.iter_mut().map(|f| (&mut f.ty, true)).chain(s.additional.iter_mut().map(|a| (&mut a.ty, false))).collect()
+            }
+            TypeKind::Tagged(t) => t.variants.iter_mut().map(|v| (&mut v.ty, true)).collect(),
+            TypeKind::Untagged(u) => u.variants.iter_mut().map(|v| (&mut v.ty, true)).collect(),
+            TypeKind::Alias(ty) => vec![(ty, true)],
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => Vec::new(),
+        }
+    }
+}
+
+impl TypeRef {
+    /// Calls `f` with every named type this reference mentions, depth first, and whether the
+    /// value is held by value where the reference is (not behind a `Vec`, a map or a `Box`;
+    /// `Option` and tuples hold their contents by value).
+    pub fn visit_named<'a>(&'a self, f: &mut impl FnMut(&'a str, bool)) {
+        fn walk<'a>(ty: &'a TypeRef, by_value: bool, f: &mut impl FnMut(&'a str, bool)) {
+            match ty {
+                TypeRef::Named(name) => f(name, by_value),
+                TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => walk(inner, false, f),
+                TypeRef::Nullable(inner) => walk(inner, by_value, f),
+                TypeRef::Tuple(items) => items.iter().for_each(|t| walk(t, by_value, f)),
+                TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
+            }
+        }
+        walk(self, true, f);
+    }
+
+    /// Calls `f` with every type name in this reference, to change it.
+    pub fn visit_named_mut(&mut self, f: &mut impl FnMut(&mut String)) {
+        match self {
+            TypeRef::Named(name) => f(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => inner.visit_named_mut(f),
+            TypeRef::Tuple(items) => items.iter_mut().for_each(|t| t.visit_named_mut(f)),
+            TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
+        }
+    }
+}
+
+/// Every named type reachable from `roots` through the definitions in `types` (the roots' own
+/// names included), by [`TypeKind::positions`] and [`TypeRef::visit_named`].
+pub fn reachable<'a>(types: &'a BTreeMap<String, TypeDef>, roots: impl IntoIterator<Item = &'a TypeRef>) -> std::collections::BTreeSet<&'a str> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue: Vec<&'a str> = Vec::new();
+    for root in roots {
+        root.visit_named(&mut |name, _| queue.push(name));
+    }
+    while let Some(name) = queue.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        let Some(def) = types.get(name) else { continue };
+        for position in def.kind.positions() {
+            position.ty.visit_named(&mut |n, _| queue.push(n));
+        }
+    }
+    seen
 }
 
 #[cfg(test)]

@@ -240,43 +240,9 @@ impl<'a> Resolver<'a> {
 /// carry (bodies and parameters, and what they contain), it becomes optional, so a request is
 /// built without it and does not send it (the mirror of `writeOnly`).
 fn relax_read_only(types: &mut BTreeMap<String, TypeDef>, operations: &[crate::ir::Operation]) {
-    use crate::ir::{Presence, TypeKind, TypeRef};
-    fn visit(ty: &TypeRef, types: &BTreeMap<String, TypeDef>, seen: &mut BTreeSet<String>) {
-        match ty {
-            TypeRef::Named(name) => {
-                if !seen.insert(name.clone()) {
-                    return;
-                }
-                let Some(def) = types.get(name) else { return };
-                match &def.kind {
-                    TypeKind::Struct(s) => {
-                        for field in &s.fields {
-                            visit(&field.ty, types, seen);
-                        }
-                        if let Some(additional) = &s.additional {
-                            visit(&additional.ty, types, seen);
-                        }
-                    }
-                    TypeKind::Tagged(t) => t.variants.iter().for_each(|v| visit(&v.ty, types, seen)),
-                    TypeKind::Untagged(u) => u.variants.iter().for_each(|v| visit(&v.ty, types, seen)),
-                    TypeKind::Alias(ty) => visit(ty, types, seen),
-                    TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => {}
-                }
-            }
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => visit(inner, types, seen),
-            TypeRef::Tuple(items) => items.iter().for_each(|t| visit(t, types, seen)),
-            TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
-        }
-    }
-    let mut sent = BTreeSet::new();
-    for operation in operations {
-        if let Some(body) = &operation.body {
-            visit(&body.ty, types, &mut sent);
-        }
-        for parameter in &operation.parameters {
-            visit(&parameter.ty, types, &mut sent);
-        }
-    }
+    use crate::ir::{Presence, TypeKind};
+    let roots = operations.iter().flat_map(|op| op.body.iter().map(|b| &b.ty).chain(op.parameters.iter().map(|p| &p.ty)));
+    let sent: Vec<String> = crate::ir::reachable(types, roots).into_iter().map(str::to_owned).collect();
     for name in sent {
         let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = types.get_mut(&name) else { continue };
         for field in s.fields.iter_mut().filter(|f| f.read_only_required) {
@@ -292,28 +258,10 @@ fn relax_read_only(types: &mut BTreeMap<String, TypeDef>, operations: &[crate::i
 
 /// Adds every type name `def` mentions (at any depth) to `out`.
 pub(crate) fn mentioned(def: &TypeDef, out: &mut BTreeSet<String>) {
-    use crate::ir::{TypeKind, TypeRef};
-    fn in_ref(ty: &TypeRef, out: &mut BTreeSet<String>) {
-        match ty {
-            TypeRef::Named(n) => {
-                out.insert(n.clone());
-            }
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) | TypeRef::Nullable(inner) => in_ref(inner, out),
-            TypeRef::Tuple(items) => items.iter().for_each(|t| in_ref(t, out)),
-            TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
-        }
-    }
-    match &def.kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().for_each(|f| in_ref(&f.ty, out));
-            if let Some(a) = &s.additional {
-                in_ref(&a.ty, out);
-            }
-        }
-        TypeKind::Tagged(t) => t.variants.iter().for_each(|v| in_ref(&v.ty, out)),
-        TypeKind::Untagged(u) => u.variants.iter().for_each(|v| in_ref(&v.ty, out)),
-        TypeKind::Alias(ty) => in_ref(ty, out),
-        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => {}
+    for position in def.kind.positions() {
+        position.ty.visit_named(&mut |name, _| {
+            out.insert(name.to_owned());
+        });
     }
 }
 

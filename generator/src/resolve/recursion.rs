@@ -3,38 +3,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{TypeDef, TypeKind, TypeRef};
+use crate::ir::{Position, TypeDef, TypeKind, TypeRef};
 
-/// Named types a position holds by value (not behind `Vec`, a map or a `Box`).
-fn by_value(ty: &TypeRef, out: &mut BTreeSet<String>) {
-    match ty {
-        TypeRef::Named(name) => {
-            out.insert(name.clone());
-        }
-        TypeRef::Tuple(items) => items.iter().for_each(|t| by_value(t, out)),
-        TypeRef::Nullable(inner) => by_value(inner, out),
-        TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Boxed(_) | TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => {}
-    }
-}
-
-fn positions(def: &TypeDef) -> Vec<&TypeRef> {
-    match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(s.additional.iter().map(|a| &a.ty)).collect(),
-        TypeKind::Tagged(t) => t.variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Untagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Alias(ty) => vec![ty],
-        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => Vec::new(),
-    }
-}
-
-fn positions_mut(def: &mut TypeDef) -> Vec<&mut TypeRef> {
-    match &mut def.kind {
-        TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).collect(),
-        TypeKind::Tagged(t) => t.variants.iter_mut().map(|v| &mut v.ty).collect(),
-        TypeKind::Untagged(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
-        // An alias is not a new type: `type A = Box<B>` would change what `A` means to users, and a
-        // cycle of aliases alone is reported by the resolve stage.
-        TypeKind::Alias(_) | TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Const(_) => Vec::new(),
+/// Named types a position holds by value (not behind `Vec`, a map or a `Box`): the values of a
+/// struct's unlisted-properties map live in the map, so they are never by value.
+fn by_value(position: Position<'_>, out: &mut BTreeSet<String>) {
+    if position.inline {
+        position.ty.visit_named(&mut |name, by_value| {
+            if by_value {
+                out.insert(name.to_owned());
+            }
+        });
     }
 }
 
@@ -42,8 +21,8 @@ pub(crate) fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (name, def) in types.iter() {
         let mut targets = BTreeSet::new();
-        for ty in positions(def) {
-            by_value(ty, &mut targets);
+        for position in def.kind.positions() {
+            by_value(position, &mut targets);
         }
         targets.retain(|t| types.contains_key(t));
         edges.insert(name.clone(), targets);
@@ -51,9 +30,14 @@ pub(crate) fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
     let component = strongly_connected(&edges);
     for (name, def) in types.iter_mut() {
         let Some(own) = component.get(name) else { continue };
-        for ty in positions_mut(def) {
+        // An alias is not a new type: `type A = Box<B>` would change what `A` means to users, and a
+        // cycle of aliases alone is reported by the resolve stage.
+        if matches!(def.kind, TypeKind::Alias(_)) {
+            continue;
+        }
+        for (ty, inline) in def.kind.positions_mut() {
             let mut targets = BTreeSet::new();
-            by_value(ty, &mut targets);
+            by_value(Position { ty, inline }, &mut targets);
             if targets.iter().any(|t| component.get(t) == Some(own)) {
                 let inner = std::mem::replace(ty, TypeRef::Json);
                 *ty = TypeRef::Boxed(Box::new(inner));
@@ -187,4 +171,34 @@ pub(crate) fn alias_cycles(types: &BTreeMap<String, TypeDef>) -> Vec<Vec<String>
             cycle
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{TypeDef, TypeKind, TypeRef};
+
+    fn named(name: &str) -> TypeRef {
+        TypeRef::Named(name.to_owned())
+    }
+
+    /// Field types and the unlisted-properties map's value type of a struct.
+    fn struct_types(types: &std::collections::BTreeMap<String, TypeDef>, name: &str) -> (Vec<TypeRef>, Option<TypeRef>) {
+        match &types[name].kind {
+            TypeKind::Struct(s) => (s.fields.iter().map(|f| f.ty.clone()).collect(), s.additional.as_ref().map(|a| a.ty.clone())),
+            other => panic!("{name} is no struct: {other:?}"),
+        }
+    }
+
+    /// `A { b: B }`, `B { additionalProperties: A }`: B holds A in a map, so nothing is boxed; a
+    /// real by-value cycle (C ↔ D) is still boxed, and D's map of C is not.
+    #[test]
+    fn a_map_of_unlisted_properties_breaks_no_cycle_and_gets_no_box() {
+        let text = include_str!("../../../tests/fixtures/recursion_through_map.yaml");
+        let output = crate::generate(text, &crate::Settings::standalone("t", "t.yaml")).unwrap();
+        let types = &output.api.types;
+        assert_eq!(struct_types(types, "A"), (vec![named("B")], None));
+        assert_eq!(struct_types(types, "B"), (vec![TypeRef::Primitive(crate::ir::Primitive::String)], Some(named("A"))));
+        assert_eq!(struct_types(types, "C"), (vec![TypeRef::Boxed(Box::new(named("D")))], None));
+        assert_eq!(struct_types(types, "D"), (vec![TypeRef::Boxed(Box::new(named("C")))], Some(named("C"))));
+    }
 }

@@ -235,6 +235,9 @@ pub struct Field {
     /// A `readOnly` property the schema requires: required of responses only. Where the type is
     /// sent in a request, the resolve stage makes the field optional (never sent when unset).
     pub read_only_required: bool,
+    /// The name of the models module's function that gives the default, for a
+    /// [`Presence::Defaulted`] field (claimed in one scope for the whole module).
+    pub default_function: Option<String>,
 }
 
 /// Requiredness and nullability of a field.

@@ -1,7 +1,7 @@
 //! Named types → `models.rs`.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use super::docs;
@@ -64,7 +64,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 fn struct_def(def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
     let name = naming::ident(&def.name);
     let mut defaults = Vec::new();
-    let fields: Vec<TokenStream> = s.fields.iter().map(|field| field_def(&def.name, field, &mut defaults)).collect();
+    let fields: Vec<TokenStream> = s.fields.iter().map(|field| field_def(field, &mut defaults)).collect();
     let mut without_tag = None;
     let additional = s.additional.as_ref().map(|additional| {
         let ident = naming::ident(&additional.rust_name);
@@ -154,7 +154,7 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
             Presence::Optional => inits.push(quote! { #ident: ::std::option::Option::None, }),
             Presence::OptionalNullable => inits.push(quote! { #ident: crate::runtime::Nullable::Absent, }),
             Presence::Defaulted => {
-                let function = format_ident!("{}", default_function(&def.name, field));
+                let function = naming::ident(default_function(field));
                 inits.push(quote! { #ident: #function(), });
             }
         }
@@ -223,11 +223,12 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
     }
 }
 
-fn default_function(struct_name: &str, field: &Field) -> String {
-    format!("default_{}_{}", naming::value_name(struct_name), field.rust_name.trim_start_matches("r#"))
+/// The name the resolve stage gave a defaulted field's default function.
+fn default_function(field: &Field) -> &str {
+    field.default_function.as_deref().unwrap_or("default")
 }
 
-fn field_def(struct_name: &str, field: &Field, defaults: &mut Vec<TokenStream>) -> TokenStream {
+fn field_def(field: &Field, defaults: &mut Vec<TokenStream>) -> TokenStream {
     let ident = naming::ident(&field.rust_name);
     let fallback = match &field.ty {
         // A reference says what it is through its type's docs.
@@ -260,8 +261,8 @@ fn field_def(struct_name: &str, field: &Field, defaults: &mut Vec<TokenStream>) 
             quote! { #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")] },
         ),
         Presence::Defaulted => {
-            let function = default_function(struct_name, field);
-            let function_ident = format_ident!("{}", function);
+            let function = default_function(field);
+            let function_ident = naming::ident(function);
             let value = default_value(&field.ty, field.default.as_ref());
             defaults.push(quote! {
                 fn #function_ident() -> #inner { #value }

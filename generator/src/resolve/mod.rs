@@ -39,6 +39,7 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
     }
     relax_read_only(&mut resolver.types, &operations);
     recursion::box_recursive_fields(&mut resolver.types);
+    name_default_functions(&mut resolver.types);
     let operations = operation::attach_pagination(&resolver.types, &mut resolver.diagnostics, operations);
     let info = &loaded.document.info;
     let description = info.description.clone().or_else(|| info.extensions.get("summary").and_then(|v| v.as_str()).map(str::to_owned));
@@ -256,6 +257,23 @@ fn relax_read_only(types: &mut BTreeMap<String, TypeDef>, operations: &[crate::i
     }
 }
 
+/// Names the models module's default functions (`default_<struct>_<field>`) of every defaulted
+/// field, in sorted order of the types, from one scope: `Ab.c_d` and `AbC.d` both suggest
+/// `default_ab_c_d`, the second gets `default_ab_c_d2`.
+fn name_default_functions(types: &mut BTreeMap<String, TypeDef>) {
+    use crate::ir::{Presence, TypeKind};
+    let mut scope = Scope::default();
+    for (name, def) in types.iter_mut() {
+        let TypeKind::Struct(s) = &mut def.kind else { continue };
+        for field in &mut s.fields {
+            field.default_function = (field.presence == Presence::Defaulted).then(|| {
+                let candidate = format!("default_{}_{}", naming::value_name(name), field.rust_name.trim_start_matches("r#"));
+                scope.claim(&candidate).0
+            });
+        }
+    }
+}
+
 /// Adds every type name `def` mentions (at any depth) to `out`.
 pub(crate) fn mentioned(def: &TypeDef, out: &mut BTreeSet<String>) {
     for position in def.kind.positions() {
@@ -318,4 +336,24 @@ fn servers(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Vec<Server> {
         out.push(Server { name, url, description: server.description.clone() });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::TypeKind;
+
+    /// Every default function is claimed from one scope: `Ab.c_d` and `AbC.d` get distinct names.
+    #[test]
+    fn default_functions_get_distinct_names() {
+        let text = include_str!("../../../tests/fixtures/default_function_names.yaml");
+        let output = crate::generate(text, &crate::Settings::standalone("t", "t.yaml")).unwrap();
+        let function = |ty: &str| match &output.api.types[ty].kind {
+            TypeKind::Struct(s) => s.fields[0].default_function.clone(),
+            other => panic!("{ty} is no struct: {other:?}"),
+        };
+        assert_eq!(function("Ab").as_deref(), Some("default_ab_c_d"));
+        assert_eq!(function("AbC").as_deref(), Some("default_ab_c_d2"));
+        let models = &output.files.iter().find(|f| f.path == "src/models.rs").unwrap().contents;
+        assert!(models.contains("fn default_ab_c_d() -> i64") && models.contains("fn default_ab_c_d2() -> i64"), "{models}");
+    }
 }

@@ -561,7 +561,18 @@ impl<'a> Resolver<'a> {
             };
             let default = if presence == Presence::Defaulted { default } else { None };
             let read_only_required = read_only && required;
-            fields.push(Field { json_name: json_name.clone(), rust_name, ty: shape.ty, presence, default, docs, deprecated, read_only_required });
+            fields.push(Field {
+                json_name: json_name.clone(),
+                rust_name,
+                ty: shape.ty,
+                presence,
+                default,
+                docs,
+                deprecated,
+                read_only_required,
+                // Named once every field's presence is final (`name_default_functions`).
+                default_function: None,
+            });
         }
         for required in &parts.required {
             if !parts.properties.contains_key(required) {

@@ -165,6 +165,10 @@ impl Files {
     /// - `PATCH /v1/files/{id}`
     /// - Scopes: `files:write`
     ///
+    /// # Arguments
+    ///
+    /// - `id`: The file ID.
+    ///
     /// # Errors
     ///
     /// The documented errors come back as `Error::Api`:
@@ -200,6 +204,10 @@ impl Files {
     ///
     /// - `POST /v1/files/{id}/uploaded`
     /// - Scopes: `files:write`
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The file ID.
     ///
     /// # Errors
     ///

@@ -159,6 +159,17 @@ fn operation_doc_lines(op: &Operation, settings: &Settings) -> Vec<String> {
         facts.push("Sent without the access token".to_owned());
     }
     paragraphs.push(facts.into_iter().map(|f| format!("- {f}")).collect());
+    // What the document says of each argument (required parameters and a required body).
+    let described = |name: &str, description: Option<&String>| {
+        let text = docs::one_line(description?);
+        (!text.is_empty()).then(|| format!("- {}: {text}", docs::code(name)))
+    };
+    let mut arguments: Vec<String> = required_arguments(op).into_iter().filter_map(|p| described(&p.rust_name, p.docs.description.as_ref())).collect();
+    arguments.extend(op.body.as_ref().filter(|b| b.required).and_then(|b| described("body", b.docs.description.as_ref())));
+    if !arguments.is_empty() {
+        paragraphs.push(vec!["# Arguments".to_owned()]);
+        paragraphs.push(arguments);
+    }
     let errors: Vec<String> = error_responses(op)
         .into_iter()
         .map(|r| {
@@ -390,8 +401,9 @@ fn operation(op: &Operation) -> TokenStream {
             fields.push(quote! { body: #ty, });
         } else {
             fields.push(quote! { body: ::std::option::Option<#ty>, });
+            let doc_attrs = docs::attrs(&docs::lines(&body.docs, "The request body."));
             setters.push(quote! {
-                /// The request body.
+                #doc_attrs
                 pub fn body(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
                     self.body = ::std::option::Option::Some(value.into());
                     self

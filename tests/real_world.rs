@@ -229,11 +229,7 @@ fn type_index(api: &Api, document: &Value) -> BTreeMap<String, TypeRef> {
         }
         let Some(Value::Object(responses)) = lookup(document, &format!("{}/responses", op.pointer)) else { continue };
         for (key, response) in responses {
-            let matching = op.success.iter().chain(&op.errors).chain(&op.default_response).find(|r| match r.status {
-                None => key == "default",
-                Some(code) if r.range => key.len() == 3 && key[1..].eq_ignore_ascii_case("xx") && key[..1] == (code / 100).to_string(),
-                Some(code) => *key == code.to_string(),
-            });
+            let matching = op.success.iter().chain(&op.errors).find(|r| r.status.to_string().eq_ignore_ascii_case(key));
             let Some(body) = matching.and_then(|r| r.body.as_ref()) else { continue };
             let mut pointer = pointer_push(&format!("{}/responses", op.pointer), key);
             if let Some(Value::String(reference)) = response.get("$ref") {

@@ -60,8 +60,9 @@ impl Files {
     ///
     /// Create a file.
     ///
+    /// **Scopes**: `files:write`
+    ///
     /// - `POST /v1/files/`
-    /// - Scopes: `files:write`
     ///
     /// # Errors
     ///
@@ -92,8 +93,9 @@ impl Files {
     ///
     /// Delete a file.
     ///
+    /// **Scopes**: `files:write`
+    ///
     /// - `DELETE /v1/files/{id}`
-    /// - Scopes: `files:write`
     ///
     /// # Errors
     ///
@@ -123,8 +125,9 @@ impl Files {
     ///
     /// List files.
     ///
+    /// **Scopes**: `files:read` `files:write`
+    ///
     /// - `GET /v1/files/`
-    /// - Scopes: `files:read`, `files:write`
     ///
     /// # Errors
     ///
@@ -162,8 +165,9 @@ impl Files {
     ///
     /// Update a file.
     ///
+    /// **Scopes**: `files:write`
+    ///
     /// - `PATCH /v1/files/{id}`
-    /// - Scopes: `files:write`
     ///
     /// # Arguments
     ///
@@ -202,8 +206,9 @@ impl Files {
     ///
     /// Complete a file upload.
     ///
+    /// **Scopes**: `files:write`
+    ///
     /// - `POST /v1/files/{id}/uploaded`
-    /// - Scopes: `files:write`
     ///
     /// # Arguments
     ///

@@ -401,8 +401,8 @@ pub struct Operation {
     pub response_type: String,
     /// The HTTP method.
     pub method: Method,
-    /// The path template, such as `/v1/files/{id}`.
-    pub path: String,
+    /// The path template, such as `/v1/files/{id}`, parsed.
+    pub path: PathTemplate,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.
@@ -417,12 +417,12 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     /// The request body.
     pub body: Option<Body>,
-    /// Responses with a 2xx status.
+    /// The responses that count as success: the 2xx ones (codes and `2XX`), or `default` when
+    /// there is none. Empty when the document names no success: then any 2xx is one.
     pub success: Vec<Response>,
-    /// Responses with another status.
+    /// The responses that come back as `Error::Api`: the other statuses, then `default` when
+    /// there are 2xx responses.
     pub errors: Vec<Response>,
-    /// The `default` response.
-    pub default_response: Option<Response>,
     /// Page/limit pagination, when the operation declares it.
     pub pagination: Option<Pagination>,
     /// Where the operation is in the document.
@@ -434,7 +434,7 @@ impl Operation {
     pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
         let parameters = self.parameters.iter_mut().map(|p| &mut p.ty);
         let body = self.body.iter_mut().map(|b| &mut b.ty);
-        let responses = self.success.iter_mut().chain(self.errors.iter_mut()).chain(self.default_response.iter_mut());
+        let responses = self.success.iter_mut().chain(self.errors.iter_mut());
         let responses = responses.filter_map(|r| r.body.as_mut().map(|b| &mut b.ty));
         let items = self.pagination.iter_mut().map(|p| &mut p.item);
         parameters.chain(body).chain(responses).chain(items).collect()
@@ -518,14 +518,89 @@ pub struct Body {
     pub docs: Docs,
 }
 
+/// A parsed path template: literal pieces and parameters, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// The template as the document writes it, such as `/v1/files/{id}`.
+    pub text: String,
+    /// Its pieces: `/v1/files/`, then the parameter `id`.
+    pub segments: Vec<PathSegment>,
+}
+
+impl PathTemplate {
+    /// Whether a parameter is in the path.
+    pub fn has_parameters(&self) -> bool {
+        self.segments.iter().any(|s| matches!(s, PathSegment::Parameter { .. }))
+    }
+}
+
+impl std::fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A piece of a path template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Text sent as it is.
+    Literal(String),
+    /// A path parameter's value, encoded.
+    Parameter {
+        /// The template variable's (and the parameter's) name, such as `id`.
+        name: String,
+        /// The Rust name of the parameter ([`Parameter::rust_name`]).
+        rust_name: String,
+    },
+}
+
+/// A response's status as the document keys it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// One status code, such as `404`.
+    Code(u16),
+    /// A range, such as `4XX`: the digit (1 to 5).
+    Range(u8),
+    /// `default`: any status not listed.
+    Default,
+}
+
+impl Status {
+    /// Whether the status is a 2xx one (a code or `2XX`).
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(digit) => digit == 2,
+            Status::Default => false,
+        }
+    }
+
+    /// The codes it covers, when it is a code or a range: `404..=404`, `400..=499`.
+    pub fn codes(self) -> Option<std::ops::RangeInclusive<u16>> {
+        match self {
+            Status::Code(code) => Some(code..=code),
+            Status::Range(digit) => Some(u16::from(digit) * 100..=u16::from(digit) * 100 + 99),
+            Status::Default => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    /// As the document keys it: `404`, `4XX`, `default`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(digit) => write!(f, "{digit}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
 /// One documented response.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Response {
-    /// The status code, or `None` for `default`; ranges such as `4XX` are kept as their first code
-    /// with [`Response::range`] set.
-    pub status: Option<u16>,
-    /// Set for a range such as `4XX`.
-    pub range: bool,
+    /// Its status.
+    pub status: Status,
     /// Rust variant name in the operation's error or response enum.
     pub rust_name: String,
     /// The decoded body, if the response has one.

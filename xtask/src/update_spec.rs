@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use openapi_rust_gen::ir::{Api, Operation, Presence, Response, TypeKind, TypeRef};
+use openapi_rust_gen::ir::{Api, Operation, Presence, Response, Status, TypeKind, TypeRef};
 use openapi_rust_gen::{filter, generate, parse_document, Config, Output, Settings};
 
 use crate::project_root;
@@ -254,7 +254,8 @@ fn diff_operation(changes: &mut Changes, was: &Operation, op: &Operation, additi
         changes.push("operations", format!("~ {id}: request body {:?} → {:?}", body(was), body(op)), Level::Major, "the body's type changes");
     }
     let statuses = |responses: &[Response]| -> BTreeMap<String, Option<String>> {
-        responses.iter().map(|r| (status(r), r.body.as_ref().map(|b| ty(&b.ty)))).collect()
+        // `default` is compared as it was: not as a status of its own.
+        responses.iter().filter(|r| r.status != Status::Default).map(|r| (r.status.to_string(), r.body.as_ref().map(|b| ty(&b.ty)))).collect()
     };
     let (old_ok, new_ok) = (statuses(&was.success), statuses(&op.success));
     let (old_err, new_err) = (statuses(&was.errors), statuses(&op.errors));
@@ -364,14 +365,6 @@ fn kind_name(kind: &TypeKind) -> &'static str {
         TypeKind::Untagged(_) => "untagged union",
         TypeKind::Const(_) => "literal",
         TypeKind::Alias(_) => "alias",
-    }
-}
-
-fn status(response: &Response) -> String {
-    match (response.status, response.range) {
-        (Some(code), true) => format!("{}XX", code / 100),
-        (Some(code), false) => code.to_string(),
-        (None, _) => "default".to_owned(),
     }
 }
 

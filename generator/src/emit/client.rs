@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::types::type_tokens;
-use crate::ir::{Api, BodyEncoding, Method, Operation, Parameter, ParameterLocation, QueryStyle, Response, TypeRef};
+use crate::ir::{Api, BodyEncoding, Method, Operation, Parameter, ParameterLocation, PathSegment, QueryStyle, Response, Status, TypeRef};
 use crate::naming;
 use crate::Settings;
 
@@ -144,9 +144,7 @@ fn operation_doc_lines(op: &Operation, settings: &Settings) -> Vec<String> {
         paragraphs.push(docs::text(summary));
     }
     if let Some(description) = &op.description {
-        // Polar's descriptions end with the scopes line, said again below.
-        let text: Vec<String> = docs::text(description).into_iter().filter(|l| !l.contains("**Scopes**")).collect();
-        paragraphs.push(text);
+        paragraphs.push(docs::text(description));
     }
     if paragraphs.iter().all(Vec::is_empty) {
         paragraphs.push(vec![format!("The {} operation.", docs::code(&op.id))]);
@@ -170,10 +168,11 @@ fn operation_doc_lines(op: &Operation, settings: &Settings) -> Vec<String> {
         paragraphs.push(vec!["# Arguments".to_owned()]);
         paragraphs.push(arguments);
     }
-    let errors: Vec<String> = error_responses(op)
-        .into_iter()
+    let errors: Vec<String> = op
+        .errors
+        .iter()
         .map(|r| {
-            let status = r.status.map_or("default".to_owned(), |s| if r.range { format!("{}XX", s / 100) } else { s.to_string() });
+            let status = r.status;
             let description = r.description.as_deref().map(|d| format!(": {}", docs::one_line(d))).unwrap_or_default();
             format!("- {status} → [`{}::{}`]{description}", op.error_type, r.rust_name)
         })
@@ -299,7 +298,7 @@ fn group_method(op: &Operation, settings: &Settings) -> TokenStream {
 
 /// The type a call returns on success.
 fn success_type(op: &Operation) -> (TokenStream, Option<TokenStream>) {
-    let successes = successes(op);
+    let successes = &op.success;
     let mut distinct: Vec<Option<&TypeRef>> = successes.iter().map(|r| r.body.as_ref().map(|b| &b.ty)).collect();
     distinct.sort();
     distinct.dedup();
@@ -334,26 +333,10 @@ fn success_type(op: &Operation) -> (TokenStream, Option<TokenStream>) {
     }
 }
 
-/// The responses that come back as `Error::Api`: the documented errors, and `default` when there
-/// are 2xx responses (without them, `default` is the success).
-fn error_responses(op: &Operation) -> Vec<&Response> {
-    op.errors.iter().chain(op.default_response.iter().filter(|_| !op.success.is_empty())).collect()
-}
-
-/// The responses that count as success: the 2xx ones, or `default` when there is none.
-fn successes(op: &Operation) -> Vec<&Response> {
-    if op.success.is_empty() {
-        op.default_response.iter().collect()
-    } else {
-        op.success.iter().collect()
-    }
-}
-
 fn response_doc(r: &Response) -> String {
     let status = match r.status {
-        Some(code) if r.range => format!("{}XX", code / 100),
-        Some(code) => code.to_string(),
-        None => "Any other status".to_owned(),
+        Status::Default => "Any other status".to_owned(),
+        status => status.to_string(),
     };
     match &r.description {
         Some(description) => format!(" {status}: {}", docs::one_line(description)),
@@ -365,7 +348,6 @@ fn operation(op: &Operation) -> TokenStream {
     let builder = naming::ident(&op.builder_type);
     let error = naming::ident(&op.error_type);
     let (success, success_def) = success_type(op);
-    let error_responses = error_responses(op);
 
     // Fields: required arguments as they are, optional ones as Option.
     let mut fields = Vec::new();
@@ -413,9 +395,9 @@ fn operation(op: &Operation) -> TokenStream {
     }
 
     let request = build_request(op);
-    let decode = decode_response(op, &error_responses, success_def.is_some());
+    let decode = decode_response(op, success_def.is_some());
     let pagination = pagination(op, &success, &error);
-    let error_enum = error_enum(op, &error_responses);
+    let error_enum = error_enum(op);
     let builder_doc = format!(
         " A {} request: set optional parameters, then `.send().await` (or just `.await`).",
         docs::code(&format!("{} {}", op.method.as_str(), op.path))
@@ -504,28 +486,15 @@ fn method_tokens(method: Method) -> TokenStream {
 
 fn build_request(op: &Operation) -> TokenStream {
     // The path, from literal pieces and encoded parameters.
-    let mut pieces = Vec::new();
-    let path_parameters: std::collections::BTreeMap<&str, &Parameter> = op
-        .parameters
-        .iter()
-        .filter(|p| p.location == ParameterLocation::Path)
-        .rev()
-        .map(|p| (p.name.as_str(), p))
-        .collect();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
-        pieces.push(push_literal(&rest[..start]));
-        let name = &rest[start + 1..start + len];
-        if let Some(p) = path_parameters.get(name) {
-            let ident = naming::ident(&p.rust_name);
-            pieces.push(quote! { path.push_str(&crate::runtime::path_segment(#name, &self.#ident)?); });
+    let pieces = op.path.segments.iter().map(|segment| match segment {
+        PathSegment::Literal(text) => push_literal(text),
+        PathSegment::Parameter { name, rust_name } => {
+            let ident = naming::ident(rust_name);
+            quote! { path.push_str(&crate::runtime::path_segment(#name, &self.#ident)?); }
         }
-        rest = &rest[start + len + 1..];
-    }
-    pieces.push(push_literal(rest));
+    });
     let method = method_tokens(op.method);
-    let template = &op.path;
+    let template = &op.path.text;
     let parameters = op.parameters.iter().filter(|p| p.location != ParameterLocation::Path).map(|p| {
         let ident = naming::ident(&p.rust_name);
         let name = &p.name;
@@ -568,7 +537,7 @@ fn build_request(op: &Operation) -> TokenStream {
         }
     });
     let authenticated = op.authenticated;
-    let path_init = if op.parameters.iter().any(|p| p.location == ParameterLocation::Path) {
+    let path_init = if op.path.has_parameters() {
         quote! {
             let mut path = ::std::string::String::new();
             #(#pieces)*
@@ -599,15 +568,13 @@ fn push_literal(literal: &str) -> TokenStream {
     }
 }
 
-fn decode_response(op: &Operation, error_responses: &[&Response], enum_success: bool) -> TokenStream {
+fn decode_response(op: &Operation, enum_success: bool) -> TokenStream {
     let error = naming::ident(&op.error_type);
     let response_type = naming::ident(&op.response_type);
-    let successes = successes(op);
     let mut arms = Vec::new();
     let mut range_arms = Vec::new();
     let mut fallback = quote! { ::std::result::Result::Err(response.unexpected()) };
-    let any_success_documented = !op.success.is_empty();
-    for r in &successes {
+    for r in &op.success {
         let value = match &r.body {
             Some(body) => match body.encoding {
                 BodyEncoding::Json | BodyEncoding::Form => quote! { response.json() },
@@ -626,19 +593,16 @@ fn decode_response(op: &Operation, error_responses: &[&Response], enum_success: 
             value
         };
         match r.status {
-            Some(code) if r.range => {
-                let (low, high) = (code, code + 99);
-                range_arms.push(quote! { #low..=#high => #value, });
-            }
-            Some(code) => arms.push(quote! { #code => #value, }),
-            None => fallback = quote! { #value },
+            Status::Code(code) => arms.push(quote! { #code => #value, }),
+            Status::Range(_) => range_arms.push(range_arm(r.status, &value)),
+            Status::Default => fallback = quote! { #value },
         }
     }
-    if !any_success_documented && op.default_response.is_none() {
+    if op.success.is_empty() {
         // Nothing documented: any 2xx is success.
         range_arms.push(quote! { 200..=299 => ::std::result::Result::Ok(()), });
     }
-    for r in error_responses {
+    for r in &op.errors {
         let variant = naming::ident(&r.rust_name);
         let value = match &r.body {
             Some(body) if matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) => {
@@ -653,12 +617,9 @@ fn decode_response(op: &Operation, error_responses: &[&Response], enum_success: 
             None => quote! { ::std::result::Result::Err(response.api_error_empty(#error::#variant)) },
         };
         match r.status {
-            Some(code) if r.range => {
-                let (low, high) = (code, code + 99);
-                range_arms.push(quote! { #low..=#high => #value, });
-            }
-            Some(code) => arms.push(quote! { #code => #value, }),
-            None => fallback = value,
+            Status::Code(code) => arms.push(quote! { #code => #value, }),
+            Status::Range(_) => range_arms.push(range_arm(r.status, &value)),
+            Status::Default => fallback = value,
         }
     }
     if arms.is_empty() && range_arms.is_empty() {
@@ -674,9 +635,16 @@ fn decode_response(op: &Operation, error_responses: &[&Response], enum_success: 
     }
 }
 
-fn error_enum(op: &Operation, error_responses: &[&Response]) -> TokenStream {
+/// A match arm for the codes of a status range.
+fn range_arm(status: Status, value: &TokenStream) -> TokenStream {
+    let codes = status.codes().unwrap_or(0..=0);
+    let (low, high) = (*codes.start(), *codes.end());
+    quote! { #low..=#high => #value, }
+}
+
+fn error_enum(op: &Operation) -> TokenStream {
     let error = naming::ident(&op.error_type);
-    let variants = error_responses.iter().map(|r| {
+    let variants = op.errors.iter().map(|r| {
         let variant = naming::ident(&r.rust_name);
         let doc = response_doc(r);
         match &r.body {
@@ -691,7 +659,8 @@ fn error_enum(op: &Operation, error_responses: &[&Response]) -> TokenStream {
             None => quote! { #[doc = #doc] #variant, },
         }
     });
-    let display_arms: Vec<TokenStream> = error_responses
+    let display_arms: Vec<TokenStream> = op
+        .errors
         .iter()
         .map(|r| {
             let variant = naming::ident(&r.rust_name);

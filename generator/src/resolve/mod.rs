@@ -7,6 +7,7 @@
 
 mod docs;
 mod operation;
+mod polar;
 mod recursion;
 mod schema;
 
@@ -240,9 +241,9 @@ impl<'a> Resolver<'a> {
 /// A `readOnly` required property is required of responses only: in every type a request can
 /// carry (bodies and parameters, and what they contain), it becomes optional, so a request is
 /// built without it and does not send it (the mirror of `writeOnly`).
-fn relax_read_only(types: &mut BTreeMap<String, TypeDef>, operations: &[crate::ir::Operation]) {
+fn relax_read_only(types: &mut BTreeMap<String, TypeDef>, operations: &[operation::Resolved]) {
     use crate::ir::{Presence, TypeKind};
-    let roots = operations.iter().flat_map(|op| op.body.iter().map(|b| &b.ty).chain(op.parameters.iter().map(|p| &p.ty)));
+    let roots = operations.iter().flat_map(|(op, _)| op.body.iter().map(|b| &b.ty).chain(op.parameters.iter().map(|p| &p.ty)));
     let sent: Vec<String> = crate::ir::reachable(types, roots).into_iter().map(str::to_owned).collect();
     for name in sent {
         let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = types.get_mut(&name) else { continue };
@@ -321,10 +322,7 @@ fn servers(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Vec<Server> {
             diagnostics.warning(format!("#/servers/{index}/url"), "the server URL has a variable with no default; it is left out");
             continue;
         }
-        let raw_name = server
-            .extensions
-            .get("x-speakeasy-server-id")
-            .and_then(|v| v.as_str())
+        let raw_name = polar::server_id(server)
             .map(str::to_owned)
             .or_else(|| server.description.as_deref().and_then(|d| d.split_whitespace().next()).map(str::to_owned))
             .unwrap_or_else(|| format!("server {}", index + 1));

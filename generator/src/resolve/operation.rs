@@ -6,31 +6,62 @@ use indexmap::IndexMap;
 use openapiv3::{
     MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as OaResponse, StatusCode,
 };
-use serde_json::Value;
-
 use super::schema::Naming;
-use super::{Resolver, SchemaRef};
+use super::{polar, Resolver, SchemaRef};
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::ir::{
-    Body, BodyEncoding, Docs, Group, Method, Operation, Pagination, ParameterLocation, Presence, Primitive, QueryStyle, Response, ResponseBody, TypeDef,
-    TypeKind, TypeRef,
+    Body, BodyEncoding, Docs, Group, Method, Operation, Pagination, ParameterLocation, PathSegment, PathTemplate, Presence, Primitive, QueryStyle,
+    Response, ResponseBody, Status, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming::{self, Scope};
+
+/// An operation as the first pass sees it: where it is and the names it takes in its group.
+struct Found<'a> {
+    path: &'a str,
+    template: Vec<RawSegment>,
+    item: &'a PathItem,
+    operation: &'a openapiv3::Operation,
+    method: Method,
+    pointer: Pointer,
+    id: String,
+    group: String,
+    name: String,
+    type_stem: String,
+    /// The warning of a method name that had to change, reported when the operation resolves.
+    renamed: Option<String>,
+}
+
+/// The client module's names of one operation's types.
+#[derive(Default)]
+struct ClientNames {
+    builder: String,
+    error: String,
+    response: String,
+}
+
+/// An operation resolved, with the name of its page parameter when it declares pagination
+/// (checked by [`attach_pagination`] once every type is final).
+pub(crate) type Resolved = (Operation, Option<String>);
 
 pub(crate) fn resolve_operations<'a>(
     resolver: &mut Resolver<'a>,
     webhooks: &'a IndexMap<String, ReferenceOr<PathItem>>,
-) -> (Vec<Operation>, Vec<Group>) {
+) -> (Vec<Resolved>, Vec<Group>) {
     let doc = resolver.doc;
-    let mut operations = Vec::new();
+    // First pass, in document order: every operation and its names in its group, so the client
+    // module's names are claimed (in sorted order) before any operation is built.
+    let mut found = Vec::new();
     let mut ids: BTreeMap<String, Pointer> = BTreeMap::new();
     let mut method_scopes: BTreeMap<String, Scope> = BTreeMap::new();
     for (path, item) in &doc.paths.paths {
         let item_pointer = Pointer::parse("#/paths").push(path);
-        if let Err(problem) = check_path_template(path) {
-            resolver.diagnostics.error(&item_pointer, format!("the path template `{}` is refused: {problem}", path.escape_debug()));
-            continue;
-        }
+        let template = match parse_path_template(path) {
+            Ok(template) => template,
+            Err(problem) => {
+                resolver.diagnostics.error(&item_pointer, format!("the path template `{}` is refused: {problem}", path.escape_debug()));
+                continue;
+            }
+        };
         let ReferenceOr::Item(item) = item else {
             resolver.diagnostics.error(&item_pointer, "a path item $ref is not supported: inline the path item");
             continue;
@@ -47,9 +78,21 @@ pub(crate) fn resolve_operations<'a>(
                     continue;
                 }
             }
-            let op = resolve_operation(resolver, path, item, operation, method, &pointer, &mut method_scopes);
-            operations.push(op);
+            let id = operation.operation_id.clone().unwrap_or_else(|| derived_id(method, path));
+            let (group, name_raw) = polar::group_and_name(operation, &id);
+            let scope = method_scopes.entry(group.clone()).or_insert_with(|| Scope::with_reserved(RESERVED_METHODS.iter().copied()));
+            let (name, renamed) = scope.claim(&naming::value_name(&name_raw));
+            let renamed =
+                renamed.then(|| format!("the operation is named `{group}().{name}()`: the name `{name_raw}` is taken in its group"));
+            let type_stem = naming::type_name(&format!("{group}_{name}"));
+            found.push(Found { path, template: template.clone(), item, operation, method, pointer, id, group, name, type_stem, renamed });
         }
+    }
+    let (groups, mut names, name_warnings) = name_client_types(resolver, &found);
+    let mut operations = Vec::new();
+    for (index, op) in found.into_iter().enumerate() {
+        let names = std::mem::take(&mut names[index]);
+        operations.push(resolve_operation(resolver, op, names));
     }
     for (name, item) in webhooks {
         let pointer = Pointer::parse("#/webhooks").push(name);
@@ -62,15 +105,22 @@ pub(crate) fn resolve_operations<'a>(
             }
         }
     }
-    operations.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
-    let groups = name_client_types(resolver, &mut operations);
+    for (pointer, warning) in name_warnings {
+        resolver.diagnostics.warning(&pointer, warning);
+    }
+    operations.sort_by(|a, b| (&a.0.group, &a.0.name).cmp(&(&b.0.group, &b.0.name)));
     (operations, groups)
 }
 
 /// Names the client module's types: group structs, then each operation's builder, errors and
-/// responses, claimed in sorted order from one scope.
-fn name_client_types(resolver: &mut Resolver<'_>, operations: &mut [Operation]) -> Vec<Group> {
+/// responses, claimed in sorted order (of group, then method name) from one scope. Returns the
+/// groups, each operation's names (in the order of `found`) and the warnings for names that had
+/// to change.
+fn name_client_types(resolver: &Resolver<'_>, found: &[Found<'_>]) -> (Vec<Group>, Vec<ClientNames>, Vec<(Pointer, String)>) {
     let mut scope = Scope::with_reserved(["Server", "DEFAULTS", "Client", "ClientBuilder", "Error"]);
+    let mut warnings = Vec::new();
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by(|&a, &b| (&found[a].group, &found[a].name).cmp(&(&found[b].group, &found[b].name)));
     let mut groups: Vec<Group> = Vec::new();
     // The first tag of each Rust group name, and the groups seen: maps, so thousands of tags
     // and operations cost linear time.
@@ -79,7 +129,8 @@ fn name_client_types(resolver: &mut Resolver<'_>, operations: &mut [Operation]) 
         tag_descriptions.entry(naming::value_name(&tag.name)).or_insert_with(|| tag.description.clone());
     }
     let mut seen = std::collections::BTreeSet::new();
-    for op in operations.iter() {
+    for &index in &order {
+        let op = &found[index];
         if !seen.insert(op.group.clone()) {
             continue;
         }
@@ -87,23 +138,27 @@ fn name_client_types(resolver: &mut Resolver<'_>, operations: &mut [Operation]) 
         let candidate = naming::type_name(&op.group);
         let (type_name, renamed) = scope.claim(&candidate);
         if renamed {
-            resolver.diagnostics.warning(&op.pointer, format!("the group `{}` is the type `{type_name}` in Rust: `{candidate}` is taken", op.group));
+            warnings.push((op.pointer.clone(), format!("the group `{}` is the type `{type_name}` in Rust: `{candidate}` is taken", op.group)));
         }
         groups.push(Group { name: op.group.clone(), type_name, description });
     }
-    for op in operations.iter_mut() {
+    let mut names: Vec<ClientNames> = (0..found.len()).map(|_| ClientNames::default()).collect();
+    for &index in &order {
+        let op = &found[index];
         let mut claim = |candidate: String, what: &str| {
             let (name, renamed) = scope.claim(&candidate);
             if renamed {
-                resolver.diagnostics.warning(&op.pointer, format!("the operation's {what} is `{name}` in Rust: `{candidate}` is taken"));
+                warnings.push((op.pointer.clone(), format!("the operation's {what} is `{name}` in Rust: `{candidate}` is taken")));
             }
             name
         };
-        op.builder_type = claim(op.type_stem.clone(), "request builder");
-        op.error_type = claim(format!("{}Error", op.type_stem), "error enum");
-        op.response_type = claim(format!("{}Response", op.type_stem), "response enum");
+        names[index] = ClientNames {
+            builder: claim(op.type_stem.clone(), "request builder"),
+            error: claim(format!("{}Error", op.type_stem), "error enum"),
+            response: claim(format!("{}Response", op.type_stem), "response enum"),
+        };
     }
-    groups
+    (groups, names, warnings)
 }
 
 fn parse_method(method: &str) -> Option<Method> {
@@ -120,36 +175,12 @@ fn parse_method(method: &str) -> Option<Method> {
     })
 }
 
-fn extension_str<'o>(extensions: &'o IndexMap<String, Value>, key: &str) -> Option<&'o str> {
-    extensions.get(key).and_then(Value::as_str)
-}
-
-fn resolve_operation<'a>(
-    resolver: &mut Resolver<'a>,
-    path: &str,
-    item: &'a PathItem,
-    operation: &'a openapiv3::Operation,
-    method: Method,
-    pointer: &Pointer,
-    method_scopes: &mut BTreeMap<String, Scope>,
-) -> Operation {
-    let id = operation.operation_id.clone().unwrap_or_else(|| derived_id(method, path));
-    let group_raw = extension_str(&operation.extensions, "x-speakeasy-group")
-        .map(str::to_owned)
-        .or_else(|| operation.tags.first().cloned())
-        .unwrap_or_else(|| "api".to_owned());
-    let group = naming::value_name(&group_raw);
-    let name_raw = extension_str(&operation.extensions, "x-speakeasy-name-override").map(str::to_owned).unwrap_or_else(|| {
-        let snake = naming::value_name(&id);
-        snake.strip_prefix(&format!("{group}_")).filter(|rest| !rest.is_empty()).map(str::to_owned).unwrap_or(snake)
-    });
-    let scope = method_scopes.entry(group.clone()).or_insert_with(|| Scope::with_reserved(RESERVED_METHODS.iter().copied()));
-    let (name, renamed) = scope.claim(&naming::value_name(&name_raw));
-    if renamed {
-        resolver.diagnostics.warning(pointer, format!("the operation is named `{group}().{name}()`: the name `{name_raw}` is taken in its group"));
+fn resolve_operation<'a>(resolver: &mut Resolver<'a>, found: Found<'a>, names: ClientNames) -> Resolved {
+    let Found { path, template, item, operation, method, pointer, id, group, name, type_stem, renamed } = found;
+    let pointer = &pointer;
+    if let Some(warning) = renamed {
+        resolver.diagnostics.warning(pointer, warning);
     }
-    let type_stem = naming::type_name(&format!("{group}_{name}"));
-
     // Parameters: path-level ones, overridden by operation-level ones with the same name and place.
     let mut raw_parameters: Vec<(&'a Parameter, Pointer)> = Vec::new();
     let item_pointer = pointer.parent();
@@ -181,12 +212,18 @@ fn resolve_operation<'a>(
         }
     }
     let mut raw_parameters: Vec<(&'a Parameter, Pointer)> = kept.into_iter().flatten().collect();
-    let template_names = template_variables(path);
+    let template_names: Vec<&str> = template
+        .iter()
+        .filter_map(|segment| match segment {
+            RawSegment::Variable(name) => Some(name.as_str()),
+            RawSegment::Literal(_) => None,
+        })
+        .collect();
     let mut parameters = Vec::new();
     let mut argument_scope = Scope::with_reserved(RESERVED_ARGUMENTS.iter().copied());
     // Path parameters first, in template order.
     let template_position: BTreeMap<&str, usize> =
-        template_names.iter().enumerate().rev().map(|(index, name)| (name.as_str(), index)).collect();
+        template_names.iter().enumerate().rev().map(|(index, name)| (*name, index)).collect();
     raw_parameters.sort_by_key(|(p, _)| match location_of(p) {
         ParameterLocation::Path => (0, template_position.get(p.parameter_data_ref().name.as_str()).copied().unwrap_or(usize::MAX)),
         _ => (1, 0),
@@ -263,13 +300,23 @@ fn resolve_operation<'a>(
             deprecated: data.deprecated.unwrap_or(false),
         });
     }
-    let path_parameters: std::collections::BTreeSet<&str> =
-        parameters.iter().filter(|p| p.location == ParameterLocation::Path).map(|p| p.name.as_str()).collect();
-    for name in &template_names {
-        if !path_parameters.contains(name.as_str()) {
-            resolver.diagnostics.error(pointer, format!("the path variable `{{{name}}}` has no path parameter"));
+    // The template's variables, each the path parameter of its name (an error when it has none).
+    let path_parameters: BTreeMap<&str, &str> = parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Path)
+        .map(|p| (p.name.as_str(), p.rust_name.as_str()))
+        .collect();
+    let mut segments = Vec::with_capacity(template.len());
+    for segment in &template {
+        match segment {
+            RawSegment::Literal(text) => segments.push(PathSegment::Literal(text.clone())),
+            RawSegment::Variable(name) => match path_parameters.get(name.as_str()) {
+                Some(rust_name) => segments.push(PathSegment::Parameter { name: name.clone(), rust_name: (*rust_name).to_owned() }),
+                None => resolver.diagnostics.error(pointer, format!("the path variable `{{{name}}}` has no path parameter")),
+            },
         }
     }
+    let path = PathTemplate { text: path.to_owned(), segments };
 
     let body = operation
         .request_body
@@ -281,55 +328,60 @@ fn resolve_operation<'a>(
     let mut response_scope = Scope::default();
     let responses_pointer = pointer.push("responses");
     for (status, response_ref) in &operation.responses.responses {
-        let (code, range) = match status {
-            StatusCode::Code(code) => (*code, false),
-            StatusCode::Range(range) => (*range * 100, true),
-        };
         let response_pointer = responses_pointer.push(&status.to_string());
-        let (rust_name, _) = response_scope.claim(&status_name(code, range));
-        let hint = if (200..300).contains(&code) { format!("{type_stem}Response") } else { format!("{type_stem}{rust_name}") };
-        let resolved = response(resolver, response_ref, &response_pointer, &hint, Some(code), range, rust_name);
-        if (200..300).contains(&code) {
+        let status = match status {
+            StatusCode::Code(code) => Status::Code(*code),
+            // openapiv3 reads one digit before `XX`.
+            StatusCode::Range(digit) => Status::Range(u8::try_from(*digit).unwrap_or(u8::MAX)),
+        };
+        let (rust_name, _) = response_scope.claim(&status_name(status));
+        let hint = if status.is_success() { format!("{type_stem}Response") } else { format!("{type_stem}{rust_name}") };
+        let resolved = response(resolver, response_ref, &response_pointer, &hint, status, rust_name);
+        if status.is_success() {
             success.push(resolved);
         } else {
             errors.push(resolved);
         }
     }
-    let default_response = operation.responses.default.as_ref().map(|response_ref| {
+    if let Some(response_ref) = &operation.responses.default {
         let rust_name = response_scope.claim("Default").0;
-        response(resolver, response_ref, &responses_pointer.push("default"), &format!("{type_stem}Default"), None, false, rust_name)
-    });
-    if success.is_empty() && default_response.is_none() {
+        let resolved =
+            response(resolver, response_ref, &responses_pointer.push("default"), &format!("{type_stem}Default"), Status::Default, rust_name);
+        // `default` is the success when no 2xx is documented, else an error like the others.
+        if success.is_empty() {
+            success.push(resolved);
+        } else {
+            errors.push(resolved);
+        }
+    }
+    if success.is_empty() {
         resolver.diagnostics.warning(&responses_pointer, "no success (2xx) response is documented: the call returns ()");
     }
-    let scopes = scopes(operation.description.as_deref());
-    let authenticated = match &operation.security {
-        Some(requirements) => !requirements.is_empty() && !requirements.iter().any(|r| r.is_empty()),
-        None => resolver.doc.security.as_ref().is_some_and(|requirements| !requirements.is_empty()),
-    };
-    Operation {
+    let security = polar::security(operation, resolver.doc);
+    let page_parameter = polar::page_parameter(operation);
+    let operation = Operation {
         id,
         group,
         name,
         type_stem,
-        builder_type: String::new(),
-        error_type: String::new(),
-        response_type: String::new(),
+        builder_type: names.builder,
+        error_type: names.error,
+        response_type: names.response,
         method,
-        path: path.to_owned(),
+        path,
         summary: operation.summary.clone(),
         description: operation.description.clone(),
         deprecated: operation.deprecated,
-        scopes,
-        authenticated,
+        scopes: security.scopes,
+        authenticated: security.authenticated,
         parameters,
         body,
         success,
         errors,
-        default_response,
-        pagination: pagination_hint(operation),
+        pagination: None,
         pointer: pointer.to_string(),
-    }
+    };
+    (operation, page_parameter)
 }
 
 /// Method names the generated request builders already use.
@@ -350,11 +402,18 @@ fn derived_id(method: Method, path: &str) -> String {
     id
 }
 
-/// A path template the client can send safely: every request stays under the base URL and
-/// means one path. Refused: dot segments (`.`, `..`, also percent-encoded), `?` and `#` (a query
-/// or fragment in the path), `\` (URLs read it as `/`), control characters and line breaks,
-/// and braces that are unbalanced, nested or name no parameter.
-fn check_path_template(path: &str) -> Result<(), String> {
+/// A piece of a path template as written: text, or a `{variable}`.
+#[derive(Clone)]
+enum RawSegment {
+    Literal(String),
+    Variable(String),
+}
+
+/// Parses a path template the client can send safely: every request stays under the base URL
+/// and means one path. Refused: dot segments (`.`, `..`, also percent-encoded), `?` and `#` (a
+/// query or fragment in the path), `\` (URLs read it as `/`), control characters and line
+/// breaks, and braces that are unbalanced, nested or name no parameter.
+fn parse_path_template(path: &str) -> Result<Vec<RawSegment>, String> {
     if let Some(c) = path.chars().find(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')) {
         return Err(format!("it contains the control character or line break {}", c.escape_unicode()));
     }
@@ -364,24 +423,32 @@ fn check_path_template(path: &str) -> Result<(), String> {
             return Err(format!("it contains {what}"));
         }
     }
+    let mut segments = Vec::new();
+    let mut current = String::new();
     let mut open = false;
-    let mut name_len = 0;
     for c in path.chars() {
         match c {
             '{' if open => return Err("a `{` inside a `{...}` variable (nested braces)".to_owned()),
             '{' => {
                 open = true;
-                name_len = 0;
+                if !current.is_empty() {
+                    segments.push(RawSegment::Literal(std::mem::take(&mut current)));
+                }
             }
             '}' if !open => return Err("a `}` without its `{`".to_owned()),
-            '}' if name_len == 0 => return Err("an empty `{}` variable: a path parameter needs a name".to_owned()),
-            '}' => open = false,
-            _ if open => name_len += 1,
-            _ => {}
+            '}' if current.is_empty() => return Err("an empty `{}` variable: a path parameter needs a name".to_owned()),
+            '}' => {
+                open = false;
+                segments.push(RawSegment::Variable(std::mem::take(&mut current)));
+            }
+            _ => current.push(c),
         }
     }
     if open {
         return Err("a `{` without its `}`".to_owned());
+    }
+    if !current.is_empty() {
+        segments.push(RawSegment::Literal(current));
     }
     for segment in path.split('/') {
         let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
@@ -389,18 +456,7 @@ fn check_path_template(path: &str) -> Result<(), String> {
             return Err(format!("the dot segment `{segment}` (URLs resolve dot segments: the request would go to another path)"));
         }
     }
-    Ok(())
-}
-
-fn template_variables(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
-        out.push(rest[start + 1..start + len].to_owned());
-        rest = &rest[start + len + 1..];
-    }
-    out
+    Ok(segments)
 }
 
 fn location_of(parameter: &Parameter) -> ParameterLocation {
@@ -510,8 +566,7 @@ fn response<'a>(
     response: &'a ReferenceOr<OaResponse>,
     pointer: &Pointer,
     hint: &str,
-    status: Option<u16>,
-    range: bool,
+    status: Status,
     rust_name: String,
 ) -> Response {
     let (found, pointer) = match local_item(resolver, response, "responses", |c| &c.responses, pointer) {
@@ -525,14 +580,16 @@ fn response<'a>(
         let ty = media_type(resolver, media, encoding, &schema_pointer, hint);
         Some(ResponseBody { content_type: content_type.clone(), encoding, ty })
     });
-    Response { status, range, rust_name, body, description: found.map(|r| r.description.clone()).filter(|d| !d.is_empty()) }
+    Response { status, rust_name, body, description: found.map(|r| r.description.clone()).filter(|d| !d.is_empty()) }
 }
 
 /// A variant name for a status: `NotFound` for 404, `Status499` for one without a name.
-fn status_name(code: u16, range: bool) -> String {
-    if range {
-        return format!("Status{}xx", code / 100);
-    }
+fn status_name(status: Status) -> String {
+    let code = match status {
+        Status::Code(code) => code,
+        Status::Range(digit) => return format!("Status{digit}xx"),
+        Status::Default => return "Default".to_owned(),
+    };
     let name = match code {
         200 => "Ok",
         201 => "Created",
@@ -576,56 +633,20 @@ fn status_name(code: u16, range: bool) -> String {
     name.to_owned()
 }
 
-/// Scopes from Polar's "**Scopes**: `files:read` `files:write`" description line.
-fn scopes(description: Option<&str>) -> Vec<String> {
-    let Some(description) = description else { return Vec::new() };
-    let Some(line) = description.lines().find(|line| line.contains("Scopes")) else { return Vec::new() };
-    line.split('`').skip(1).step_by(2).map(str::to_owned).filter(|s| !s.is_empty()).collect()
-}
-
-/// Whether the operation declares page/limit pagination, and the name of its page parameter.
-fn pagination_hint(operation: &openapiv3::Operation) -> Option<Pagination> {
-    let polar = operation.extensions.get("x-polar-pagination").and_then(|v| v.get("type")).and_then(Value::as_str);
-    let speakeasy = operation.extensions.get("x-speakeasy-pagination");
-    let page = if polar == Some("page_limit") {
-        Some("page".to_owned())
-    } else if speakeasy.and_then(|v| v.get("type")).and_then(Value::as_str) == Some("offsetLimit") {
-        speakeasy
-            .and_then(|v| v.get("inputs"))
-            .and_then(Value::as_array)
-            .and_then(|inputs| inputs.iter().find(|i| i.get("type").and_then(Value::as_str) == Some("page")))
-            .and_then(|i| i.get("name"))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    } else {
-        None
-    }?;
-    Some(Pagination {
-        page_parameter: page,
-        item: TypeRef::Json,
-        items_field: String::new(),
-        pagination_field: String::new(),
-        max_page_field: String::new(),
-    })
-}
-
-/// Completes the pagination hints once every type exists: the response must have `items` and
+/// Checks the pagination an operation declares once every type is final: the page parameter
+/// must be an optional integer query parameter and the (2xx) response have `items` and
 /// `pagination.max_page`, else the operation is not paginated (with a warning).
-pub(crate) fn attach_pagination(
-    types: &BTreeMap<String, TypeDef>,
-    diagnostics: &mut Diagnostics,
-    operations: Vec<Operation>,
-) -> Vec<Operation> {
+pub(crate) fn attach_pagination(types: &BTreeMap<String, TypeDef>, diagnostics: &mut Diagnostics, operations: Vec<Resolved>) -> Vec<Operation> {
     operations
         .into_iter()
-        .map(|mut op| {
-            let Some(hint) = op.pagination.take() else { return op };
+        .map(|(mut op, page_parameter)| {
+            let Some(page_parameter) = page_parameter else { return op };
             let found = (|| {
-                let page = op.parameters.iter().find(|p| p.name == hint.page_parameter && p.location == ParameterLocation::Query)?;
+                let page = op.parameters.iter().find(|p| p.name == page_parameter && p.location == ParameterLocation::Query)?;
                 if page.ty != TypeRef::Primitive(Primitive::I64) || page.required {
                     return None;
                 }
-                let TypeRef::Named(response) = &op.success.first()?.body.as_ref()?.ty else { return None };
+                let TypeRef::Named(response) = &op.success.first().filter(|r| r.status != Status::Default)?.body.as_ref()?.ty else { return None };
                 let TypeDef { kind: TypeKind::Struct(list), .. } = types.get(response)? else { return None };
                 let items = list.fields.iter().find(|f| f.json_name == "items" && f.presence == Presence::Required)?;
                 let TypeRef::Vec(item) = &items.ty else { return None };
@@ -654,4 +675,31 @@ pub(crate) fn attach_pagination(
             op
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{PathSegment, Status};
+
+    /// The path template is parsed once, in resolve: literal pieces and the path parameters with
+    /// their Rust names; statuses are one enum.
+    #[test]
+    fn path_templates_and_statuses_are_parsed_in_resolve() {
+        let text = include_str!("../../../tests/fixtures/operations.yaml");
+        let output = crate::generate(text, &crate::Settings::standalone("t", "t.yaml")).unwrap();
+        let op = output.api.operations.iter().find(|op| op.path.text == "/widgets/{widget_id}/parts" && op.method == crate::ir::Method::Get).unwrap();
+        assert_eq!(
+            op.path.segments,
+            [
+                PathSegment::Literal("/widgets/".to_owned()),
+                PathSegment::Parameter { name: "widget_id".to_owned(), rust_name: "widget_id".to_owned() },
+                PathSegment::Literal("/parts".to_owned()),
+            ]
+        );
+        assert_eq!(op.success.iter().map(|r| r.status).collect::<Vec<_>>(), [Status::Code(200)]);
+        assert_eq!(op.errors.iter().map(|r| r.status).collect::<Vec<_>>(), [Status::Code(404), Status::Default]);
+        assert_eq!(Status::Range(4).to_string(), "4XX");
+        assert_eq!(Status::Range(2).codes(), Some(200..=299));
+        assert!(Status::Range(2).is_success() && !Status::Default.is_success() && !Status::Code(302).is_success());
+    }
 }

@@ -41,7 +41,7 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
     relax_read_only(&mut resolver.types, &operations);
     recursion::box_recursive_fields(&mut resolver.types);
     name_default_functions(&mut resolver.types);
-    let operations = operation::attach_pagination(&resolver.types, &mut resolver.diagnostics, operations);
+    let operations = polar::attach_pagination(&resolver.types, &mut resolver.diagnostics, operations);
     let info = &loaded.document.info;
     let description = info.description.clone().or_else(|| info.extensions.get("summary").and_then(|v| v.as_str()).map(str::to_owned));
     let api = Api {

@@ -8,10 +8,10 @@ use openapiv3::{
 };
 use super::schema::Naming;
 use super::{polar, Resolver, SchemaRef};
-use crate::diagnostics::{Diagnostics, Pointer};
+use crate::diagnostics::Pointer;
 use crate::ir::{
-    Body, BodyEncoding, Docs, Group, Method, Operation, Pagination, ParameterLocation, PathSegment, PathTemplate, Presence, Primitive, QueryStyle,
-    Response, ResponseBody, Status, TypeDef, TypeKind, TypeRef,
+    Body, BodyEncoding, Docs, Group, Method, Operation, ParameterLocation, PathSegment, PathTemplate, Primitive, QueryStyle, Response, ResponseBody,
+    Status, TypeKind, TypeRef,
 };
 use crate::naming::{self, Scope};
 
@@ -40,7 +40,7 @@ struct ClientNames {
 }
 
 /// An operation resolved, with the name of its page parameter when it declares pagination
-/// (checked by [`attach_pagination`] once every type is final).
+/// (checked by [`polar::attach_pagination`] once every type is final).
 pub(crate) type Resolved = (Operation, Option<String>);
 
 pub(crate) fn resolve_operations<'a>(
@@ -631,50 +631,6 @@ fn status_name(status: Status) -> String {
         _ => return format!("Status{code}"),
     };
     name.to_owned()
-}
-
-/// Checks the pagination an operation declares once every type is final: the page parameter
-/// must be an optional integer query parameter and the (2xx) response have `items` and
-/// `pagination.max_page`, else the operation is not paginated (with a warning).
-pub(crate) fn attach_pagination(types: &BTreeMap<String, TypeDef>, diagnostics: &mut Diagnostics, operations: Vec<Resolved>) -> Vec<Operation> {
-    operations
-        .into_iter()
-        .map(|(mut op, page_parameter)| {
-            let Some(page_parameter) = page_parameter else { return op };
-            let found = (|| {
-                let page = op.parameters.iter().find(|p| p.name == page_parameter && p.location == ParameterLocation::Query)?;
-                if page.ty != TypeRef::Primitive(Primitive::I64) || page.required {
-                    return None;
-                }
-                let TypeRef::Named(response) = &op.success.first().filter(|r| r.status != Status::Default)?.body.as_ref()?.ty else { return None };
-                let TypeDef { kind: TypeKind::Struct(list), .. } = types.get(response)? else { return None };
-                let items = list.fields.iter().find(|f| f.json_name == "items" && f.presence == Presence::Required)?;
-                let TypeRef::Vec(item) = &items.ty else { return None };
-                let pagination = list.fields.iter().find(|f| f.json_name == "pagination" && f.presence == Presence::Required)?;
-                let TypeRef::Named(pagination_type) = &pagination.ty else { return None };
-                let TypeDef { kind: TypeKind::Struct(meta), .. } = types.get(pagination_type)? else { return None };
-                let max_page = meta
-                    .fields
-                    .iter()
-                    .find(|f| f.json_name == "max_page" && f.presence == Presence::Required && f.ty == TypeRef::Primitive(Primitive::I64))?;
-                Some(Pagination {
-                    page_parameter: page.rust_name.clone(),
-                    item: (**item).clone(),
-                    items_field: items.rust_name.clone(),
-                    pagination_field: pagination.rust_name.clone(),
-                    max_page_field: max_page.rust_name.clone(),
-                })
-            })();
-            if found.is_none() {
-                diagnostics.warning(
-                    &op.pointer,
-                    "the operation is marked paginated, but has no `page` query parameter or its response no `items` and `pagination.max_page`: it is not paginated",
-                );
-            }
-            op.pagination = found;
-            op
-        })
-        .collect()
 }
 
 #[cfg(test)]

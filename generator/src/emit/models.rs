@@ -47,9 +47,11 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Tagged(t) => {
             let accessors = common_field_accessors(api, t);
             let union = tagged(api, &name, t, docs);
+            // No empty `impl` block when the variants share no field.
+            let accessors = if accessors.is_empty() { quote! {} } else { quote! { impl #name { #accessors } } };
             quote! {
                 #union
-                impl #name { #accessors }
+                #accessors
             }
         }
         TypeKind::Untagged(u) => untagged(api, &name, u, docs),

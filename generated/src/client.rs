@@ -2,15 +2,7 @@
 
 //! The API's operations, grouped as the document groups them, and the servers it lists.
 /// The servers the document lists. The first one is the default.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Server {
     /// Production environment: <https://api.polar.sh>
     #[default]
@@ -36,12 +28,19 @@ impl crate::runtime::ClientBuilder {
 /// What the document says about reaching the API.
 pub(crate) const DEFAULTS: crate::runtime::Defaults = crate::runtime::Defaults {
     base_url: "https://api.polar.sh",
-    version_header: ::std::option::Option::Some(("Polar-Version", "2026-10")),
-    token_env: ::std::option::Option::Some("POLAR_ACCESS_TOKEN"),
-    user_agent: ::std::concat!(
+    version_header: Some(("Polar-Version", "2026-10")),
+    token_env: Some("POLAR_ACCESS_TOKEN"),
+    user_agent: std::concat!(
         ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
     ),
 };
+impl crate::runtime::Client {
+    /// A builder with the document's defaults: its first server, its API version, and the
+    /// token from the environment.
+    pub fn builder() -> crate::runtime::ClientBuilder {
+        crate::runtime::ClientBuilder::new(DEFAULTS)
+    }
+}
 impl crate::runtime::Client {
     /// The `files` operations.
     pub fn files(&self) -> Files {
@@ -51,7 +50,7 @@ impl crate::runtime::Client {
 /// The `files` operations.
 ///
 /// Files of an organization, used for downloadables, product media, avatars and support attachments.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Files {
     pub(crate) client: crate::runtime::Client,
 }
@@ -79,14 +78,11 @@ impl Files {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(
-        &self,
-        body: impl ::std::convert::Into<crate::models::FileCreate>,
-    ) -> FilesCreate {
+    pub fn create(&self, body: impl Into<crate::models::FileCreate>) -> FilesCreate {
         FilesCreate {
             client: self.client.clone(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// Delete File
@@ -114,11 +110,11 @@ impl Files {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> FilesDelete {
+    pub fn delete(&self, id: impl Into<uuid::Uuid>) -> FilesDelete {
         FilesDelete {
             client: self.client.clone(),
             id: id.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// List Files
@@ -154,11 +150,11 @@ impl Files {
     pub fn list(&self) -> FilesList {
         FilesList {
             client: self.client.clone(),
-            organization_id: ::std::option::Option::None,
-            ids: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            options: ::std::default::Default::default(),
+            organization_id: None,
+            ids: None,
+            page: None,
+            limit: None,
+            options: Default::default(),
         }
     }
     /// Update File
@@ -192,14 +188,14 @@ impl Files {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<crate::models::FilePatch>,
+        id: impl Into<uuid::Uuid>,
+        body: impl Into<crate::models::FilePatch>,
     ) -> FilesUpdate {
         FilesUpdate {
             client: self.client.clone(),
             id: id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
     /// Complete File Upload
@@ -233,19 +229,19 @@ impl Files {
     /// ```
     pub fn uploaded(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<crate::models::FileUploadCompleted>,
+        id: impl Into<uuid::Uuid>,
+        body: impl Into<crate::models::FileUploadCompleted>,
     ) -> FilesUploaded {
         FilesUploaded {
             client: self.client.clone(),
             id: id.into(),
             body: body.into(),
-            options: ::std::default::Default::default(),
+            options: Default::default(),
         }
     }
 }
 /// A `POST /v1/files/` request: set optional parameters, then `.send().await` (or just `.await`).
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FilesCreate {
     client: crate::runtime::Client,
@@ -253,110 +249,53 @@ pub struct FilesCreate {
     options: crate::runtime::RequestOptions,
 }
 impl FilesCreate {
-    /// How long each attempt of this call may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// The retry policy of this call (overrides the client's).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options = self.options.retry(policy);
-        self
-    }
-    /// The largest success body this call reads, in bytes (overrides the client's
-    /// `max_response_size`, 64 MiB by default); past it the call fails with
-    /// `Error::ResponseTooLarge`.
-    pub fn max_response_size(mut self, bytes: u64) -> Self {
-        self.options = self.options.max_response_size(bytes);
-        self
-    }
     fn request(
         &self,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<FilesCreateError>,
-    > {
-        let path = ::std::string::String::from("/v1/files/");
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<FilesCreateError>> {
+        let path = String::from("/v1/files/");
         let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::POST,
+            reqwest::Method::POST,
             "/v1/files/",
             path,
         );
         let value = &self.body;
-        request.body = ::std::option::Option::Some(
-            crate::runtime::Body::json(value, "application/json")?,
-        );
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::models::FileUpload,
-        crate::runtime::Error<FilesCreateError>,
-    > {
-        self.send_with_metadata().await.map(|response| response.body)
+        request.body = Some(crate::runtime::Body::json(value, "application/json")?);
+        Ok(request)
     }
     /// Sends the request and decodes the response, keeping its status and headers.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<crate::models::FileUpload>,
         crate::runtime::Error<FilesCreateError>,
     > {
-        let request = self.request()?;
-        let response = self
-            .client
-            .execute::<FilesCreateError>(request, &self.options)
-            .await?;
-        let (status, headers) = (response.status, response.headers.clone());
-        let result: ::std::result::Result<
-            crate::models::FileUpload,
-            crate::runtime::Error<FilesCreateError>,
-        > = match response.status.as_u16() {
-            201u16 => response.json(),
-            422u16 => {
-                ::std::result::Result::Err(
-                    response.api_error(FilesCreateError::UnprocessableEntity),
-                )
-            }
-            _ => ::std::result::Result::Err(response.unexpected()),
-        };
-        result
-            .map(|body| crate::runtime::Response {
-                status,
-                headers,
-                body,
-            })
+        self.client
+            .call(
+                self.request(),
+                &self.options,
+                |response| match response.status.as_u16() {
+                    201 => response.json(),
+                    422 => Err(response.api_error(FilesCreateError::UnprocessableEntity)),
+                    _ => Err(response.unexpected()),
+                },
+            )
+            .await
     }
 }
-impl ::std::future::IntoFuture for FilesCreate {
-    type Output = ::std::result::Result<
-        crate::models::FileUpload,
-        crate::runtime::Error<FilesCreateError>,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::request_builder!(FilesCreate, FilesCreateError, crate::models::FileUpload);
 /// The errors [`FilesCreate`] documents, decoded; they come back as `Error::Api`.
 ///
 /// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
 /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum FilesCreateError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
-impl ::std::fmt::Display for FilesCreateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for FilesCreateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
         }
@@ -364,112 +303,52 @@ impl ::std::fmt::Display for FilesCreateError {
 }
 impl crate::runtime::OperationError for FilesCreateError {}
 /// A `DELETE /v1/files/{id}` request: set optional parameters, then `.send().await` (or just `.await`).
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FilesDelete {
     client: crate::runtime::Client,
-    id: ::uuid::Uuid,
+    id: uuid::Uuid,
     options: crate::runtime::RequestOptions,
 }
 impl FilesDelete {
-    /// How long each attempt of this call may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// The retry policy of this call (overrides the client's).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options = self.options.retry(policy);
-        self
-    }
-    /// The largest success body this call reads, in bytes (overrides the client's
-    /// `max_response_size`, 64 MiB by default); past it the call fails with
-    /// `Error::ResponseTooLarge`.
-    pub fn max_response_size(mut self, bytes: u64) -> Self {
-        self.options = self.options.max_response_size(bytes);
-        self
-    }
     fn request(
         &self,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<FilesDeleteError>,
-    > {
-        let mut path = ::std::string::String::new();
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<FilesDeleteError>> {
+        let mut path = String::new();
         path.push_str("/v1/files/");
         path.push_str(&crate::runtime::path_segment("id", &self.id)?);
         let request = crate::runtime::Request::new(
-            ::reqwest::Method::DELETE,
+            reqwest::Method::DELETE,
             "/v1/files/{id}",
             path,
         );
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<(), crate::runtime::Error<FilesDeleteError>> {
-        self.send_with_metadata().await.map(|response| response.body)
+        Ok(request)
     }
     /// Sends the request and decodes the response, keeping its status and headers.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<()>,
-        crate::runtime::Error<FilesDeleteError>,
-    > {
-        let request = self.request()?;
-        let response = self
-            .client
-            .execute::<FilesDeleteError>(request, &self.options)
-            .await?;
-        let (status, headers) = (response.status, response.headers.clone());
-        let result: ::std::result::Result<(), crate::runtime::Error<FilesDeleteError>> = match response
-            .status
-            .as_u16()
-        {
-            204u16 => ::std::result::Result::Ok(()),
-            403u16 => {
-                ::std::result::Result::Err(
-                    response.api_error(FilesDeleteError::Forbidden),
-                )
-            }
-            404u16 => {
-                ::std::result::Result::Err(
-                    response.api_error(FilesDeleteError::NotFound),
-                )
-            }
-            422u16 => {
-                ::std::result::Result::Err(
-                    response.api_error(FilesDeleteError::UnprocessableEntity),
-                )
-            }
-            _ => ::std::result::Result::Err(response.unexpected()),
-        };
-        result
-            .map(|body| crate::runtime::Response {
-                status,
-                headers,
-                body,
-            })
+    ) -> Result<crate::runtime::Response<()>, crate::runtime::Error<FilesDeleteError>> {
+        self.client
+            .call(
+                self.request(),
+                &self.options,
+                |response| match response.status.as_u16() {
+                    204 => Ok(()),
+                    403 => Err(response.api_error(FilesDeleteError::Forbidden)),
+                    404 => Err(response.api_error(FilesDeleteError::NotFound)),
+                    422 => Err(response.api_error(FilesDeleteError::UnprocessableEntity)),
+                    _ => Err(response.unexpected()),
+                },
+            )
+            .await
     }
 }
-impl ::std::future::IntoFuture for FilesDelete {
-    type Output = ::std::result::Result<(), crate::runtime::Error<FilesDeleteError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::request_builder!(FilesDelete, FilesDeleteError, ());
 /// The errors [`FilesDelete`] documents, decoded; they come back as `Error::Api`.
 ///
 /// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
 /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum FilesDeleteError {
@@ -480,8 +359,8 @@ pub enum FilesDeleteError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
-impl ::std::fmt::Display for FilesDeleteError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for FilesDeleteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Forbidden(body) => crate::runtime::describe(body, f),
             Self::NotFound(body) => crate::runtime::describe(body, f),
@@ -491,14 +370,14 @@ impl ::std::fmt::Display for FilesDeleteError {
 }
 impl crate::runtime::OperationError for FilesDeleteError {}
 /// A `GET /v1/files/` request: set optional parameters, then `.send().await` (or just `.await`).
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FilesList {
     client: crate::runtime::Client,
-    organization_id: ::std::option::Option<crate::models::FilesListOrganizationId>,
-    ids: ::std::option::Option<crate::models::FilesListIds>,
-    page: ::std::option::Option<i64>,
-    limit: ::std::option::Option<i64>,
+    organization_id: Option<crate::models::FilesListOrganizationId>,
+    ids: Option<crate::models::FilesListIds>,
+    page: Option<i64>,
+    limit: Option<i64>,
     options: crate::runtime::RequestOptions,
 }
 impl FilesList {
@@ -507,19 +386,16 @@ impl FilesList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<crate::models::FilesListOrganizationId>,
+        value: impl Into<crate::models::FilesListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// `ids` (query parameter)
     ///
     /// Filter by file ID.
-    pub fn ids(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::FilesListIds>,
-    ) -> Self {
-        self.ids = ::std::option::Option::Some(value.into());
+    pub fn ids(mut self, value: impl Into<crate::models::FilesListIds>) -> Self {
+        self.ids = Some(value.into());
         self
     }
     /// `page` (query parameter)
@@ -528,8 +404,8 @@ impl FilesList {
     ///
     /// - Minimum: 0 (exclusive)
     /// - Default: `1`
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// `limit` (query parameter)
@@ -539,36 +415,16 @@ impl FilesList {
     /// - Minimum: 0 (exclusive)
     /// - Maximum: 100
     /// - Default: `10`
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// How long each attempt of this call may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// The retry policy of this call (overrides the client's).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options = self.options.retry(policy);
-        self
-    }
-    /// The largest success body this call reads, in bytes (overrides the client's
-    /// `max_response_size`, 64 MiB by default); past it the call fails with
-    /// `Error::ResponseTooLarge`.
-    pub fn max_response_size(mut self, bytes: u64) -> Self {
-        self.options = self.options.max_response_size(bytes);
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     fn request(
         &self,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<FilesListError>,
-    > {
-        let path = ::std::string::String::from("/v1/files/");
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<FilesListError>> {
+        let path = String::from("/v1/files/");
         let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::GET,
+            reqwest::Method::GET,
             "/v1/files/",
             path,
         );
@@ -576,48 +432,26 @@ impl FilesList {
         request.query.push("ids", &self.ids, true)?;
         request.query.push("page", &self.page, true)?;
         request.query.push("limit", &self.limit, true)?;
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::models::ListResourceFileRead,
-        crate::runtime::Error<FilesListError>,
-    > {
-        self.send_with_metadata().await.map(|response| response.body)
+        Ok(request)
     }
     /// Sends the request and decodes the response, keeping its status and headers.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<crate::models::ListResourceFileRead>,
         crate::runtime::Error<FilesListError>,
     > {
-        let request = self.request()?;
-        let response = self
-            .client
-            .execute::<FilesListError>(request, &self.options)
-            .await?;
-        let (status, headers) = (response.status, response.headers.clone());
-        let result: ::std::result::Result<
-            crate::models::ListResourceFileRead,
-            crate::runtime::Error<FilesListError>,
-        > = match response.status.as_u16() {
-            200u16 => response.json(),
-            422u16 => {
-                ::std::result::Result::Err(
-                    response.api_error(FilesListError::UnprocessableEntity),
-                )
-            }
-            _ => ::std::result::Result::Err(response.unexpected()),
-        };
-        result
-            .map(|body| crate::runtime::Response {
-                status,
-                headers,
-                body,
-            })
+        self.client
+            .call(
+                self.request(),
+                &self.options,
+                |response| match response.status.as_u16() {
+                    200 => response.json(),
+                    422 => Err(response.api_error(FilesListError::UnprocessableEntity)),
+                    _ => Err(response.unexpected()),
+                },
+            )
+            .await
     }
     /// Every page from this one (default the first) on, fetched as the stream is polled.
     /// The stream ends after the last page (`max_page`), after an empty page, or after an
@@ -632,7 +466,7 @@ impl FilesList {
             first,
             move |page| {
                 let mut next = self.clone();
-                next.page = ::std::option::Option::Some(page);
+                next.page = Some(page);
                 next.send()
             },
             |body| body.pagination.max_page,
@@ -647,33 +481,20 @@ impl FilesList {
         crate::runtime::items(self.pages(), |body| body.items)
     }
 }
-impl ::std::future::IntoFuture for FilesList {
-    type Output = ::std::result::Result<
-        crate::models::ListResourceFileRead,
-        crate::runtime::Error<FilesListError>,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::request_builder!(FilesList, FilesListError, crate::models::ListResourceFileRead);
 /// The errors [`FilesList`] documents, decoded; they come back as `Error::Api`.
 ///
 /// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
 /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum FilesListError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
-impl ::std::fmt::Display for FilesListError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for FilesListError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::UnprocessableEntity(body) => crate::runtime::describe(body, f),
         }
@@ -681,123 +502,58 @@ impl ::std::fmt::Display for FilesListError {
 }
 impl crate::runtime::OperationError for FilesListError {}
 /// A `PATCH /v1/files/{id}` request: set optional parameters, then `.send().await` (or just `.await`).
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FilesUpdate {
     client: crate::runtime::Client,
-    id: ::uuid::Uuid,
+    id: uuid::Uuid,
     body: crate::models::FilePatch,
     options: crate::runtime::RequestOptions,
 }
 impl FilesUpdate {
-    /// How long each attempt of this call may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// The retry policy of this call (overrides the client's).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options = self.options.retry(policy);
-        self
-    }
-    /// The largest success body this call reads, in bytes (overrides the client's
-    /// `max_response_size`, 64 MiB by default); past it the call fails with
-    /// `Error::ResponseTooLarge`.
-    pub fn max_response_size(mut self, bytes: u64) -> Self {
-        self.options = self.options.max_response_size(bytes);
-        self
-    }
     fn request(
         &self,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<FilesUpdateError>,
-    > {
-        let mut path = ::std::string::String::new();
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<FilesUpdateError>> {
+        let mut path = String::new();
         path.push_str("/v1/files/");
         path.push_str(&crate::runtime::path_segment("id", &self.id)?);
         let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::PATCH,
+            reqwest::Method::PATCH,
             "/v1/files/{id}",
             path,
         );
         let value = &self.body;
-        request.body = ::std::option::Option::Some(
-            crate::runtime::Body::json(value, "application/json")?,
-        );
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::models::FileRead,
-        crate::runtime::Error<FilesUpdateError>,
-    > {
-        self.send_with_metadata().await.map(|response| response.body)
+        request.body = Some(crate::runtime::Body::json(value, "application/json")?);
+        Ok(request)
     }
     /// Sends the request and decodes the response, keeping its status and headers.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<crate::models::FileRead>,
         crate::runtime::Error<FilesUpdateError>,
     > {
-        let request = self.request()?;
-        let response = self
-            .client
-            .execute::<FilesUpdateError>(request, &self.options)
-            .await?;
-        let (status, headers) = (response.status, response.headers.clone());
-        let result: ::std::result::Result<
-            crate::models::FileRead,
-            crate::runtime::Error<FilesUpdateError>,
-        > = match response.status.as_u16() {
-            200u16 => response.json(),
-            403u16 => {
-                ::std::result::Result::Err(
-                    response.api_error(FilesUpdateError::Forbidden),
-                )
-            }
-            404u16 => {
-                ::std::result::Result::Err(
-                    response.api_error(FilesUpdateError::NotFound),
-                )
-            }
-            422u16 => {
-                ::std::result::Result::Err(
-                    response.api_error(FilesUpdateError::UnprocessableEntity),
-                )
-            }
-            _ => ::std::result::Result::Err(response.unexpected()),
-        };
-        result
-            .map(|body| crate::runtime::Response {
-                status,
-                headers,
-                body,
-            })
+        self.client
+            .call(
+                self.request(),
+                &self.options,
+                |response| match response.status.as_u16() {
+                    200 => response.json(),
+                    403 => Err(response.api_error(FilesUpdateError::Forbidden)),
+                    404 => Err(response.api_error(FilesUpdateError::NotFound)),
+                    422 => Err(response.api_error(FilesUpdateError::UnprocessableEntity)),
+                    _ => Err(response.unexpected()),
+                },
+            )
+            .await
     }
 }
-impl ::std::future::IntoFuture for FilesUpdate {
-    type Output = ::std::result::Result<
-        crate::models::FileRead,
-        crate::runtime::Error<FilesUpdateError>,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::request_builder!(FilesUpdate, FilesUpdateError, crate::models::FileRead);
 /// The errors [`FilesUpdate`] documents, decoded; they come back as `Error::Api`.
 ///
 /// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
 /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum FilesUpdateError {
@@ -808,8 +564,8 @@ pub enum FilesUpdateError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
-impl ::std::fmt::Display for FilesUpdateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for FilesUpdateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Forbidden(body) => crate::runtime::describe(body, f),
             Self::NotFound(body) => crate::runtime::describe(body, f),
@@ -819,124 +575,61 @@ impl ::std::fmt::Display for FilesUpdateError {
 }
 impl crate::runtime::OperationError for FilesUpdateError {}
 /// A `POST /v1/files/{id}/uploaded` request: set optional parameters, then `.send().await` (or just `.await`).
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FilesUploaded {
     client: crate::runtime::Client,
-    id: ::uuid::Uuid,
+    id: uuid::Uuid,
     body: crate::models::FileUploadCompleted,
     options: crate::runtime::RequestOptions,
 }
 impl FilesUploaded {
-    /// How long each attempt of this call may take (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-    /// The retry policy of this call (overrides the client's).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options = self.options.retry(policy);
-        self
-    }
-    /// The largest success body this call reads, in bytes (overrides the client's
-    /// `max_response_size`, 64 MiB by default); past it the call fails with
-    /// `Error::ResponseTooLarge`.
-    pub fn max_response_size(mut self, bytes: u64) -> Self {
-        self.options = self.options.max_response_size(bytes);
-        self
-    }
     fn request(
         &self,
-    ) -> ::std::result::Result<
-        crate::runtime::Request,
-        crate::runtime::Error<FilesUploadedError>,
-    > {
-        let mut path = ::std::string::String::new();
+    ) -> Result<crate::runtime::Request, crate::runtime::Error<FilesUploadedError>> {
+        let mut path = String::new();
         path.push_str("/v1/files/");
         path.push_str(&crate::runtime::path_segment("id", &self.id)?);
         path.push_str("/uploaded");
         let mut request = crate::runtime::Request::new(
-            ::reqwest::Method::POST,
+            reqwest::Method::POST,
             "/v1/files/{id}/uploaded",
             path,
         );
         let value = &self.body;
-        request.body = ::std::option::Option::Some(
-            crate::runtime::Body::json(value, "application/json")?,
-        );
-        ::std::result::Result::Ok(request)
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::models::FileRead,
-        crate::runtime::Error<FilesUploadedError>,
-    > {
-        self.send_with_metadata().await.map(|response| response.body)
+        request.body = Some(crate::runtime::Body::json(value, "application/json")?);
+        Ok(request)
     }
     /// Sends the request and decodes the response, keeping its status and headers.
     pub async fn send_with_metadata(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::runtime::Response<crate::models::FileRead>,
         crate::runtime::Error<FilesUploadedError>,
     > {
-        let request = self.request()?;
-        let response = self
-            .client
-            .execute::<FilesUploadedError>(request, &self.options)
-            .await?;
-        let (status, headers) = (response.status, response.headers.clone());
-        let result: ::std::result::Result<
-            crate::models::FileRead,
-            crate::runtime::Error<FilesUploadedError>,
-        > = match response.status.as_u16() {
-            200u16 => response.json(),
-            403u16 => {
-                ::std::result::Result::Err(
-                    response.api_error(FilesUploadedError::Forbidden),
-                )
-            }
-            404u16 => {
-                ::std::result::Result::Err(
-                    response.api_error(FilesUploadedError::NotFound),
-                )
-            }
-            422u16 => {
-                ::std::result::Result::Err(
-                    response.api_error(FilesUploadedError::UnprocessableEntity),
-                )
-            }
-            _ => ::std::result::Result::Err(response.unexpected()),
-        };
-        result
-            .map(|body| crate::runtime::Response {
-                status,
-                headers,
-                body,
-            })
+        self.client
+            .call(
+                self.request(),
+                &self.options,
+                |response| match response.status.as_u16() {
+                    200 => response.json(),
+                    403 => Err(response.api_error(FilesUploadedError::Forbidden)),
+                    404 => Err(response.api_error(FilesUploadedError::NotFound)),
+                    422 => {
+                        Err(response.api_error(FilesUploadedError::UnprocessableEntity))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
+            .await
     }
 }
-impl ::std::future::IntoFuture for FilesUploaded {
-    type Output = ::std::result::Result<
-        crate::models::FileRead,
-        crate::runtime::Error<FilesUploadedError>,
-    >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send,
-        >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
-    }
-}
+crate::runtime::request_builder!(FilesUploaded, FilesUploadedError, crate::models::FileRead);
 /// The errors [`FilesUploaded`] documents, decoded; they come back as `Error::Api`.
 ///
 /// `Display` gives what the body says in one line (its `detail`, `message` or `title`, or a
 /// validation error's field and message), as `Error::Api`'s `Display` shows it after the status.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum FilesUploadedError {
@@ -947,8 +640,8 @@ pub enum FilesUploadedError {
     /// 422: Validation Error
     UnprocessableEntity(crate::models::HttpValidationError),
 }
-impl ::std::fmt::Display for FilesUploadedError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for FilesUploadedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Forbidden(body) => crate::runtime::describe(body, f),
             Self::NotFound(body) => crate::runtime::describe(body, f),

@@ -4,13 +4,7 @@
 /// Schema to create a file to be associated with the downloadables benefit.
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "downloadable"`, is not a field: the type writes it itself.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "downloadable")]
 pub struct DownloadableFileCreate {
@@ -19,41 +13,33 @@ pub struct DownloadableFileCreate {
     /// - Format: `uuid4`
     ///
     /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub organization_id: crate::runtime::Nullable<::uuid::Uuid>,
-    /// The `name` property.
-    ///
+    pub organization_id: crate::runtime::Nullable<uuid::Uuid>,
     /// Example: `"app-1.4.2.zip"`
-    pub name: ::std::string::String,
+    pub name: String,
     /// MIME type of the file.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// Size of the file in bytes.
     ///
     /// Example: `5368709120`
     pub size: i64,
     /// SHA-256 of the whole file, base64-encoded.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
+    pub checksum_sha256_base64: crate::runtime::Nullable<String>,
     /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
     /// The `version` property.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub version: crate::runtime::Nullable<::std::string::String>,
+    pub version: crate::runtime::Nullable<String>,
 }
 #[allow(deprecated)]
 impl DownloadableFileCreate {
     /// A `DownloadableFileCreate` from its required fields; set the others with the methods named after them.
     pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
-        mime_type: impl ::std::convert::Into<::std::string::String>,
-        size: impl ::std::convert::Into<i64>,
-        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+        name: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+        upload: impl Into<crate::models::S3FileCreateMultipart>,
     ) -> Self {
         Self {
             organization_id: crate::runtime::Nullable::Absent,
@@ -65,151 +51,79 @@ impl DownloadableFileCreate {
             version: crate::runtime::Nullable::Absent,
         }
     }
-    /// Sets `organization_id`.
-    pub fn organization_id(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
-    ) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `mime_type`.
-    pub fn mime_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mime_type = value.into();
-        self
-    }
-    /// Sets `size`.
-    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.size = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
-    /// Sets `upload`.
-    pub fn upload(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
-    ) -> Self {
-        self.upload = value.into();
-        self
-    }
-    /// Sets `version`.
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.version = value.into();
-        self
-    }
+    crate::runtime::setter!(organization_id, crate::runtime::Nullable<uuid::Uuid>);
+    crate::runtime::setter!(name, String);
+    crate::runtime::setter!(mime_type, String);
+    crate::runtime::setter!(size, i64);
+    crate::runtime::setter!(checksum_sha256_base64, crate::runtime::Nullable<String>);
+    crate::runtime::setter!(upload, crate::models::S3FileCreateMultipart);
+    crate::runtime::setter!(version, crate::runtime::Nullable<String>);
 }
 /// File to be associated with the downloadables benefit.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "downloadable"`, is not a field: the type writes it itself.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "downloadable")]
 pub struct DownloadableFileRead {
     /// The ID of the object.
     ///
     /// - Format: `uuid4`
-    pub id: ::uuid::Uuid,
-    /// The `organization_id` property.
-    ///
+    pub id: uuid::Uuid,
     /// - Format: `uuid4`
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `path` property.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The `mime_type` property.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// The `size` property.
     pub size: i64,
     /// The `storage_version` property.
-    pub storage_version: ::std::option::Option<::std::string::String>,
+    pub storage_version: Option<String>,
     /// The `checksum_etag` property.
-    pub checksum_etag: ::std::option::Option<::std::string::String>,
+    pub checksum_etag: Option<String>,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_base64: Option<String>,
     /// The `checksum_sha256_hex` property.
-    pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
-    /// The `last_modified_at` property.
-    ///
+    pub checksum_sha256_hex: Option<String>,
     /// - Format: `date-time`
-    pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `version` property.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The `is_uploaded` property.
     pub is_uploaded: bool,
-    /// The `created_at` property.
-    ///
     /// - Format: `date-time`
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
-    /// The `size_readable` property.
-    ///
+    pub created_at: chrono::DateTime<chrono::Utc>,
     /// - Read-only: set by the server
-    pub size_readable: ::std::string::String,
+    pub size_readable: String,
     /// When the file was flagged as malicious, if it was.
     ///
     /// - Format: `date-time`
-    pub flagged_malicious_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub flagged_malicious_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 #[allow(deprecated)]
 impl DownloadableFileRead {
     /// A `DownloadableFileRead` from its required fields; set the others with the methods named after them.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
-        mime_type: impl ::std::convert::Into<::std::string::String>,
-        size: impl ::std::convert::Into<i64>,
-        storage_version: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_etag: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_sha256_base64: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_sha256_hex: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        last_modified_at: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
-        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        is_uploaded: impl ::std::convert::Into<bool>,
-        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-        size_readable: impl ::std::convert::Into<::std::string::String>,
-        flagged_malicious_at: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
+        id: impl Into<uuid::Uuid>,
+        organization_id: impl Into<uuid::Uuid>,
+        name: impl Into<String>,
+        path: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+        storage_version: impl Into<Option<String>>,
+        checksum_etag: impl Into<Option<String>>,
+        checksum_sha256_base64: impl Into<Option<String>>,
+        checksum_sha256_hex: impl Into<Option<String>>,
+        last_modified_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        version: impl Into<Option<String>>,
+        is_uploaded: impl Into<bool>,
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        size_readable: impl Into<String>,
+        flagged_malicious_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -230,139 +144,27 @@ impl DownloadableFileRead {
             flagged_malicious_at: flagged_malicious_at.into(),
         }
     }
-    /// Sets `id`.
-    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `organization_id`.
-    pub fn organization_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `path`.
-    pub fn path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = value.into();
-        self
-    }
-    /// Sets `mime_type`.
-    pub fn mime_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mime_type = value.into();
-        self
-    }
-    /// Sets `size`.
-    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.size = value.into();
-        self
-    }
-    /// Sets `storage_version`.
-    pub fn storage_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.storage_version = value.into();
-        self
-    }
-    /// Sets `checksum_etag`.
-    pub fn checksum_etag(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_etag = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_hex`.
-    pub fn checksum_sha256_hex(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_hex = value.into();
-        self
-    }
-    /// Sets `last_modified_at`.
-    pub fn last_modified_at(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
-    ) -> Self {
-        self.last_modified_at = value.into();
-        self
-    }
-    /// Sets `version`.
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.version = value.into();
-        self
-    }
-    /// Sets `is_uploaded`.
-    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_uploaded = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    pub fn created_at(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.created_at = value.into();
-        self
-    }
-    /// Sets `size_readable`.
-    pub fn size_readable(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.size_readable = value.into();
-        self
-    }
-    /// Sets `flagged_malicious_at`.
-    pub fn flagged_malicious_at(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
-    ) -> Self {
-        self.flagged_malicious_at = value.into();
-        self
-    }
+    crate::runtime::setter!(id, uuid::Uuid);
+    crate::runtime::setter!(organization_id, uuid::Uuid);
+    crate::runtime::setter!(name, String);
+    crate::runtime::setter!(path, String);
+    crate::runtime::setter!(mime_type, String);
+    crate::runtime::setter!(size, i64);
+    crate::runtime::setter!(storage_version, Option<String>);
+    crate::runtime::setter!(checksum_etag, Option<String>);
+    crate::runtime::setter!(checksum_sha256_base64, Option<String>);
+    crate::runtime::setter!(checksum_sha256_hex, Option<String>);
+    crate::runtime::setter!(last_modified_at, Option<chrono::DateTime<chrono::Utc>>);
+    crate::runtime::setter!(version, Option<String>);
+    crate::runtime::setter!(is_uploaded, bool);
+    crate::runtime::setter!(created_at, chrono::DateTime<chrono::Utc>);
+    crate::runtime::setter!(size_readable, String);
+    crate::runtime::setter!(flagged_malicious_at, Option<chrono::DateTime<chrono::Utc>>);
 }
 /// The `FileCreate` schema.
 ///
 /// Tagged by the `service` property. An unknown tag decodes into the [`Unknown`](Self::Unknown) variant.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -376,194 +178,154 @@ pub enum FileCreate {
     /// `service: support_case_attachment`
     SupportCaseAttachment(crate::models::SupportCaseAttachmentFileCreate),
     /// A `service` this version of the crate does not know: the whole JSON object, kept verbatim.
-    Unknown(::serde_json::Value),
+    Unknown(serde_json::Value),
 }
 impl FileCreate {
     /// The value of the tag.
-    pub fn tag(&self) -> ::std::option::Option<&str> {
+    pub fn tag(&self) -> Option<&str> {
         match self {
-            Self::Downloadable(_) => ::std::option::Option::Some("downloadable"),
-            Self::ProductMedia(_) => ::std::option::Option::Some("product_media"),
-            Self::OrganizationAvatar(_) => {
-                ::std::option::Option::Some("organization_avatar")
-            }
-            Self::SupportCaseAttachment(_) => {
-                ::std::option::Option::Some("support_case_attachment")
-            }
+            Self::Downloadable(_) => Some("downloadable"),
+            Self::ProductMedia(_) => Some("product_media"),
+            Self::OrganizationAvatar(_) => Some("organization_avatar"),
+            Self::SupportCaseAttachment(_) => Some("support_case_attachment"),
             Self::Unknown(value) => {
-                value.get("service").and_then(::serde_json::Value::as_str)
+                value.get("service").and_then(serde_json::Value::as_str)
             }
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for FileCreate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for FileCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize<
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize<
             'de,
         >>::deserialize(deserializer)?;
         if !value.is_object() {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::invalid_type(
-                    ::serde::de::Unexpected::Other("a non-object JSON value"),
+            return Err(
+                <D::Error as serde::de::Error>::invalid_type(
+                    serde::de::Unexpected::Other("a non-object JSON value"),
                     &"an object",
                 ),
             );
         }
-        match value.get("service").and_then(::serde_json::Value::as_str) {
-            ::std::option::Option::Some("downloadable") => {
-                ::serde_json::from_value(value)
+        match value.get("service").and_then(serde_json::Value::as_str) {
+            Some("downloadable") => {
+                serde_json::from_value(value)
                     .map(Self::Downloadable)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
+                    .map_err(<D::Error as serde::de::Error>::custom)
             }
-            ::std::option::Option::Some("product_media") => {
-                ::serde_json::from_value(value)
+            Some("product_media") => {
+                serde_json::from_value(value)
                     .map(Self::ProductMedia)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
+                    .map_err(<D::Error as serde::de::Error>::custom)
             }
-            ::std::option::Option::Some("organization_avatar") => {
-                ::serde_json::from_value(value)
+            Some("organization_avatar") => {
+                serde_json::from_value(value)
                     .map(Self::OrganizationAvatar)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
+                    .map_err(<D::Error as serde::de::Error>::custom)
             }
-            ::std::option::Option::Some("support_case_attachment") => {
-                ::serde_json::from_value(value)
+            Some("support_case_attachment") => {
+                serde_json::from_value(value)
                     .map(Self::SupportCaseAttachment)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
+                    .map_err(<D::Error as serde::de::Error>::custom)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<crate::models::DownloadableFileCreate> for FileCreate {
-    fn from(value: crate::models::DownloadableFileCreate) -> Self {
-        Self::Downloadable(value)
-    }
-}
-impl ::std::convert::From<crate::models::ProductMediaFileCreate> for FileCreate {
-    fn from(value: crate::models::ProductMediaFileCreate) -> Self {
-        Self::ProductMedia(value)
-    }
-}
-impl ::std::convert::From<crate::models::OrganizationAvatarFileCreate> for FileCreate {
-    fn from(value: crate::models::OrganizationAvatarFileCreate) -> Self {
-        Self::OrganizationAvatar(value)
-    }
-}
-impl ::std::convert::From<crate::models::SupportCaseAttachmentFileCreate>
-for FileCreate {
-    fn from(value: crate::models::SupportCaseAttachmentFileCreate) -> Self {
-        Self::SupportCaseAttachment(value)
-    }
-}
+crate::runtime::from_variant!(FileCreate, Downloadable, crate::models::DownloadableFileCreate);
+crate::runtime::from_variant!(FileCreate, ProductMedia, crate::models::ProductMediaFileCreate);
+crate::runtime::from_variant!(
+    FileCreate, OrganizationAvatar, crate::models::OrganizationAvatarFileCreate
+);
+crate::runtime::from_variant!(
+    FileCreate, SupportCaseAttachment, crate::models::SupportCaseAttachmentFileCreate
+);
 impl FileCreate {
     /// The `organization_id` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn organization_id(&self) -> ::std::option::Option<::uuid::Uuid> {
+    pub fn organization_id(&self) -> Option<uuid::Uuid> {
         match self {
             Self::Downloadable(value) => value.organization_id.as_ref().copied(),
             Self::ProductMedia(value) => value.organization_id.as_ref().copied(),
             Self::OrganizationAvatar(value) => value.organization_id.as_ref().copied(),
             Self::SupportCaseAttachment(value) => value.organization_id.as_ref().copied(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// The `name` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn name(&self) -> Option<&String> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.name),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.name),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.name),
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.name)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(&value.name),
+            Self::ProductMedia(value) => Some(&value.name),
+            Self::OrganizationAvatar(value) => Some(&value.name),
+            Self::SupportCaseAttachment(value) => Some(&value.name),
+            Self::Unknown(_) => None,
         }
     }
     /// The `mime_type` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn mime_type(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn mime_type(&self) -> Option<&String> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.mime_type),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.mime_type),
-            Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(&value.mime_type)
-            }
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.mime_type)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(&value.mime_type),
+            Self::ProductMedia(value) => Some(&value.mime_type),
+            Self::OrganizationAvatar(value) => Some(&value.mime_type),
+            Self::SupportCaseAttachment(value) => Some(&value.mime_type),
+            Self::Unknown(_) => None,
         }
     }
     /// The `size` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn size(&self) -> ::std::option::Option<i64> {
+    pub fn size(&self) -> Option<i64> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(value.size),
-            Self::ProductMedia(value) => ::std::option::Option::Some(value.size),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(value.size),
-            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(value.size),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(value.size),
+            Self::ProductMedia(value) => Some(value.size),
+            Self::OrganizationAvatar(value) => Some(value.size),
+            Self::SupportCaseAttachment(value) => Some(value.size),
+            Self::Unknown(_) => None,
         }
     }
     /// The `checksum_sha256_base64` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn checksum_sha256_base64(
-        &self,
-    ) -> ::std::option::Option<&::std::string::String> {
+    pub fn checksum_sha256_base64(&self) -> Option<&String> {
         match self {
             Self::Downloadable(value) => value.checksum_sha256_base64.as_ref(),
             Self::ProductMedia(value) => value.checksum_sha256_base64.as_ref(),
             Self::OrganizationAvatar(value) => value.checksum_sha256_base64.as_ref(),
             Self::SupportCaseAttachment(value) => value.checksum_sha256_base64.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// The `upload` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn upload(
-        &self,
-    ) -> ::std::option::Option<&crate::models::S3FileCreateMultipart> {
+    pub fn upload(&self) -> Option<&crate::models::S3FileCreateMultipart> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.upload),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.upload),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.upload),
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.upload)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(&value.upload),
+            Self::ProductMedia(value) => Some(&value.upload),
+            Self::OrganizationAvatar(value) => Some(&value.upload),
+            Self::SupportCaseAttachment(value) => Some(&value.upload),
+            Self::Unknown(_) => None,
         }
     }
     /// The `version` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn version(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn version(&self) -> Option<&String> {
         match self {
             Self::Downloadable(value) => value.version.as_ref(),
             Self::ProductMedia(value) => value.version.as_ref(),
             Self::OrganizationAvatar(value) => value.version.as_ref(),
             Self::SupportCaseAttachment(value) => value.version.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
 }
 /// The `FilePatch` schema.
 ///
 /// Example: `{"name":"app-1.4.3.zip","version":null}`
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FilePatch {
     /// The `name` property.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub name: crate::runtime::Nullable<::std::string::String>,
+    pub name: crate::runtime::Nullable<String>,
     /// The `version` property.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub version: crate::runtime::Nullable<::std::string::String>,
+    pub version: crate::runtime::Nullable<String>,
 }
 #[allow(deprecated)]
 impl FilePatch {
@@ -574,32 +336,13 @@ impl FilePatch {
             version: crate::runtime::Nullable::Absent,
         }
     }
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `version`.
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.version = value.into();
-        self
-    }
+    crate::runtime::setter!(name, crate::runtime::Nullable<String>);
+    crate::runtime::setter!(version, crate::runtime::Nullable<String>);
 }
 /// The `FileRead` schema.
 ///
 /// Tagged by the `service` property. An unknown tag decodes into the [`Unknown`](Self::Unknown) variant.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -613,209 +356,173 @@ pub enum FileRead {
     /// `service: support_case_attachment`
     SupportCaseAttachment(crate::models::SupportCaseAttachmentFileRead),
     /// A `service` this version of the crate does not know: the whole JSON object, kept verbatim.
-    Unknown(::serde_json::Value),
+    Unknown(serde_json::Value),
 }
 impl FileRead {
     /// The value of the tag.
-    pub fn tag(&self) -> ::std::option::Option<&str> {
+    pub fn tag(&self) -> Option<&str> {
         match self {
-            Self::Downloadable(_) => ::std::option::Option::Some("downloadable"),
-            Self::ProductMedia(_) => ::std::option::Option::Some("product_media"),
-            Self::OrganizationAvatar(_) => {
-                ::std::option::Option::Some("organization_avatar")
-            }
-            Self::SupportCaseAttachment(_) => {
-                ::std::option::Option::Some("support_case_attachment")
-            }
+            Self::Downloadable(_) => Some("downloadable"),
+            Self::ProductMedia(_) => Some("product_media"),
+            Self::OrganizationAvatar(_) => Some("organization_avatar"),
+            Self::SupportCaseAttachment(_) => Some("support_case_attachment"),
             Self::Unknown(value) => {
-                value.get("service").and_then(::serde_json::Value::as_str)
+                value.get("service").and_then(serde_json::Value::as_str)
             }
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for FileRead {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for FileRead {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize<
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize<
             'de,
         >>::deserialize(deserializer)?;
         if !value.is_object() {
-            return ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::invalid_type(
-                    ::serde::de::Unexpected::Other("a non-object JSON value"),
+            return Err(
+                <D::Error as serde::de::Error>::invalid_type(
+                    serde::de::Unexpected::Other("a non-object JSON value"),
                     &"an object",
                 ),
             );
         }
-        match value.get("service").and_then(::serde_json::Value::as_str) {
-            ::std::option::Option::Some("downloadable") => {
-                ::serde_json::from_value(value)
+        match value.get("service").and_then(serde_json::Value::as_str) {
+            Some("downloadable") => {
+                serde_json::from_value(value)
                     .map(Self::Downloadable)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
+                    .map_err(<D::Error as serde::de::Error>::custom)
             }
-            ::std::option::Option::Some("product_media") => {
-                ::serde_json::from_value(value)
+            Some("product_media") => {
+                serde_json::from_value(value)
                     .map(Self::ProductMedia)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
+                    .map_err(<D::Error as serde::de::Error>::custom)
             }
-            ::std::option::Option::Some("organization_avatar") => {
-                ::serde_json::from_value(value)
+            Some("organization_avatar") => {
+                serde_json::from_value(value)
                     .map(Self::OrganizationAvatar)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
+                    .map_err(<D::Error as serde::de::Error>::custom)
             }
-            ::std::option::Option::Some("support_case_attachment") => {
-                ::serde_json::from_value(value)
+            Some("support_case_attachment") => {
+                serde_json::from_value(value)
                     .map(Self::SupportCaseAttachment)
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
+                    .map_err(<D::Error as serde::de::Error>::custom)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<crate::models::DownloadableFileRead> for FileRead {
-    fn from(value: crate::models::DownloadableFileRead) -> Self {
-        Self::Downloadable(value)
-    }
-}
-impl ::std::convert::From<crate::models::ProductMediaFileRead> for FileRead {
-    fn from(value: crate::models::ProductMediaFileRead) -> Self {
-        Self::ProductMedia(value)
-    }
-}
-impl ::std::convert::From<crate::models::OrganizationAvatarFileRead> for FileRead {
-    fn from(value: crate::models::OrganizationAvatarFileRead) -> Self {
-        Self::OrganizationAvatar(value)
-    }
-}
-impl ::std::convert::From<crate::models::SupportCaseAttachmentFileRead> for FileRead {
-    fn from(value: crate::models::SupportCaseAttachmentFileRead) -> Self {
-        Self::SupportCaseAttachment(value)
-    }
-}
+crate::runtime::from_variant!(FileRead, Downloadable, crate::models::DownloadableFileRead);
+crate::runtime::from_variant!(FileRead, ProductMedia, crate::models::ProductMediaFileRead);
+crate::runtime::from_variant!(
+    FileRead, OrganizationAvatar, crate::models::OrganizationAvatarFileRead
+);
+crate::runtime::from_variant!(
+    FileRead, SupportCaseAttachment, crate::models::SupportCaseAttachmentFileRead
+);
 impl FileRead {
     /// The `id` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn id(&self) -> ::std::option::Option<::uuid::Uuid> {
+    pub fn id(&self) -> Option<uuid::Uuid> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(value.id),
-            Self::ProductMedia(value) => ::std::option::Option::Some(value.id),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(value.id),
-            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(value.id),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(value.id),
+            Self::ProductMedia(value) => Some(value.id),
+            Self::OrganizationAvatar(value) => Some(value.id),
+            Self::SupportCaseAttachment(value) => Some(value.id),
+            Self::Unknown(_) => None,
         }
     }
     /// The `organization_id` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn organization_id(&self) -> ::std::option::Option<::uuid::Uuid> {
+    pub fn organization_id(&self) -> Option<uuid::Uuid> {
         match self {
-            Self::Downloadable(value) => {
-                ::std::option::Option::Some(value.organization_id)
-            }
-            Self::ProductMedia(value) => {
-                ::std::option::Option::Some(value.organization_id)
-            }
-            Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(value.organization_id)
-            }
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(value.organization_id)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(value.organization_id),
+            Self::ProductMedia(value) => Some(value.organization_id),
+            Self::OrganizationAvatar(value) => Some(value.organization_id),
+            Self::SupportCaseAttachment(value) => Some(value.organization_id),
+            Self::Unknown(_) => None,
         }
     }
     /// The `name` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn name(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn name(&self) -> Option<&String> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.name),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.name),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.name),
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.name)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(&value.name),
+            Self::ProductMedia(value) => Some(&value.name),
+            Self::OrganizationAvatar(value) => Some(&value.name),
+            Self::SupportCaseAttachment(value) => Some(&value.name),
+            Self::Unknown(_) => None,
         }
     }
     /// The `path` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn path(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn path(&self) -> Option<&String> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.path),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.path),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(&value.path),
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.path)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(&value.path),
+            Self::ProductMedia(value) => Some(&value.path),
+            Self::OrganizationAvatar(value) => Some(&value.path),
+            Self::SupportCaseAttachment(value) => Some(&value.path),
+            Self::Unknown(_) => None,
         }
     }
     /// The `mime_type` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn mime_type(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn mime_type(&self) -> Option<&String> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(&value.mime_type),
-            Self::ProductMedia(value) => ::std::option::Option::Some(&value.mime_type),
-            Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(&value.mime_type)
-            }
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.mime_type)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(&value.mime_type),
+            Self::ProductMedia(value) => Some(&value.mime_type),
+            Self::OrganizationAvatar(value) => Some(&value.mime_type),
+            Self::SupportCaseAttachment(value) => Some(&value.mime_type),
+            Self::Unknown(_) => None,
         }
     }
     /// The `size` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn size(&self) -> ::std::option::Option<i64> {
+    pub fn size(&self) -> Option<i64> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(value.size),
-            Self::ProductMedia(value) => ::std::option::Option::Some(value.size),
-            Self::OrganizationAvatar(value) => ::std::option::Option::Some(value.size),
-            Self::SupportCaseAttachment(value) => ::std::option::Option::Some(value.size),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(value.size),
+            Self::ProductMedia(value) => Some(value.size),
+            Self::OrganizationAvatar(value) => Some(value.size),
+            Self::SupportCaseAttachment(value) => Some(value.size),
+            Self::Unknown(_) => None,
         }
     }
     /// The `storage_version` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn storage_version(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn storage_version(&self) -> Option<&String> {
         match self {
             Self::Downloadable(value) => value.storage_version.as_ref(),
             Self::ProductMedia(value) => value.storage_version.as_ref(),
             Self::OrganizationAvatar(value) => value.storage_version.as_ref(),
             Self::SupportCaseAttachment(value) => value.storage_version.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// The `checksum_etag` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn checksum_etag(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn checksum_etag(&self) -> Option<&String> {
         match self {
             Self::Downloadable(value) => value.checksum_etag.as_ref(),
             Self::ProductMedia(value) => value.checksum_etag.as_ref(),
             Self::OrganizationAvatar(value) => value.checksum_etag.as_ref(),
             Self::SupportCaseAttachment(value) => value.checksum_etag.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// The `checksum_sha256_base64` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn checksum_sha256_base64(
-        &self,
-    ) -> ::std::option::Option<&::std::string::String> {
+    pub fn checksum_sha256_base64(&self) -> Option<&String> {
         match self {
             Self::Downloadable(value) => value.checksum_sha256_base64.as_ref(),
             Self::ProductMedia(value) => value.checksum_sha256_base64.as_ref(),
             Self::OrganizationAvatar(value) => value.checksum_sha256_base64.as_ref(),
             Self::SupportCaseAttachment(value) => value.checksum_sha256_base64.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// The `checksum_sha256_hex` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn checksum_sha256_hex(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn checksum_sha256_hex(&self) -> Option<&String> {
         match self {
             Self::Downloadable(value) => value.checksum_sha256_hex.as_ref(),
             Self::ProductMedia(value) => value.checksum_sha256_hex.as_ref(),
             Self::OrganizationAvatar(value) => value.checksum_sha256_hex.as_ref(),
             Self::SupportCaseAttachment(value) => value.checksum_sha256_hex.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// The `last_modified_at` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn last_modified_at(
-        &self,
-    ) -> ::std::option::Option<::chrono::DateTime<::chrono::Utc>> {
+    pub fn last_modified_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         match self {
             Self::Downloadable(value) => value.last_modified_at.as_ref().copied(),
             Self::ProductMedia(value) => value.last_modified_at.as_ref().copied(),
@@ -823,65 +530,47 @@ impl FileRead {
             Self::SupportCaseAttachment(value) => {
                 value.last_modified_at.as_ref().copied()
             }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// The `version` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn version(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn version(&self) -> Option<&String> {
         match self {
             Self::Downloadable(value) => value.version.as_ref(),
             Self::ProductMedia(value) => value.version.as_ref(),
             Self::OrganizationAvatar(value) => value.version.as_ref(),
             Self::SupportCaseAttachment(value) => value.version.as_ref(),
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Unknown(_) => None,
         }
     }
     /// The `is_uploaded` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn is_uploaded(&self) -> ::std::option::Option<bool> {
+    pub fn is_uploaded(&self) -> Option<bool> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(value.is_uploaded),
-            Self::ProductMedia(value) => ::std::option::Option::Some(value.is_uploaded),
-            Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(value.is_uploaded)
-            }
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(value.is_uploaded)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(value.is_uploaded),
+            Self::ProductMedia(value) => Some(value.is_uploaded),
+            Self::OrganizationAvatar(value) => Some(value.is_uploaded),
+            Self::SupportCaseAttachment(value) => Some(value.is_uploaded),
+            Self::Unknown(_) => None,
         }
     }
     /// The `created_at` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn created_at(
-        &self,
-    ) -> ::std::option::Option<::chrono::DateTime<::chrono::Utc>> {
+    pub fn created_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         match self {
-            Self::Downloadable(value) => ::std::option::Option::Some(value.created_at),
-            Self::ProductMedia(value) => ::std::option::Option::Some(value.created_at),
-            Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(value.created_at)
-            }
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(value.created_at)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(value.created_at),
+            Self::ProductMedia(value) => Some(value.created_at),
+            Self::OrganizationAvatar(value) => Some(value.created_at),
+            Self::SupportCaseAttachment(value) => Some(value.created_at),
+            Self::Unknown(_) => None,
         }
     }
     /// The `size_readable` of whichever variant this is (`None` for an unknown one, or when it is not set).
-    pub fn size_readable(&self) -> ::std::option::Option<&::std::string::String> {
+    pub fn size_readable(&self) -> Option<&String> {
         match self {
-            Self::Downloadable(value) => {
-                ::std::option::Option::Some(&value.size_readable)
-            }
-            Self::ProductMedia(value) => {
-                ::std::option::Option::Some(&value.size_readable)
-            }
-            Self::OrganizationAvatar(value) => {
-                ::std::option::Option::Some(&value.size_readable)
-            }
-            Self::SupportCaseAttachment(value) => {
-                ::std::option::Option::Some(&value.size_readable)
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
+            Self::Downloadable(value) => Some(&value.size_readable),
+            Self::ProductMedia(value) => Some(&value.size_readable),
+            Self::OrganizationAvatar(value) => Some(&value.size_readable),
+            Self::SupportCaseAttachment(value) => Some(&value.size_readable),
+            Self::Unknown(_) => None,
         }
     }
 }
@@ -890,15 +579,7 @@ impl FileRead {
 /// Example: `"downloadable"`
 ///
 /// Values this version of the crate does not know decode into the [`Unknown`](Self::Unknown) variant instead of failing.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FileServiceTypes {
     /// `downloadable`
@@ -910,7 +591,7 @@ pub enum FileServiceTypes {
     /// `support_case_attachment`
     SupportCaseAttachment,
     /// A value this version of the crate does not know, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl FileServiceTypes {
     /// The value as it is sent on the wire.
@@ -924,24 +605,24 @@ impl FileServiceTypes {
         }
     }
 }
-impl ::std::fmt::Display for FileServiceTypes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for FileServiceTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::std::convert::From<&str> for FileServiceTypes {
+impl From<&str> for FileServiceTypes {
     fn from(value: &str) -> Self {
         match value {
             "downloadable" => Self::Downloadable,
             "product_media" => Self::ProductMedia,
             "organization_avatar" => Self::OrganizationAvatar,
             "support_case_attachment" => Self::SupportCaseAttachment,
-            other => Self::Unknown(::std::string::String::from(other)),
+            other => Self::Unknown(String::from(other)),
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for FileServiceTypes {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for FileServiceTypes {
+    fn from(value: String) -> Self {
         match value.as_str() {
             "downloadable" => Self::Downloadable,
             "product_media" => Self::ProductMedia,
@@ -951,78 +632,60 @@ impl ::std::convert::From<::std::string::String> for FileServiceTypes {
         }
     }
 }
-impl ::std::str::FromStr for FileServiceTypes {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
+impl std::str::FromStr for FileServiceTypes {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
     }
 }
-impl ::serde::Serialize for FileServiceTypes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+impl serde::Serialize for FileServiceTypes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for FileServiceTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for FileServiceTypes {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer)
-            .map(Self::from)
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
     }
 }
 /// The `FileUpload` schema.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileUpload {
     /// The ID of the object.
     ///
     /// - Format: `uuid4`
-    pub id: ::uuid::Uuid,
-    /// The `organization_id` property.
-    ///
+    pub id: uuid::Uuid,
     /// - Format: `uuid4`
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `path` property.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The `mime_type` property.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// The `size` property.
     pub size: i64,
     /// The `storage_version` property.
-    pub storage_version: ::std::option::Option<::std::string::String>,
+    pub storage_version: Option<String>,
     /// The `checksum_etag` property.
-    pub checksum_etag: ::std::option::Option<::std::string::String>,
+    pub checksum_etag: Option<String>,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_base64: Option<String>,
     /// The `checksum_sha256_hex` property.
-    pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
-    /// The `last_modified_at` property.
-    ///
+    pub checksum_sha256_hex: Option<String>,
     /// - Format: `date-time`
-    pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `upload` property: a [`S3FileUploadMultipart`].
     pub upload: crate::models::S3FileUploadMultipart,
     /// The `version` property.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The `service` property: a [`FileServiceTypes`].
     pub service: crate::models::FileServiceTypes,
-    /// The `size_readable` property.
-    ///
     /// - Read-only: set by the server
-    pub size_readable: ::std::string::String,
-    /// The `is_uploaded` property.
-    ///
+    pub size_readable: String,
     /// - Default: `false`
     #[serde(default = "default_file_upload_is_uploaded")]
     pub is_uploaded: bool,
@@ -1035,31 +698,21 @@ impl FileUpload {
     /// A `FileUpload` from its required fields; set the others with the methods named after them.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
-        mime_type: impl ::std::convert::Into<::std::string::String>,
-        size: impl ::std::convert::Into<i64>,
-        storage_version: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_etag: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_sha256_base64: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_sha256_hex: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        last_modified_at: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
-        upload: impl ::std::convert::Into<crate::models::S3FileUploadMultipart>,
-        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        service: impl ::std::convert::Into<crate::models::FileServiceTypes>,
-        size_readable: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<uuid::Uuid>,
+        organization_id: impl Into<uuid::Uuid>,
+        name: impl Into<String>,
+        path: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+        storage_version: impl Into<Option<String>>,
+        checksum_etag: impl Into<Option<String>>,
+        checksum_sha256_base64: impl Into<Option<String>>,
+        checksum_sha256_hex: impl Into<Option<String>>,
+        last_modified_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        upload: impl Into<crate::models::S3FileUploadMultipart>,
+        version: impl Into<Option<String>>,
+        service: impl Into<crate::models::FileServiceTypes>,
+        size_readable: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1080,154 +733,41 @@ impl FileUpload {
             is_uploaded: default_file_upload_is_uploaded(),
         }
     }
-    /// Sets `id`.
-    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `organization_id`.
-    pub fn organization_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `path`.
-    pub fn path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = value.into();
-        self
-    }
-    /// Sets `mime_type`.
-    pub fn mime_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mime_type = value.into();
-        self
-    }
-    /// Sets `size`.
-    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.size = value.into();
-        self
-    }
-    /// Sets `storage_version`.
-    pub fn storage_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.storage_version = value.into();
-        self
-    }
-    /// Sets `checksum_etag`.
-    pub fn checksum_etag(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_etag = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_hex`.
-    pub fn checksum_sha256_hex(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_hex = value.into();
-        self
-    }
-    /// Sets `last_modified_at`.
-    pub fn last_modified_at(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
-    ) -> Self {
-        self.last_modified_at = value.into();
-        self
-    }
-    /// Sets `upload`.
-    pub fn upload(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::S3FileUploadMultipart>,
-    ) -> Self {
-        self.upload = value.into();
-        self
-    }
-    /// Sets `version`.
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.version = value.into();
-        self
-    }
-    /// Sets `service`.
-    pub fn service(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::FileServiceTypes>,
-    ) -> Self {
-        self.service = value.into();
-        self
-    }
-    /// Sets `size_readable`.
-    pub fn size_readable(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.size_readable = value.into();
-        self
-    }
-    /// Sets `is_uploaded`.
-    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_uploaded = value.into();
-        self
-    }
+    crate::runtime::setter!(id, uuid::Uuid);
+    crate::runtime::setter!(organization_id, uuid::Uuid);
+    crate::runtime::setter!(name, String);
+    crate::runtime::setter!(path, String);
+    crate::runtime::setter!(mime_type, String);
+    crate::runtime::setter!(size, i64);
+    crate::runtime::setter!(storage_version, Option<String>);
+    crate::runtime::setter!(checksum_etag, Option<String>);
+    crate::runtime::setter!(checksum_sha256_base64, Option<String>);
+    crate::runtime::setter!(checksum_sha256_hex, Option<String>);
+    crate::runtime::setter!(last_modified_at, Option<chrono::DateTime<chrono::Utc>>);
+    crate::runtime::setter!(upload, crate::models::S3FileUploadMultipart);
+    crate::runtime::setter!(version, Option<String>);
+    crate::runtime::setter!(service, crate::models::FileServiceTypes);
+    crate::runtime::setter!(size_readable, String);
+    crate::runtime::setter!(is_uploaded, bool);
 }
 /// The `FileUploadCompleted` schema.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileUploadCompleted {
     /// The `id` property.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `path` property.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The `parts` property.
-    pub parts: ::std::vec::Vec<crate::models::S3FileUploadCompletedPart>,
+    pub parts: Vec<crate::models::S3FileUploadCompletedPart>,
 }
 #[allow(deprecated)]
 impl FileUploadCompleted {
     /// A `FileUploadCompleted` from its required fields; set the others with the methods named after them.
     pub fn new(
-        id: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
-        parts: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::S3FileUploadCompletedPart>,
-        >,
+        id: impl Into<String>,
+        path: impl Into<String>,
+        parts: impl Into<Vec<crate::models::S3FileUploadCompletedPart>>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1235,32 +775,9 @@ impl FileUploadCompleted {
             parts: parts.into(),
         }
     }
-    /// Sets `id`.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `path`.
-    pub fn path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = value.into();
-        self
-    }
-    /// Sets `parts`.
-    pub fn parts(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::S3FileUploadCompletedPart>,
-        >,
-    ) -> Self {
-        self.parts = value.into();
-        self
-    }
+    crate::runtime::setter!(id, String);
+    crate::runtime::setter!(path, String);
+    crate::runtime::setter!(parts, Vec<crate::models::S3FileUploadCompletedPart>);
 }
 /// FileID Filter
 ///
@@ -1269,43 +786,30 @@ impl FileUploadCompleted {
 /// Untagged: a value decodes into the variant that accounts for it best (the document's
 /// constraints met, every property kept), not merely the first that decodes; see
 /// [`untagged`](crate::runtime::untagged).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum FilesListIds {
     /// A value of the `One` kind.
-    One(::uuid::Uuid),
+    One(uuid::Uuid),
     /// A value of the `Many` kind.
-    Many(::std::vec::Vec<::uuid::Uuid>),
+    Many(Vec<uuid::Uuid>),
 }
-impl<'de> ::serde::Deserialize<'de> for FilesListIds {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for FilesListIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize<
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize<
             'de,
         >>::deserialize(deserializer)?;
         let mut choice = crate::runtime::untagged::Choice::new(&value);
-        choice.attempt::<::uuid::Uuid>(0usize, "One", &[], Self::One);
-        choice.attempt::<::std::vec::Vec<::uuid::Uuid>>(1usize, "Many", &[], Self::Many);
-        choice.finish("FilesListIds").map_err(<D::Error as ::serde::de::Error>::custom)
+        choice.attempt::<uuid::Uuid>(0usize, "One", &[], Self::One);
+        choice.attempt::<Vec<uuid::Uuid>>(1usize, "Many", &[], Self::Many);
+        choice.finish("FilesListIds").map_err(<D::Error as serde::de::Error>::custom)
     }
 }
-impl ::std::convert::From<::uuid::Uuid> for FilesListIds {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::One(value)
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for FilesListIds {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::Many(value)
-    }
-}
+crate::runtime::from_variant!(FilesListIds, One, uuid::Uuid);
+crate::runtime::from_variant!(FilesListIds, Many, Vec<uuid::Uuid>);
 /// OrganizationID Filter
 ///
 /// Filter by organization ID.
@@ -1313,91 +817,56 @@ impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for FilesListIds {
 /// Untagged: a value decodes into the variant that accounts for it best (the document's
 /// constraints met, every property kept), not merely the first that decodes; see
 /// [`untagged`](crate::runtime::untagged).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum FilesListOrganizationId {
     /// A value of the `One` kind.
-    One(::uuid::Uuid),
+    One(uuid::Uuid),
     /// A value of the `Many` kind.
-    Many(::std::vec::Vec<::uuid::Uuid>),
+    Many(Vec<uuid::Uuid>),
 }
-impl<'de> ::serde::Deserialize<'de> for FilesListOrganizationId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for FilesListOrganizationId {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize<
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize<
             'de,
         >>::deserialize(deserializer)?;
         let mut choice = crate::runtime::untagged::Choice::new(&value);
-        choice.attempt::<::uuid::Uuid>(0usize, "One", &[], Self::One);
-        choice.attempt::<::std::vec::Vec<::uuid::Uuid>>(1usize, "Many", &[], Self::Many);
+        choice.attempt::<uuid::Uuid>(0usize, "One", &[], Self::One);
+        choice.attempt::<Vec<uuid::Uuid>>(1usize, "Many", &[], Self::Many);
         choice
             .finish("FilesListOrganizationId")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
+            .map_err(<D::Error as serde::de::Error>::custom)
     }
 }
-impl ::std::convert::From<::uuid::Uuid> for FilesListOrganizationId {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::One(value)
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>> for FilesListOrganizationId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
-        Self::Many(value)
-    }
-}
+crate::runtime::from_variant!(FilesListOrganizationId, One, uuid::Uuid);
+crate::runtime::from_variant!(FilesListOrganizationId, Many, Vec<uuid::Uuid>);
 /// The `HttpValidationError` schema.
 ///
 /// Example: `{"detail":[{"loc":["body","upload","parts",0,"chunk_end"],"msg":"Field required","type":"missing","input":{"number":1,"chunk_start":0}}]}`
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HttpValidationError {
     /// The `detail` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub detail: ::std::option::Option<::std::vec::Vec<crate::models::ValidationError>>,
+    pub detail: Option<Vec<crate::models::ValidationError>>,
 }
 #[allow(deprecated)]
 impl HttpValidationError {
     /// A `HttpValidationError` with every field absent or at its default; set fields with the methods named after them.
     pub fn new() -> Self {
-        Self {
-            detail: ::std::option::Option::None,
-        }
+        Self { detail: None }
     }
-    /// Sets `detail`.
-    pub fn detail(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::ValidationError>>,
-    ) -> Self {
-        self.detail = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::runtime::optional_setter!(detail, Vec<crate::models::ValidationError>);
 }
 /// The `ListResourceFileRead` schema.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListResourceFileRead {
     /// The `items` property.
-    pub items: ::std::vec::Vec<crate::models::FileRead>,
+    pub items: Vec<crate::models::FileRead>,
     /// The `pagination` property: a [`Pagination`].
     pub pagination: crate::models::Pagination,
 }
@@ -1405,119 +874,70 @@ pub struct ListResourceFileRead {
 impl ListResourceFileRead {
     /// A `ListResourceFileRead` from its required fields; set the others with the methods named after them.
     pub fn new(
-        items: impl ::std::convert::Into<::std::vec::Vec<crate::models::FileRead>>,
-        pagination: impl ::std::convert::Into<crate::models::Pagination>,
+        items: impl Into<Vec<crate::models::FileRead>>,
+        pagination: impl Into<crate::models::Pagination>,
     ) -> Self {
         Self {
             items: items.into(),
             pagination: pagination.into(),
         }
     }
-    /// Sets `items`.
-    pub fn items(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::models::FileRead>>,
-    ) -> Self {
-        self.items = value.into();
-        self
-    }
-    /// Sets `pagination`.
-    pub fn pagination(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Pagination>,
-    ) -> Self {
-        self.pagination = value.into();
-        self
-    }
+    crate::runtime::setter!(items, Vec<crate::models::FileRead>);
+    crate::runtime::setter!(pagination, crate::models::Pagination);
 }
 /// The `NotPermitted` schema.
 ///
 /// Example: `{"error":"NotPermitted","detail":"You don't have the permission to update this file."}`
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NotPermitted {
-    /// The `error` property: a [`NotPermittedError`].
-    ///
     /// Example: `"NotPermitted"`
     pub error: crate::models::NotPermittedError,
     /// The `detail` property.
-    pub detail: ::std::string::String,
+    pub detail: String,
 }
 #[allow(deprecated)]
 impl NotPermitted {
     /// A `NotPermitted` from its required fields; set the others with the methods named after them.
     pub fn new(
-        error: impl ::std::convert::Into<crate::models::NotPermittedError>,
-        detail: impl ::std::convert::Into<::std::string::String>,
+        error: impl Into<crate::models::NotPermittedError>,
+        detail: impl Into<String>,
     ) -> Self {
         Self {
             error: error.into(),
             detail: detail.into(),
         }
     }
-    /// Sets `error`.
-    pub fn error(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::NotPermittedError>,
-    ) -> Self {
-        self.error = value.into();
-        self
-    }
-    /// Sets `detail`.
-    pub fn detail(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.detail = value.into();
-        self
-    }
+    crate::runtime::setter!(error, crate::models::NotPermittedError);
+    crate::runtime::setter!(detail, String);
 }
 /// Error
 ///
 /// Example: `"NotPermitted"`
 ///
 /// Always `"NotPermitted"`: the type serializes itself as that value and accepts nothing else.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct NotPermittedError;
 impl NotPermittedError {
     /// The literal value.
     pub const VALUE: &'static str = "NotPermitted";
 }
-impl ::serde::Serialize for NotPermittedError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+impl serde::Serialize for NotPermittedError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
-impl<'de> ::serde::Deserialize<'de> for NotPermittedError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for NotPermittedError {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize<'de>>::deserialize(deserializer)?;
         if value == Self::VALUE {
-            ::std::result::Result::Ok(Self)
+            Ok(Self)
         } else {
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::invalid_value(
-                    ::serde::de::Unexpected::Str(&value),
+            Err(
+                <D::Error as serde::de::Error>::invalid_value(
+                    serde::de::Unexpected::Str(&value),
                     &Self::VALUE,
                 ),
             )
@@ -1527,13 +947,7 @@ impl<'de> ::serde::Deserialize<'de> for NotPermittedError {
 /// Schema to create a file to be used as an organization avatar.
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "organization_avatar"`, is not a field: the type writes it itself.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "organization_avatar")]
 pub struct OrganizationAvatarFileCreate {
@@ -1542,18 +956,14 @@ pub struct OrganizationAvatarFileCreate {
     /// - Format: `uuid4`
     ///
     /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub organization_id: crate::runtime::Nullable<::uuid::Uuid>,
-    /// The `name` property.
-    ///
+    pub organization_id: crate::runtime::Nullable<uuid::Uuid>,
     /// Example: `"avatar.png"`
-    pub name: ::std::string::String,
+    pub name: String,
     /// MIME type of the file. Only some types are accepted for this kind of file.
     ///
     /// - Pattern: `^image\/(jpeg|png|gif|webp|svg\+xml)$`
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// Size of the file in bytes.
     ///
     /// - Maximum: 1048576
@@ -1561,26 +971,22 @@ pub struct OrganizationAvatarFileCreate {
     /// Example: `48211`
     pub size: i64,
     /// SHA-256 of the whole file, base64-encoded.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
+    pub checksum_sha256_base64: crate::runtime::Nullable<String>,
     /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
     /// The `version` property.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub version: crate::runtime::Nullable<::std::string::String>,
+    pub version: crate::runtime::Nullable<String>,
 }
 #[allow(deprecated)]
 impl OrganizationAvatarFileCreate {
     /// A `OrganizationAvatarFileCreate` from its required fields; set the others with the methods named after them.
     pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
-        mime_type: impl ::std::convert::Into<::std::string::String>,
-        size: impl ::std::convert::Into<i64>,
-        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+        name: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+        upload: impl Into<crate::models::S3FileCreateMultipart>,
     ) -> Self {
         Self {
             organization_id: crate::runtime::Nullable::Absent,
@@ -1592,149 +998,77 @@ impl OrganizationAvatarFileCreate {
             version: crate::runtime::Nullable::Absent,
         }
     }
-    /// Sets `organization_id`.
-    pub fn organization_id(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
-    ) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `mime_type`.
-    pub fn mime_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mime_type = value.into();
-        self
-    }
-    /// Sets `size`.
-    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.size = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
-    /// Sets `upload`.
-    pub fn upload(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
-    ) -> Self {
-        self.upload = value.into();
-        self
-    }
-    /// Sets `version`.
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.version = value.into();
-        self
-    }
+    crate::runtime::setter!(organization_id, crate::runtime::Nullable<uuid::Uuid>);
+    crate::runtime::setter!(name, String);
+    crate::runtime::setter!(mime_type, String);
+    crate::runtime::setter!(size, i64);
+    crate::runtime::setter!(checksum_sha256_base64, crate::runtime::Nullable<String>);
+    crate::runtime::setter!(upload, crate::models::S3FileCreateMultipart);
+    crate::runtime::setter!(version, crate::runtime::Nullable<String>);
 }
 /// File to be used as an organization avatar.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "organization_avatar"`, is not a field: the type writes it itself.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "organization_avatar")]
 pub struct OrganizationAvatarFileRead {
     /// The ID of the object.
     ///
     /// - Format: `uuid4`
-    pub id: ::uuid::Uuid,
-    /// The `organization_id` property.
-    ///
+    pub id: uuid::Uuid,
     /// - Format: `uuid4`
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `path` property.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The `mime_type` property.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// The `size` property.
     pub size: i64,
     /// The `storage_version` property.
-    pub storage_version: ::std::option::Option<::std::string::String>,
+    pub storage_version: Option<String>,
     /// The `checksum_etag` property.
-    pub checksum_etag: ::std::option::Option<::std::string::String>,
+    pub checksum_etag: Option<String>,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_base64: Option<String>,
     /// The `checksum_sha256_hex` property.
-    pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
-    /// The `last_modified_at` property.
-    ///
+    pub checksum_sha256_hex: Option<String>,
     /// - Format: `date-time`
-    pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `version` property.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The `is_uploaded` property.
     pub is_uploaded: bool,
-    /// The `created_at` property.
-    ///
     /// - Format: `date-time`
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
-    /// The `size_readable` property.
-    ///
+    pub created_at: chrono::DateTime<chrono::Utc>,
     /// - Read-only: set by the server
-    pub size_readable: ::std::string::String,
-    /// The `public_url` property.
-    ///
+    pub size_readable: String,
     /// - Read-only: set by the server
-    pub public_url: ::std::string::String,
+    pub public_url: String,
 }
 #[allow(deprecated)]
 impl OrganizationAvatarFileRead {
     /// A `OrganizationAvatarFileRead` from its required fields; set the others with the methods named after them.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
-        mime_type: impl ::std::convert::Into<::std::string::String>,
-        size: impl ::std::convert::Into<i64>,
-        storage_version: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_etag: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_sha256_base64: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_sha256_hex: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        last_modified_at: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
-        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        is_uploaded: impl ::std::convert::Into<bool>,
-        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-        size_readable: impl ::std::convert::Into<::std::string::String>,
-        public_url: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<uuid::Uuid>,
+        organization_id: impl Into<uuid::Uuid>,
+        name: impl Into<String>,
+        path: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+        storage_version: impl Into<Option<String>>,
+        checksum_etag: impl Into<Option<String>>,
+        checksum_sha256_base64: impl Into<Option<String>>,
+        checksum_sha256_hex: impl Into<Option<String>>,
+        last_modified_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        version: impl Into<Option<String>>,
+        is_uploaded: impl Into<bool>,
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        size_readable: impl Into<String>,
+        public_url: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -1755,138 +1089,27 @@ impl OrganizationAvatarFileRead {
             public_url: public_url.into(),
         }
     }
-    /// Sets `id`.
-    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `organization_id`.
-    pub fn organization_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `path`.
-    pub fn path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = value.into();
-        self
-    }
-    /// Sets `mime_type`.
-    pub fn mime_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mime_type = value.into();
-        self
-    }
-    /// Sets `size`.
-    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.size = value.into();
-        self
-    }
-    /// Sets `storage_version`.
-    pub fn storage_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.storage_version = value.into();
-        self
-    }
-    /// Sets `checksum_etag`.
-    pub fn checksum_etag(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_etag = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_hex`.
-    pub fn checksum_sha256_hex(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_hex = value.into();
-        self
-    }
-    /// Sets `last_modified_at`.
-    pub fn last_modified_at(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
-    ) -> Self {
-        self.last_modified_at = value.into();
-        self
-    }
-    /// Sets `version`.
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.version = value.into();
-        self
-    }
-    /// Sets `is_uploaded`.
-    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_uploaded = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    pub fn created_at(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.created_at = value.into();
-        self
-    }
-    /// Sets `size_readable`.
-    pub fn size_readable(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.size_readable = value.into();
-        self
-    }
-    /// Sets `public_url`.
-    pub fn public_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.public_url = value.into();
-        self
-    }
+    crate::runtime::setter!(id, uuid::Uuid);
+    crate::runtime::setter!(organization_id, uuid::Uuid);
+    crate::runtime::setter!(name, String);
+    crate::runtime::setter!(path, String);
+    crate::runtime::setter!(mime_type, String);
+    crate::runtime::setter!(size, i64);
+    crate::runtime::setter!(storage_version, Option<String>);
+    crate::runtime::setter!(checksum_etag, Option<String>);
+    crate::runtime::setter!(checksum_sha256_base64, Option<String>);
+    crate::runtime::setter!(checksum_sha256_hex, Option<String>);
+    crate::runtime::setter!(last_modified_at, Option<chrono::DateTime<chrono::Utc>>);
+    crate::runtime::setter!(version, Option<String>);
+    crate::runtime::setter!(is_uploaded, bool);
+    crate::runtime::setter!(created_at, chrono::DateTime<chrono::Utc>);
+    crate::runtime::setter!(size_readable, String);
+    crate::runtime::setter!(public_url, String);
 }
 /// The `Pagination` schema.
 ///
 /// Example: `{"total_count":4,"max_page":1}`
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Pagination {
     /// The `total_count` property.
@@ -1897,36 +1120,19 @@ pub struct Pagination {
 #[allow(deprecated)]
 impl Pagination {
     /// A `Pagination` from its required fields; set the others with the methods named after them.
-    pub fn new(
-        total_count: impl ::std::convert::Into<i64>,
-        max_page: impl ::std::convert::Into<i64>,
-    ) -> Self {
+    pub fn new(total_count: impl Into<i64>, max_page: impl Into<i64>) -> Self {
         Self {
             total_count: total_count.into(),
             max_page: max_page.into(),
         }
     }
-    /// Sets `total_count`.
-    pub fn total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.total_count = value.into();
-        self
-    }
-    /// Sets `max_page`.
-    pub fn max_page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.max_page = value.into();
-        self
-    }
+    crate::runtime::setter!(total_count, i64);
+    crate::runtime::setter!(max_page, i64);
 }
 /// Schema to create a file to be used as a product media file.
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "product_media"`, is not a field: the type writes it itself.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "product_media")]
 pub struct ProductMediaFileCreate {
@@ -1935,18 +1141,14 @@ pub struct ProductMediaFileCreate {
     /// - Format: `uuid4`
     ///
     /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub organization_id: crate::runtime::Nullable<::uuid::Uuid>,
-    /// The `name` property.
-    ///
+    pub organization_id: crate::runtime::Nullable<uuid::Uuid>,
     /// Example: `"cover.png"`
-    pub name: ::std::string::String,
+    pub name: String,
     /// MIME type of the file. Only some types are accepted for this kind of file.
     ///
     /// - Pattern: `^image\/(jpeg|png|gif|webp|svg\+xml)$`
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// Size of the file in bytes.
     ///
     /// - Maximum: 10485760
@@ -1954,26 +1156,22 @@ pub struct ProductMediaFileCreate {
     /// Example: `482113`
     pub size: i64,
     /// SHA-256 of the whole file, base64-encoded.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
+    pub checksum_sha256_base64: crate::runtime::Nullable<String>,
     /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
     /// The `version` property.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub version: crate::runtime::Nullable<::std::string::String>,
+    pub version: crate::runtime::Nullable<String>,
 }
 #[allow(deprecated)]
 impl ProductMediaFileCreate {
     /// A `ProductMediaFileCreate` from its required fields; set the others with the methods named after them.
     pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
-        mime_type: impl ::std::convert::Into<::std::string::String>,
-        size: impl ::std::convert::Into<i64>,
-        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+        name: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+        upload: impl Into<crate::models::S3FileCreateMultipart>,
     ) -> Self {
         Self {
             organization_id: crate::runtime::Nullable::Absent,
@@ -1985,149 +1183,77 @@ impl ProductMediaFileCreate {
             version: crate::runtime::Nullable::Absent,
         }
     }
-    /// Sets `organization_id`.
-    pub fn organization_id(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
-    ) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `mime_type`.
-    pub fn mime_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mime_type = value.into();
-        self
-    }
-    /// Sets `size`.
-    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.size = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
-    /// Sets `upload`.
-    pub fn upload(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
-    ) -> Self {
-        self.upload = value.into();
-        self
-    }
-    /// Sets `version`.
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.version = value.into();
-        self
-    }
+    crate::runtime::setter!(organization_id, crate::runtime::Nullable<uuid::Uuid>);
+    crate::runtime::setter!(name, String);
+    crate::runtime::setter!(mime_type, String);
+    crate::runtime::setter!(size, i64);
+    crate::runtime::setter!(checksum_sha256_base64, crate::runtime::Nullable<String>);
+    crate::runtime::setter!(upload, crate::models::S3FileCreateMultipart);
+    crate::runtime::setter!(version, crate::runtime::Nullable<String>);
 }
 /// File to be used as a product media file.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "product_media"`, is not a field: the type writes it itself.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "product_media")]
 pub struct ProductMediaFileRead {
     /// The ID of the object.
     ///
     /// - Format: `uuid4`
-    pub id: ::uuid::Uuid,
-    /// The `organization_id` property.
-    ///
+    pub id: uuid::Uuid,
     /// - Format: `uuid4`
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `path` property.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The `mime_type` property.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// The `size` property.
     pub size: i64,
     /// The `storage_version` property.
-    pub storage_version: ::std::option::Option<::std::string::String>,
+    pub storage_version: Option<String>,
     /// The `checksum_etag` property.
-    pub checksum_etag: ::std::option::Option<::std::string::String>,
+    pub checksum_etag: Option<String>,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_base64: Option<String>,
     /// The `checksum_sha256_hex` property.
-    pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
-    /// The `last_modified_at` property.
-    ///
+    pub checksum_sha256_hex: Option<String>,
     /// - Format: `date-time`
-    pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `version` property.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The `is_uploaded` property.
     pub is_uploaded: bool,
-    /// The `created_at` property.
-    ///
     /// - Format: `date-time`
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
-    /// The `size_readable` property.
-    ///
+    pub created_at: chrono::DateTime<chrono::Utc>,
     /// - Read-only: set by the server
-    pub size_readable: ::std::string::String,
-    /// The `public_url` property.
-    ///
+    pub size_readable: String,
     /// - Read-only: set by the server
-    pub public_url: ::std::string::String,
+    pub public_url: String,
 }
 #[allow(deprecated)]
 impl ProductMediaFileRead {
     /// A `ProductMediaFileRead` from its required fields; set the others with the methods named after them.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
-        mime_type: impl ::std::convert::Into<::std::string::String>,
-        size: impl ::std::convert::Into<i64>,
-        storage_version: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_etag: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_sha256_base64: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_sha256_hex: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        last_modified_at: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
-        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        is_uploaded: impl ::std::convert::Into<bool>,
-        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-        size_readable: impl ::std::convert::Into<::std::string::String>,
-        public_url: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<uuid::Uuid>,
+        organization_id: impl Into<uuid::Uuid>,
+        name: impl Into<String>,
+        path: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+        storage_version: impl Into<Option<String>>,
+        checksum_etag: impl Into<Option<String>>,
+        checksum_sha256_base64: impl Into<Option<String>>,
+        checksum_sha256_hex: impl Into<Option<String>>,
+        last_modified_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        version: impl Into<Option<String>>,
+        is_uploaded: impl Into<bool>,
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        size_readable: impl Into<String>,
+        public_url: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2148,216 +1274,76 @@ impl ProductMediaFileRead {
             public_url: public_url.into(),
         }
     }
-    /// Sets `id`.
-    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `organization_id`.
-    pub fn organization_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `path`.
-    pub fn path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = value.into();
-        self
-    }
-    /// Sets `mime_type`.
-    pub fn mime_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mime_type = value.into();
-        self
-    }
-    /// Sets `size`.
-    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.size = value.into();
-        self
-    }
-    /// Sets `storage_version`.
-    pub fn storage_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.storage_version = value.into();
-        self
-    }
-    /// Sets `checksum_etag`.
-    pub fn checksum_etag(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_etag = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_hex`.
-    pub fn checksum_sha256_hex(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_hex = value.into();
-        self
-    }
-    /// Sets `last_modified_at`.
-    pub fn last_modified_at(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
-    ) -> Self {
-        self.last_modified_at = value.into();
-        self
-    }
-    /// Sets `version`.
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.version = value.into();
-        self
-    }
-    /// Sets `is_uploaded`.
-    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_uploaded = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    pub fn created_at(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.created_at = value.into();
-        self
-    }
-    /// Sets `size_readable`.
-    pub fn size_readable(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.size_readable = value.into();
-        self
-    }
-    /// Sets `public_url`.
-    pub fn public_url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.public_url = value.into();
-        self
-    }
+    crate::runtime::setter!(id, uuid::Uuid);
+    crate::runtime::setter!(organization_id, uuid::Uuid);
+    crate::runtime::setter!(name, String);
+    crate::runtime::setter!(path, String);
+    crate::runtime::setter!(mime_type, String);
+    crate::runtime::setter!(size, i64);
+    crate::runtime::setter!(storage_version, Option<String>);
+    crate::runtime::setter!(checksum_etag, Option<String>);
+    crate::runtime::setter!(checksum_sha256_base64, Option<String>);
+    crate::runtime::setter!(checksum_sha256_hex, Option<String>);
+    crate::runtime::setter!(last_modified_at, Option<chrono::DateTime<chrono::Utc>>);
+    crate::runtime::setter!(version, Option<String>);
+    crate::runtime::setter!(is_uploaded, bool);
+    crate::runtime::setter!(created_at, chrono::DateTime<chrono::Utc>);
+    crate::runtime::setter!(size_readable, String);
+    crate::runtime::setter!(public_url, String);
 }
 /// The `ResourceNotFound` schema.
 ///
 /// Example: `{"error":"ResourceNotFound","detail":"Not found"}`
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceNotFound {
-    /// The `error` property: a [`ResourceNotFoundError`].
-    ///
     /// Example: `"ResourceNotFound"`
     pub error: crate::models::ResourceNotFoundError,
     /// The `detail` property.
-    pub detail: ::std::string::String,
+    pub detail: String,
 }
 #[allow(deprecated)]
 impl ResourceNotFound {
     /// A `ResourceNotFound` from its required fields; set the others with the methods named after them.
     pub fn new(
-        error: impl ::std::convert::Into<crate::models::ResourceNotFoundError>,
-        detail: impl ::std::convert::Into<::std::string::String>,
+        error: impl Into<crate::models::ResourceNotFoundError>,
+        detail: impl Into<String>,
     ) -> Self {
         Self {
             error: error.into(),
             detail: detail.into(),
         }
     }
-    /// Sets `error`.
-    pub fn error(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::ResourceNotFoundError>,
-    ) -> Self {
-        self.error = value.into();
-        self
-    }
-    /// Sets `detail`.
-    pub fn detail(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.detail = value.into();
-        self
-    }
+    crate::runtime::setter!(error, crate::models::ResourceNotFoundError);
+    crate::runtime::setter!(detail, String);
 }
 /// Error
 ///
 /// Example: `"ResourceNotFound"`
 ///
 /// Always `"ResourceNotFound"`: the type serializes itself as that value and accepts nothing else.
-#[derive(
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::fmt::Debug,
-    ::std::default::Default,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ResourceNotFoundError;
 impl ResourceNotFoundError {
     /// The literal value.
     pub const VALUE: &'static str = "ResourceNotFound";
 }
-impl ::serde::Serialize for ResourceNotFoundError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+impl serde::Serialize for ResourceNotFoundError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(Self::VALUE)
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for ResourceNotFoundError {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize<'de>>::deserialize(deserializer)?;
         if value == Self::VALUE {
-            ::std::result::Result::Ok(Self)
+            Ok(Self)
         } else {
-            ::std::result::Result::Err(
-                <D::Error as ::serde::de::Error>::invalid_value(
-                    ::serde::de::Unexpected::Str(&value),
+            Err(
+                <D::Error as serde::de::Error>::invalid_value(
+                    serde::de::Unexpected::Str(&value),
                     &Self::VALUE,
                 ),
             )
@@ -2367,51 +1353,24 @@ impl<'de> ::serde::Deserialize<'de> for ResourceNotFoundError {
 /// The `S3FileCreateMultipart` schema.
 ///
 /// Example: `{"parts":[{"number":1,"chunk_start":0,"chunk_end":10000000,"checksum_sha256_base64":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}]}`
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct S3FileCreateMultipart {
-    /// The `parts` property.
-    ///
     /// - Maximum items: 10000
-    pub parts: ::std::vec::Vec<crate::models::S3FileCreatePart>,
+    pub parts: Vec<crate::models::S3FileCreatePart>,
 }
 #[allow(deprecated)]
 impl S3FileCreateMultipart {
     /// A `S3FileCreateMultipart` from its required fields; set the others with the methods named after them.
-    pub fn new(
-        parts: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::S3FileCreatePart>,
-        >,
-    ) -> Self {
+    pub fn new(parts: impl Into<Vec<crate::models::S3FileCreatePart>>) -> Self {
         Self { parts: parts.into() }
     }
-    /// Sets `parts`.
-    pub fn parts(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::S3FileCreatePart>,
-        >,
-    ) -> Self {
-        self.parts = value.into();
-        self
-    }
+    crate::runtime::setter!(parts, Vec<crate::models::S3FileCreatePart>);
 }
 /// The `S3FileCreatePart` schema.
 ///
 /// Example: `{"number":1,"chunk_start":0,"chunk_end":10000000,"checksum_sha256_base64":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}`
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct S3FileCreatePart {
     /// Part number, from 1.
@@ -2427,18 +1386,16 @@ pub struct S3FileCreatePart {
     /// Example: `10000000`
     pub chunk_end: i64,
     /// SHA-256 of the part's bytes, base64-encoded.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
+    pub checksum_sha256_base64: crate::runtime::Nullable<String>,
 }
 #[allow(deprecated)]
 impl S3FileCreatePart {
     /// A `S3FileCreatePart` from its required fields; set the others with the methods named after them.
     pub fn new(
-        number: impl ::std::convert::Into<i64>,
-        chunk_start: impl ::std::convert::Into<i64>,
-        chunk_end: impl ::std::convert::Into<i64>,
+        number: impl Into<i64>,
+        chunk_start: impl Into<i64>,
+        chunk_end: impl Into<i64>,
     ) -> Self {
         Self {
             number: number.into(),
@@ -2447,58 +1404,31 @@ impl S3FileCreatePart {
             checksum_sha256_base64: crate::runtime::Nullable::Absent,
         }
     }
-    /// Sets `number`.
-    pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.number = value.into();
-        self
-    }
-    /// Sets `chunk_start`.
-    pub fn chunk_start(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.chunk_start = value.into();
-        self
-    }
-    /// Sets `chunk_end`.
-    pub fn chunk_end(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.chunk_end = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
+    crate::runtime::setter!(number, i64);
+    crate::runtime::setter!(chunk_start, i64);
+    crate::runtime::setter!(chunk_end, i64);
+    crate::runtime::setter!(checksum_sha256_base64, crate::runtime::Nullable<String>);
 }
 /// The `S3FileUploadCompletedPart` schema.
 ///
 /// Example: `{"number":1,"checksum_etag":"\"a54357aff0632cce46d942af68356b38\"","checksum_sha256_base64":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}`
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct S3FileUploadCompletedPart {
     /// The `number` property.
     pub number: i64,
     /// The `ETag` storage answered the part's `PUT` with, quotes included.
-    pub checksum_etag: ::std::string::String,
+    pub checksum_etag: String,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_base64: Option<String>,
 }
 #[allow(deprecated)]
 impl S3FileUploadCompletedPart {
     /// A `S3FileUploadCompletedPart` from its required fields; set the others with the methods named after them.
     pub fn new(
-        number: impl ::std::convert::Into<i64>,
-        checksum_etag: impl ::std::convert::Into<::std::string::String>,
-        checksum_sha256_base64: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
+        number: impl Into<i64>,
+        checksum_etag: impl Into<String>,
+        checksum_sha256_base64: impl Into<Option<String>>,
     ) -> Self {
         Self {
             number: number.into(),
@@ -2506,54 +1436,28 @@ impl S3FileUploadCompletedPart {
             checksum_sha256_base64: checksum_sha256_base64.into(),
         }
     }
-    /// Sets `number`.
-    pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.number = value.into();
-        self
-    }
-    /// Sets `checksum_etag`.
-    pub fn checksum_etag(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.checksum_etag = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
+    crate::runtime::setter!(number, i64);
+    crate::runtime::setter!(checksum_etag, String);
+    crate::runtime::setter!(checksum_sha256_base64, Option<String>);
 }
 /// The `S3FileUploadMultipart` schema.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct S3FileUploadMultipart {
     /// The storage's multipart upload ID.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `path` property.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The `parts` property.
-    pub parts: ::std::vec::Vec<crate::models::S3FileUploadPart>,
+    pub parts: Vec<crate::models::S3FileUploadPart>,
 }
 #[allow(deprecated)]
 impl S3FileUploadMultipart {
     /// A `S3FileUploadMultipart` from its required fields; set the others with the methods named after them.
     pub fn new(
-        id: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
-        parts: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::S3FileUploadPart>,
-        >,
+        id: impl Into<String>,
+        path: impl Into<String>,
+        parts: impl Into<Vec<crate::models::S3FileUploadPart>>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2561,41 +1465,12 @@ impl S3FileUploadMultipart {
             parts: parts.into(),
         }
     }
-    /// Sets `id`.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `path`.
-    pub fn path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = value.into();
-        self
-    }
-    /// Sets `parts`.
-    pub fn parts(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::S3FileUploadPart>,
-        >,
-    ) -> Self {
-        self.parts = value.into();
-        self
-    }
+    crate::runtime::setter!(id, String);
+    crate::runtime::setter!(path, String);
+    crate::runtime::setter!(parts, Vec<crate::models::S3FileUploadPart>);
 }
 /// The `S3FileUploadPart` schema.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct S3FileUploadPart {
     /// The `number` property.
@@ -2605,40 +1480,32 @@ pub struct S3FileUploadPart {
     /// The `chunk_end` property.
     pub chunk_end: i64,
     /// The `checksum_sha256_base64` property.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
+    pub checksum_sha256_base64: crate::runtime::Nullable<String>,
     /// Presigned URL to `PUT` the part's bytes to.
-    pub url: ::std::string::String,
+    pub url: String,
     /// When the presigned URL stops working.
     ///
     /// - Format: `date-time`
-    pub expires_at: ::chrono::DateTime<::chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
     /// Headers to send with the `PUT`, exactly as given: they are part of the signature.
     ///
     /// - Default: `{}`
     #[serde(default = "default_s3_file_upload_part_headers")]
-    pub headers: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
+    pub headers: std::collections::BTreeMap<String, String>,
 }
-fn default_s3_file_upload_part_headers() -> ::std::collections::BTreeMap<
-    ::std::string::String,
-    ::std::string::String,
-> {
-    ::std::default::Default::default()
+fn default_s3_file_upload_part_headers() -> std::collections::BTreeMap<String, String> {
+    Default::default()
 }
 #[allow(deprecated)]
 impl S3FileUploadPart {
     /// A `S3FileUploadPart` from its required fields; set the others with the methods named after them.
     pub fn new(
-        number: impl ::std::convert::Into<i64>,
-        chunk_start: impl ::std::convert::Into<i64>,
-        chunk_end: impl ::std::convert::Into<i64>,
-        url: impl ::std::convert::Into<::std::string::String>,
-        expires_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        number: impl Into<i64>,
+        chunk_start: impl Into<i64>,
+        chunk_end: impl Into<i64>,
+        url: impl Into<String>,
+        expires_at: impl Into<chrono::DateTime<chrono::Utc>>,
     ) -> Self {
         Self {
             number: number.into(),
@@ -2650,66 +1517,18 @@ impl S3FileUploadPart {
             headers: default_s3_file_upload_part_headers(),
         }
     }
-    /// Sets `number`.
-    pub fn number(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.number = value.into();
-        self
-    }
-    /// Sets `chunk_start`.
-    pub fn chunk_start(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.chunk_start = value.into();
-        self
-    }
-    /// Sets `chunk_end`.
-    pub fn chunk_end(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.chunk_end = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
-    /// Sets `url`.
-    pub fn url(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.url = value.into();
-        self
-    }
-    /// Sets `expires_at`.
-    pub fn expires_at(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.expires_at = value.into();
-        self
-    }
-    /// Sets `headers`.
-    pub fn headers(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
-        self.headers = value.into();
-        self
-    }
+    crate::runtime::setter!(number, i64);
+    crate::runtime::setter!(chunk_start, i64);
+    crate::runtime::setter!(chunk_end, i64);
+    crate::runtime::setter!(checksum_sha256_base64, crate::runtime::Nullable<String>);
+    crate::runtime::setter!(url, String);
+    crate::runtime::setter!(expires_at, chrono::DateTime<chrono::Utc>);
+    crate::runtime::setter!(headers, std::collections::BTreeMap<String, String>);
 }
 /// Schema to create a file to be attached to a support case.
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "support_case_attachment"`, is not a field: the type writes it itself.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "support_case_attachment")]
 pub struct SupportCaseAttachmentFileCreate {
@@ -2718,18 +1537,14 @@ pub struct SupportCaseAttachmentFileCreate {
     /// - Format: `uuid4`
     ///
     /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub organization_id: crate::runtime::Nullable<::uuid::Uuid>,
-    /// The `name` property.
-    ///
+    pub organization_id: crate::runtime::Nullable<uuid::Uuid>,
     /// Example: `"screenshot.pdf"`
-    pub name: ::std::string::String,
+    pub name: String,
     /// MIME type of the file. Only some types are accepted for this kind of file.
     ///
     /// - Pattern: `^(image\/(jpeg|png|gif|webp|svg\+xml)|video\/(mp4|quicktime|webm)|application\/pdf|text\/csv|text\/plain|application\/msword|application\/vnd\.openxmlformats-officedocument\.wordprocessingml\.document|application\/vnd\.ms-excel|application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet)$`
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// Size of the file in bytes.
     ///
     /// - Maximum: 262144000
@@ -2737,26 +1552,22 @@ pub struct SupportCaseAttachmentFileCreate {
     /// Example: `1204118`
     pub size: i64,
     /// SHA-256 of the whole file, base64-encoded.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub checksum_sha256_base64: crate::runtime::Nullable<::std::string::String>,
+    pub checksum_sha256_base64: crate::runtime::Nullable<String>,
     /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
     /// The `version` property.
-    ///
-    /// Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
-    pub version: crate::runtime::Nullable<::std::string::String>,
+    pub version: crate::runtime::Nullable<String>,
 }
 #[allow(deprecated)]
 impl SupportCaseAttachmentFileCreate {
     /// A `SupportCaseAttachmentFileCreate` from its required fields; set the others with the methods named after them.
     pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
-        mime_type: impl ::std::convert::Into<::std::string::String>,
-        size: impl ::std::convert::Into<i64>,
-        upload: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
+        name: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+        upload: impl Into<crate::models::S3FileCreateMultipart>,
     ) -> Self {
         Self {
             organization_id: crate::runtime::Nullable::Absent,
@@ -2768,144 +1579,74 @@ impl SupportCaseAttachmentFileCreate {
             version: crate::runtime::Nullable::Absent,
         }
     }
-    /// Sets `organization_id`.
-    pub fn organization_id(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::uuid::Uuid>>,
-    ) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `mime_type`.
-    pub fn mime_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mime_type = value.into();
-        self
-    }
-    /// Sets `size`.
-    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.size = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
-    /// Sets `upload`.
-    pub fn upload(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::S3FileCreateMultipart>,
-    ) -> Self {
-        self.upload = value.into();
-        self
-    }
-    /// Sets `version`.
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<crate::runtime::Nullable<::std::string::String>>,
-    ) -> Self {
-        self.version = value.into();
-        self
-    }
+    crate::runtime::setter!(organization_id, crate::runtime::Nullable<uuid::Uuid>);
+    crate::runtime::setter!(name, String);
+    crate::runtime::setter!(mime_type, String);
+    crate::runtime::setter!(size, i64);
+    crate::runtime::setter!(checksum_sha256_base64, crate::runtime::Nullable<String>);
+    crate::runtime::setter!(upload, crate::models::S3FileCreateMultipart);
+    crate::runtime::setter!(version, crate::runtime::Nullable<String>);
 }
 /// File to be attached to a support case.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "support_case_attachment"`, is not a field: the type writes it itself.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "support_case_attachment")]
 pub struct SupportCaseAttachmentFileRead {
     /// The ID of the object.
     ///
     /// - Format: `uuid4`
-    pub id: ::uuid::Uuid,
-    /// The `organization_id` property.
-    ///
+    pub id: uuid::Uuid,
     /// - Format: `uuid4`
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `path` property.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The `mime_type` property.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// The `size` property.
     pub size: i64,
     /// The `storage_version` property.
-    pub storage_version: ::std::option::Option<::std::string::String>,
+    pub storage_version: Option<String>,
     /// The `checksum_etag` property.
-    pub checksum_etag: ::std::option::Option<::std::string::String>,
+    pub checksum_etag: Option<String>,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_base64: Option<String>,
     /// The `checksum_sha256_hex` property.
-    pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
-    /// The `last_modified_at` property.
-    ///
+    pub checksum_sha256_hex: Option<String>,
     /// - Format: `date-time`
-    pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `version` property.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The `is_uploaded` property.
     pub is_uploaded: bool,
-    /// The `created_at` property.
-    ///
     /// - Format: `date-time`
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
-    /// The `size_readable` property.
-    ///
+    pub created_at: chrono::DateTime<chrono::Utc>,
     /// - Read-only: set by the server
-    pub size_readable: ::std::string::String,
+    pub size_readable: String,
 }
 #[allow(deprecated)]
 impl SupportCaseAttachmentFileRead {
     /// A `SupportCaseAttachmentFileRead` from its required fields; set the others with the methods named after them.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
-        mime_type: impl ::std::convert::Into<::std::string::String>,
-        size: impl ::std::convert::Into<i64>,
-        storage_version: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_etag: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_sha256_base64: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        checksum_sha256_hex: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        last_modified_at: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
-        version: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        is_uploaded: impl ::std::convert::Into<bool>,
-        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-        size_readable: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<uuid::Uuid>,
+        organization_id: impl Into<uuid::Uuid>,
+        name: impl Into<String>,
+        path: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+        storage_version: impl Into<Option<String>>,
+        checksum_etag: impl Into<Option<String>>,
+        checksum_sha256_base64: impl Into<Option<String>>,
+        checksum_sha256_hex: impl Into<Option<String>>,
+        last_modified_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        version: impl Into<Option<String>>,
+        is_uploaded: impl Into<bool>,
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        size_readable: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -2925,251 +1666,91 @@ impl SupportCaseAttachmentFileRead {
             size_readable: size_readable.into(),
         }
     }
-    /// Sets `id`.
-    pub fn id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.id = value.into();
-        self
-    }
-    /// Sets `organization_id`.
-    pub fn organization_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.organization_id = value.into();
-        self
-    }
-    /// Sets `name`.
-    pub fn name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `path`.
-    pub fn path(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.path = value.into();
-        self
-    }
-    /// Sets `mime_type`.
-    pub fn mime_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mime_type = value.into();
-        self
-    }
-    /// Sets `size`.
-    pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.size = value.into();
-        self
-    }
-    /// Sets `storage_version`.
-    pub fn storage_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.storage_version = value.into();
-        self
-    }
-    /// Sets `checksum_etag`.
-    pub fn checksum_etag(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_etag = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_base64`.
-    pub fn checksum_sha256_base64(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_base64 = value.into();
-        self
-    }
-    /// Sets `checksum_sha256_hex`.
-    pub fn checksum_sha256_hex(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.checksum_sha256_hex = value.into();
-        self
-    }
-    /// Sets `last_modified_at`.
-    pub fn last_modified_at(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-        >,
-    ) -> Self {
-        self.last_modified_at = value.into();
-        self
-    }
-    /// Sets `version`.
-    pub fn version(
-        mut self,
-        value: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.version = value.into();
-        self
-    }
-    /// Sets `is_uploaded`.
-    pub fn is_uploaded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_uploaded = value.into();
-        self
-    }
-    /// Sets `created_at`.
-    pub fn created_at(
-        mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-    ) -> Self {
-        self.created_at = value.into();
-        self
-    }
-    /// Sets `size_readable`.
-    pub fn size_readable(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.size_readable = value.into();
-        self
-    }
+    crate::runtime::setter!(id, uuid::Uuid);
+    crate::runtime::setter!(organization_id, uuid::Uuid);
+    crate::runtime::setter!(name, String);
+    crate::runtime::setter!(path, String);
+    crate::runtime::setter!(mime_type, String);
+    crate::runtime::setter!(size, i64);
+    crate::runtime::setter!(storage_version, Option<String>);
+    crate::runtime::setter!(checksum_etag, Option<String>);
+    crate::runtime::setter!(checksum_sha256_base64, Option<String>);
+    crate::runtime::setter!(checksum_sha256_hex, Option<String>);
+    crate::runtime::setter!(last_modified_at, Option<chrono::DateTime<chrono::Utc>>);
+    crate::runtime::setter!(version, Option<String>);
+    crate::runtime::setter!(is_uploaded, bool);
+    crate::runtime::setter!(created_at, chrono::DateTime<chrono::Utc>);
+    crate::runtime::setter!(size_readable, String);
 }
 /// The `ValidationError` schema.
 ///
 /// Example: `{"loc":["body","upload","parts",0,"chunk_end"],"msg":"Field required","type":"missing","input":{"number":1,"chunk_start":0}}`
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValidationError {
     /// Location
-    pub loc: ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
+    pub loc: Vec<crate::models::ValidationErrorLocItem>,
     /// Message
-    pub msg: ::std::string::String,
+    pub msg: String,
     /// Error Type
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// The `input` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub input: ::std::option::Option<::serde_json::Value>,
+    pub input: Option<serde_json::Value>,
     /// Context
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ctx: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub ctx: Option<serde_json::Map<String, serde_json::Value>>,
 }
 #[allow(deprecated)]
 impl ValidationError {
     /// A `ValidationError` from its required fields; set the others with the methods named after them.
     pub fn new(
-        loc: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
-        >,
-        msg: impl ::std::convert::Into<::std::string::String>,
-        r#type: impl ::std::convert::Into<::std::string::String>,
+        loc: impl Into<Vec<crate::models::ValidationErrorLocItem>>,
+        msg: impl Into<String>,
+        r#type: impl Into<String>,
     ) -> Self {
         Self {
             loc: loc.into(),
             msg: msg.into(),
             r#type: r#type.into(),
-            input: ::std::option::Option::None,
-            ctx: ::std::option::Option::None,
+            input: None,
+            ctx: None,
         }
     }
-    /// Sets `loc`.
-    pub fn loc(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
-        >,
-    ) -> Self {
-        self.loc = value.into();
-        self
-    }
-    /// Sets `msg`.
-    pub fn msg(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.msg = value.into();
-        self
-    }
-    /// Sets `type`.
-    pub fn r#type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.r#type = value.into();
-        self
-    }
-    /// Sets `input`.
-    pub fn input(
-        mut self,
-        value: impl ::std::convert::Into<::serde_json::Value>,
-    ) -> Self {
-        self.input = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `ctx`.
-    pub fn ctx(
-        mut self,
-        value: impl ::std::convert::Into<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
-    ) -> Self {
-        self.ctx = ::std::option::Option::Some(value.into());
-        self
-    }
+    crate::runtime::setter!(loc, Vec<crate::models::ValidationErrorLocItem>);
+    crate::runtime::setter!(msg, String);
+    crate::runtime::setter!(r#type, String);
+    crate::runtime::optional_setter!(input, serde_json::Value);
+    crate::runtime::optional_setter!(ctx, serde_json::Map<String, serde_json::Value>);
 }
 /// The `ValidationErrorLocItem` schema.
 ///
 /// Untagged: a value decodes into the variant that accounts for it best (the document's
 /// constraints met, every property kept), not merely the first that decodes; see
 /// [`untagged`](crate::runtime::untagged).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize
-)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidationErrorLocItem {
     /// A value of the `String` kind.
-    String(::std::string::String),
+    String(String),
     /// A value of the `Integer` kind.
     Integer(i64),
 }
-impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize<
+    ) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize<
             'de,
         >>::deserialize(deserializer)?;
         let mut choice = crate::runtime::untagged::Choice::new(&value);
-        choice.attempt::<::std::string::String>(0usize, "String", &[], Self::String);
+        choice.attempt::<String>(0usize, "String", &[], Self::String);
         choice.attempt::<i64>(1usize, "Integer", &[], Self::Integer);
         choice
             .finish("ValidationErrorLocItem")
-            .map_err(<D::Error as ::serde::de::Error>::custom)
+            .map_err(<D::Error as serde::de::Error>::custom)
     }
 }
-impl ::std::convert::From<::std::string::String> for ValidationErrorLocItem {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<i64> for ValidationErrorLocItem {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
+crate::runtime::from_variant!(ValidationErrorLocItem, String, String);
+crate::runtime::from_variant!(ValidationErrorLocItem, Integer, i64);

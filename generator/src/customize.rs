@@ -272,6 +272,11 @@ impl VisitMut for ReplaceFormats<'_> {
         syn::visit_mut::visit_type_mut(self, ty);
     }
 
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        // The type a runtime `setter!` takes.
+        crate::emit::paths::visit_runtime_macro_type(mac, |ty| self.visit_type_mut(ty));
+    }
+
     fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
         if let syn::Meta::NameValue(nv) = &mut attr.meta {
             if nv.path.is_ident("doc") {

@@ -230,7 +230,7 @@ rename = { Pet = "Animal" }
     for wanted in ["Eq", "Hash", "PartialOrd"] {
         assert!(derive.contains(wanted), "{derive}");
     }
-    assert!(models.contains("pub id: ::std::string::String"), "{models}");
+    assert!(models.contains("pub id: String"), "{models}");
     assert!(!models.contains("::uuid::") && !client.contains("::uuid::"), "{models}");
     assert!(client.contains("Animal"), "{client}");
     let cargo = read("Cargo.toml");
@@ -260,7 +260,8 @@ fn a_type_replaced_by_an_existing_type_becomes_an_alias() {
     let text = scratch.run(&["generate", "-q"]);
     assert!(text.contains("exit: 0"), "{text}");
     let models = std::fs::read_to_string(scratch.path().join("pets/src/models.rs")).unwrap();
-    assert!(models.contains("pub type Owner = ::serde_json::Value;"), "{models}");
+    // The path as the file can spell it (nothing in it is named `serde_json`).
+    assert!(models.contains("pub type Owner = serde_json::Value;"), "{models}");
     assert!(!models.contains("pub struct Owner") && !models.contains("for Owner"), "{models}");
 }
 

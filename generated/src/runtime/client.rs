@@ -149,6 +149,8 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder starting from `defaults`: what the document says (the generated `Client::builder`
+    /// passes its `client::DEFAULTS`).
     pub(crate) fn new(defaults: super::Defaults) -> Self {
         ClientBuilder {
             base_url: defaults.base_url.to_owned(),
@@ -481,12 +483,6 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A builder with the document's defaults: its first server, its API version, and the token
-    /// from the environment.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(crate::client::DEFAULTS)
-    }
-
     /// The base URL requests go to (without any credentials it was given with).
     pub fn base_url(&self) -> &str {
         &self.inner.base_url

@@ -74,3 +74,116 @@ where
     properties.remove(tag);
     properties.into_iter().map(|(name, value)| serde_json::from_value(value).map(|value| (name, value)).map_err(D::Error::custom)).collect()
 }
+
+/// A builder method of a generated struct, one line per field: `setter!(name, Type)` is
+/// `pub fn name(mut self, value: impl Into<Type>) -> Self`, setting the field `name`;
+/// `setter!(with_clone = clone, Type)` names the method apart from its field (a name a trait's
+/// method has); attributes (`#[deprecated]`) go first. `optional_setter!` sets `Some(value)`.
+#[allow(unused_macros)] // a crate whose document has no such item does not use it
+macro_rules! setter {
+    ($(#[$attr:meta])* $method:ident = $field:ident, $ty:ty) => {
+        #[doc = concat!("Sets the `", stringify!($field), "` field.")]
+        $(#[$attr])*
+        pub fn $method(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
+            self.$field = value.into();
+            self
+        }
+    };
+    ($(#[$attr:meta])* $field:ident, $ty:ty) => {
+        #[doc = concat!("Sets the `", stringify!($field), "` field.")]
+        $(#[$attr])*
+        pub fn $field(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
+            self.$field = value.into();
+            self
+        }
+    };
+}
+
+/// `setter!` of an optional field: the method takes the value and sets `Some(value)`.
+#[allow(unused_macros)] // a crate whose document has no such item does not use it
+macro_rules! optional_setter {
+    ($(#[$attr:meta])* $method:ident = $field:ident, $ty:ty) => {
+        #[doc = concat!("Sets the `", stringify!($field), "` field.")]
+        $(#[$attr])*
+        pub fn $method(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
+            self.$field = ::core::option::Option::Some(value.into());
+            self
+        }
+    };
+    ($(#[$attr:meta])* $field:ident, $ty:ty) => {
+        #[doc = concat!("Sets the `", stringify!($field), "` field.")]
+        $(#[$attr])*
+        pub fn $field(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
+            self.$field = ::core::option::Option::Some(value.into());
+            self
+        }
+    };
+}
+// Crates without structs have no setters.
+#[allow(unused_imports)]
+pub(crate) use {optional_setter, setter};
+
+/// What every request builder has besides its parameters and its `send_with_metadata`: the
+/// per-call settings (`timeout`, `retry`, `max_response_size`, on its `options` field), `send`,
+/// and `IntoFuture` (so `.await` sends). `request_builder!(Builder, BuilderError, Success)`.
+#[allow(unused_macros)] // a crate whose document has no such item does not use it
+macro_rules! request_builder {
+    ($builder:ident, $error:ident, $success:ty) => {
+        impl $builder {
+            /// How long each attempt of this call may take (overrides the client's timeout).
+            pub fn timeout(mut self, timeout: ::core::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            /// The retry policy of this call (overrides the client's).
+            pub fn retry(mut self, policy: $crate::runtime::RetryPolicy) -> Self {
+                self.options = self.options.retry(policy);
+                self
+            }
+
+            /// The largest success body this call reads, in bytes (overrides the client's
+            /// `max_response_size`, 64 MiB by default); past it the call fails with
+            /// `Error::ResponseTooLarge`.
+            pub fn max_response_size(mut self, bytes: u64) -> Self {
+                self.options = self.options.max_response_size(bytes);
+                self
+            }
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> ::core::result::Result<$success, $crate::runtime::Error<$error>> {
+                self.send_with_metadata().await.map(|response| response.body)
+            }
+        }
+
+        impl ::core::future::IntoFuture for $builder {
+            type Output = ::core::result::Result<$success, $crate::runtime::Error<$error>>;
+            type IntoFuture = ::core::pin::Pin<
+                ::std::boxed::Box<dyn ::core::future::Future<Output = Self::Output> + ::core::marker::Send>,
+            >;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    };
+}
+// Crates without operations have no request builders.
+#[allow(unused_imports)]
+pub(crate) use request_builder;
+
+/// `From<Type>` for a union whose variant `Variant` holds a `Type`:
+/// `from_variant!(Union, Variant, Type)`.
+#[allow(unused_macros)] // a crate whose document has no such item does not use it
+macro_rules! from_variant {
+    ($union:ident, $variant:ident, $ty:ty) => {
+        impl ::core::convert::From<$ty> for $union {
+            fn from(value: $ty) -> Self {
+                Self::$variant(value)
+            }
+        }
+    };
+}
+// Crates without unions have none.
+#[allow(unused_imports)]
+pub(crate) use from_variant;

@@ -358,6 +358,20 @@ fn redirect_target(status: StatusCode, headers: &HeaderMap, from: &reqwest::Url)
 }
 
 impl Client {
+    /// An operation's call, the whole of every generated `send_with_metadata`: the request (or
+    /// why it could not be built) sent as [`execute`](Self::execute) sends it, the response decoded
+    /// by `decode` (the operation's documented statuses), its status and headers kept.
+    pub(crate) async fn call<T, E>(
+        &self,
+        request: Result<Request, Error<E>>,
+        options: &RequestOptions,
+        decode: impl FnOnce(RawResponse) -> Result<T, Error<E>>,
+    ) -> Result<Response<T>, Error<E>> {
+        let response = self.execute::<E>(request?, options).await?;
+        let (status, headers) = (response.status, response.headers.clone());
+        decode(response).map(|body| Response { status, headers, body })
+    }
+
     /// Sends `request`, retrying as the policy says; any complete response is returned (the
     /// caller decodes it), including the last one of a retried error status.
     pub(crate) async fn execute<E>(&self, request: Request, options: &RequestOptions) -> Result<RawResponse, Error<E>> {

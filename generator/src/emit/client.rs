@@ -53,6 +53,13 @@ pub(crate) fn client(api: &Api, settings: &Settings) -> TokenStream {
         //! The API's operations, grouped as the document groups them, and the servers it lists.
         #servers
         #defaults
+        impl crate::runtime::Client {
+            /// A builder with the document's defaults: its first server, its API version, and the
+            /// token from the environment.
+            pub fn builder() -> crate::runtime::ClientBuilder {
+                crate::runtime::ClientBuilder::new(DEFAULTS)
+            }
+        }
         #(#groups)*
         #(#operations)*
     }
@@ -396,6 +403,8 @@ fn operation(op: &Operation) -> TokenStream {
 
     let request = build_request(op);
     let decode = decode_response(op, success_def.is_some());
+    // A call with only a bodiless `default` response decodes to `Ok(())` whatever comes back.
+    let response = if mentions(&decode, "response") { quote! { response } } else { quote! { _ } };
     let pagination = pagination(op, &success, &error);
     let error_enum = error_enum(op);
     let builder_doc = format!(
@@ -415,55 +424,20 @@ fn operation(op: &Operation) -> TokenStream {
         impl #builder {
             #(#setters)*
 
-            /// How long each attempt of this call may take (overrides the client's timeout).
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options = self.options.timeout(timeout);
-                self
-            }
-
-            /// The retry policy of this call (overrides the client's).
-            pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-                self.options = self.options.retry(policy);
-                self
-            }
-
-            /// The largest success body this call reads, in bytes (overrides the client's
-            /// `max_response_size`, 64 MiB by default); past it the call fails with
-            /// `Error::ResponseTooLarge`.
-            pub fn max_response_size(mut self, bytes: u64) -> Self {
-                self.options = self.options.max_response_size(bytes);
-                self
-            }
-
             fn request(&self) -> ::std::result::Result<crate::runtime::Request, crate::runtime::Error<#error>> {
                 #request
             }
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> ::std::result::Result<#success, crate::runtime::Error<#error>> {
-                self.send_with_metadata().await.map(|response| response.body)
-            }
-
             /// Sends the request and decodes the response, keeping its status and headers.
             pub async fn send_with_metadata(self) -> ::std::result::Result<crate::runtime::Response<#success>, crate::runtime::Error<#error>> {
-                let request = self.request()?;
-                let response = self.client.execute::<#error>(request, &self.options).await?;
-                let (status, headers) = (response.status, response.headers.clone());
-                let result: ::std::result::Result<#success, crate::runtime::Error<#error>> = #decode;
-                result.map(|body| crate::runtime::Response { status, headers, body })
+                self.client.call(self.request(), &self.options, |#response| #decode).await
             }
 
             #pagination
         }
 
-        impl ::std::future::IntoFuture for #builder {
-            type Output = ::std::result::Result<#success, crate::runtime::Error<#error>>;
-            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
-            }
-        }
+        // `timeout`, `retry`, `max_response_size`, `send` and `IntoFuture`.
+        crate::runtime::request_builder!(#builder, #error, #success);
 
         #success_def
         #error_enum
@@ -568,6 +542,20 @@ fn push_literal(literal: &str) -> TokenStream {
     }
 }
 
+/// Whether `tokens` contain the identifier `name`.
+fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == name,
+        proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), name),
+        _ => false,
+    })
+}
+
+/// A status as written by hand (`201`, not `201u16`).
+fn unsuffixed(code: u16) -> proc_macro2::Literal {
+    proc_macro2::Literal::u16_unsuffixed(code)
+}
+
 fn decode_response(op: &Operation, enum_success: bool) -> TokenStream {
     let error = naming::ident(&op.error_type);
     let response_type = naming::ident(&op.response_type);
@@ -593,7 +581,10 @@ fn decode_response(op: &Operation, enum_success: bool) -> TokenStream {
             value
         };
         match r.status {
-            Status::Code(code) => arms.push(quote! { #code => #value, }),
+            Status::Code(code) => {
+                let code = unsuffixed(code);
+                arms.push(quote! { #code => #value, })
+            }
             Status::Range(_) => range_arms.push(range_arm(r.status, &value)),
             Status::Default => fallback = quote! { #value },
         }
@@ -617,7 +608,10 @@ fn decode_response(op: &Operation, enum_success: bool) -> TokenStream {
             None => quote! { ::std::result::Result::Err(response.api_error_empty(#error::#variant)) },
         };
         match r.status {
-            Status::Code(code) => arms.push(quote! { #code => #value, }),
+            Status::Code(code) => {
+                let code = unsuffixed(code);
+                arms.push(quote! { #code => #value, })
+            }
             Status::Range(_) => range_arms.push(range_arm(r.status, &value)),
             Status::Default => fallback = value,
         }
@@ -638,7 +632,7 @@ fn decode_response(op: &Operation, enum_success: bool) -> TokenStream {
 /// A match arm for the codes of a status range.
 fn range_arm(status: Status, value: &TokenStream) -> TokenStream {
     let codes = status.codes().unwrap_or(0..=0);
-    let (low, high) = (*codes.start(), *codes.end());
+    let (low, high) = (unsuffixed(*codes.start()), unsuffixed(*codes.end()));
     quote! { #low..=#high => #value, }
 }
 

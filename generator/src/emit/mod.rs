@@ -6,6 +6,7 @@ pub(crate) mod client;
 mod crate_files;
 mod docs;
 mod models;
+pub(crate) mod paths;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -49,7 +50,7 @@ pub fn format(emitted: Emitted, settings: &Settings) -> Result<Vec<GeneratedFile
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for (path, tokens) in &emitted.rust {
-        match pretty(tokens) {
+        match pretty(tokens, path != "src/lib.rs") {
             Ok(source) => files.push(GeneratedFile { path: path.clone(), contents: with_header(settings, &source, "//") }),
             Err(message) => problems.push(Diagnostic::error("#", format!("{path}: {message}"))),
         }
@@ -79,9 +80,12 @@ fn with_header(settings: &Settings, body: &str, comment: &str) -> String {
     format!("{}\n\n{}", header_line(settings, comment), body.trim_start())
 }
 
-/// Pretty-prints tokens; an error here is a generator bug, reported rather than panicking.
-fn pretty(tokens: &TokenStream) -> Result<String, String> {
+/// Pretty-prints tokens, with paths shortened where nothing can shadow them (`lean_paths`; not
+/// in `lib.rs`, which a build script includes among its own crate root's items); an error here is
+/// a generator bug, reported rather than panicking.
+fn pretty(tokens: &TokenStream, lean_paths: bool) -> Result<String, String> {
     let mut file: syn::File = syn::parse2(tokens.clone()).map_err(|err| format!("the generator produced invalid Rust: {err}"))?;
     docs::sanitize_docs(&mut file);
-    Ok(prettyplease::unparse(&file))
+    let setters = paths::shorten(&mut file, lean_paths);
+    Ok(paths::render_setters(&prettyplease::unparse(&file), &setters))
 }

@@ -47,9 +47,11 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Tagged(t) => {
             let accessors = common_field_accessors(api, t);
             let union = tagged(api, &name, t, docs);
+            // No empty `impl` block when the variants share no field.
+            let accessors = if accessors.is_empty() { quote! {} } else { quote! { impl #name { #accessors } } };
             quote! {
                 #union
-                impl #name { #accessors }
+                #accessors
             }
         }
         TypeKind::Untagged(u) => untagged(api, &name, u, docs),
@@ -166,21 +168,17 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
         }
         taken.push(setter_name.clone());
         let setter = naming::ident(&setter_name);
-        let (value_type, assign) = match field.presence {
-            Presence::Required | Presence::Defaulted => (quote! { #inner }, quote! { value.into() }),
-            Presence::RequiredNullable => (quote! { ::std::option::Option<#inner> }, quote! { value.into() }),
-            Presence::Optional => (quote! { #inner }, quote! { ::std::option::Option::Some(value.into()) }),
-            Presence::OptionalNullable => (quote! { crate::runtime::Nullable<#inner> }, quote! { value.into() }),
+        // One line per field, through the runtime's `setter!` / `optional_setter!`.
+        let value_type = match field.presence {
+            Presence::Required | Presence::Defaulted | Presence::Optional => quote! { #inner },
+            Presence::RequiredNullable => quote! { ::std::option::Option<#inner> },
+            Presence::OptionalNullable => quote! { crate::runtime::Nullable<#inner> },
         };
-        let doc = format!(" Sets `{}`.", field.json_name.replace('`', "'"));
+        let target = if setter_name == field.rust_name { quote! { #ident } } else { quote! { #setter = #ident } };
         let deprecated = if field.deprecated { quote! { #[deprecated] #[allow(deprecated)] } } else { quote! {} };
+        let mac = if field.presence == Presence::Optional { quote! { optional_setter } } else { quote! { setter } };
         setters.push(quote! {
-            #[doc = #doc]
-            #deprecated
-            pub fn #setter(mut self, value: impl ::std::convert::Into<#value_type>) -> Self {
-                self.#ident = #assign;
-                self
-            }
+            crate::runtime::#mac!(#deprecated #target, #value_type);
         });
     }
     if let Some(additional) = &s.additional {
@@ -235,11 +233,8 @@ fn field_def(field: &Field, defaults: &mut Vec<TokenStream>) -> TokenStream {
         TypeRef::Named(name) => format!("The {} property: a [`{name}`].", docs::code(&field.json_name)),
         _ => format!("The {} property.", docs::code(&field.json_name)),
     };
-    let mut lines = docs::lines(&field.docs, &fallback);
-    if field.presence == Presence::OptionalNullable {
-        lines.push(String::new());
-        lines.push("Absent, `null` and a value are three different things here (see [`Nullable`](crate::runtime::Nullable)).".to_owned());
-    }
+    // A `Nullable` field's type says that absent, `null` and a value differ (its docs).
+    let lines = docs::lines_without_filler(&field.docs, &fallback);
     let doc_attrs = docs::attrs(&lines);
     let rename = if field.rust_name != field.json_name {
         let json = &field.json_name;
@@ -701,13 +696,7 @@ fn from_impls(api: &Api, name: &proc_macro2::Ident, variants: &[proc_macro2::Ide
     let unique = |ty: &TypeRef| rust_types.iter().filter(|t| *t == ty).count() == 1;
     let impls = variants.iter().zip(types).zip(&rust_types).filter(|(_, rust)| unique(rust)).map(|((variant, ty), _)| {
         let ty = type_tokens(ty);
-        quote! {
-            impl ::std::convert::From<#ty> for #name {
-                fn from(value: #ty) -> Self {
-                    Self::#variant(value)
-                }
-            }
-        }
+        quote! { crate::runtime::from_variant!(#name, #variant, #ty); }
     });
     quote! { #(#impls)* }
 }

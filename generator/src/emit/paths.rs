@@ -1,0 +1,464 @@
+//! Paths as a Rust developer writes them: the emitters write every path fully qualified
+//! (`::std::option::Option`, `::std::clone::Clone`), which no document can shadow; this pass
+//! shortens them in a file where that cannot change what they mean.
+//!
+//! - A prelude item (`Option`, `Some`, `String`, `Vec`, `Box`, `From`, `Clone`, ...) loses its
+//!   path when the file defines or imports nothing of that name (a schema named `Option` keeps
+//!   `::std::option::Option` in the file where it is a type).
+//! - Other paths into `std` and the crates the generated code uses (`::serde_json::Value`) lose
+//!   their leading `::` when the file defines or imports nothing of the crate's name.
+//! - A file with a glob import is left alone (the glob may bring any name).
+//!
+//! Names are compared across namespaces and scopes (any item anywhere in the file counts), which is
+//! stricter than Rust needs. Paths inside macro invocations and strings are left as written.
+
+use std::collections::HashSet;
+
+use syn::visit_mut::VisitMut;
+
+/// `(path after the leading `::`, how many leading segments go)`: the shortened path starts at the
+/// first segment kept, which must be a prelude name.
+const PRELUDE: &[(&[&str], usize)] = &[
+    (&["std", "option", "Option", "Some"], 3),
+    (&["std", "option", "Option", "None"], 3),
+    (&["std", "option", "Option"], 2),
+    (&["std", "result", "Result", "Ok"], 3),
+    (&["std", "result", "Result", "Err"], 3),
+    (&["std", "result", "Result"], 2),
+    (&["std", "string", "String"], 2),
+    (&["std", "string", "ToString"], 2),
+    (&["std", "vec", "Vec"], 2),
+    (&["std", "boxed", "Box"], 2),
+    (&["std", "convert", "From"], 2),
+    (&["std", "convert", "Into"], 2),
+    (&["std", "convert", "TryFrom"], 2),
+    (&["std", "convert", "TryInto"], 2),
+    (&["std", "convert", "AsRef"], 2),
+    (&["std", "clone", "Clone"], 2),
+    (&["std", "default", "Default"], 2),
+    (&["std", "cmp", "PartialEq"], 2),
+    (&["std", "cmp", "Eq"], 2),
+    (&["std", "cmp", "PartialOrd"], 2),
+    (&["std", "cmp", "Ord"], 2),
+    (&["std", "marker", "Copy"], 2),
+    (&["std", "marker", "Send"], 2),
+    (&["std", "marker", "Sync"], 2),
+    (&["std", "iter", "Iterator"], 2),
+    (&["std", "iter", "IntoIterator"], 2),
+    (&["std", "borrow", "ToOwned"], 2),
+];
+
+/// Derive macros of the prelude (the macro namespace: `#[derive(Debug)]` works although the
+/// `Debug` trait is not in the prelude).
+const PRELUDE_DERIVES: &[(&[&str], usize)] = &[
+    (&["std", "clone", "Clone"], 2),
+    (&["std", "marker", "Copy"], 2),
+    (&["std", "fmt", "Debug"], 2),
+    (&["std", "default", "Default"], 2),
+    (&["std", "cmp", "PartialEq"], 2),
+    (&["std", "cmp", "Eq"], 2),
+    (&["std", "cmp", "PartialOrd"], 2),
+    (&["std", "cmp", "Ord"], 2),
+    (&["std", "hash", "Hash"], 2),
+];
+
+/// The runtime's macros whose arguments are names and a type (`#[attr]* name, Type`,
+/// `#[attr]* method = field, Type`, `Builder, Error, Type`): rendered by this module, not by
+/// prettyplease (see [`render_setters`]).
+const RUNTIME_MACROS: &[&str] = &["setter", "optional_setter", "request_builder", "from_variant"];
+
+/// Crates whose paths lose their leading `::` (lower case: no type or variant the emitters
+/// write has such a name; a file that has one keeps the `::`).
+const CRATES: &[&str] = &["std", "serde", "serde_json", "uuid", "chrono", "bytes", "http", "reqwest"];
+
+/// Shortens the paths of `file` where the file's own names cannot shadow them (when
+/// `shorten_paths`), and takes the arguments of the runtime's setter invocations out, rendered,
+/// for [`render_setters`] to put back after pretty-printing.
+pub(crate) fn shorten(file: &mut syn::File, shorten_paths: bool) -> Vec<String> {
+    let mut names = Names::default();
+    if shorten_paths {
+        names.visit_file_mut(file);
+    }
+    let mut pass = Shorten { taken: &names.taken, shorten: shorten_paths && !names.glob, setters: Vec::new() };
+    pass.visit_file_mut(file);
+    pass.setters
+}
+
+/// Every name the file defines or imports, anywhere.
+#[derive(Default)]
+struct Names {
+    taken: HashSet<String>,
+    glob: bool,
+}
+
+impl Names {
+    fn add(&mut self, ident: &syn::Ident) {
+        let name = ident.to_string();
+        self.taken.insert(name.strip_prefix("r#").map(str::to_owned).unwrap_or(name));
+    }
+}
+
+// A `VisitMut` that changes nothing (syn's `visit` feature is not enabled).
+impl VisitMut for Names {
+    fn visit_item_mut(&mut self, item: &mut syn::Item) {
+        let ident = match item {
+            syn::Item::Const(i) => Some(&i.ident),
+            syn::Item::Enum(i) => Some(&i.ident),
+            syn::Item::ExternCrate(i) => Some(i.rename.as_ref().map_or(&i.ident, |(_, rename)| rename)),
+            syn::Item::Fn(i) => Some(&i.sig.ident),
+            syn::Item::Macro(i) => i.ident.as_ref(),
+            syn::Item::Mod(i) => Some(&i.ident),
+            syn::Item::Static(i) => Some(&i.ident),
+            syn::Item::Struct(i) => Some(&i.ident),
+            syn::Item::Trait(i) => Some(&i.ident),
+            syn::Item::TraitAlias(i) => Some(&i.ident),
+            syn::Item::Type(i) => Some(&i.ident),
+            syn::Item::Union(i) => Some(&i.ident),
+            // Unparsed items could define anything.
+            syn::Item::Verbatim(_) => {
+                self.glob = true;
+                None
+            }
+            _ => None,
+        };
+        if let Some(ident) = ident {
+            self.add(ident);
+        }
+        syn::visit_mut::visit_item_mut(self, item);
+    }
+
+    fn visit_use_tree_mut(&mut self, tree: &mut syn::UseTree) {
+        match tree {
+            syn::UseTree::Name(name) => self.add(&name.ident),
+            syn::UseTree::Rename(rename) => self.add(&rename.rename),
+            syn::UseTree::Glob(_) => self.glob = true,
+            syn::UseTree::Path(_) | syn::UseTree::Group(_) => {}
+        }
+        syn::visit_mut::visit_use_tree_mut(self, tree);
+    }
+
+    fn visit_generic_param_mut(&mut self, param: &mut syn::GenericParam) {
+        if let syn::GenericParam::Type(ty) = param {
+            self.add(&ty.ident);
+        }
+        syn::visit_mut::visit_generic_param_mut(self, param);
+    }
+}
+
+struct Shorten<'a> {
+    taken: &'a HashSet<String>,
+    /// Whether paths are shortened at all.
+    shorten: bool,
+    /// The setters' arguments, rendered; the macros' tokens are `__oag_setter_<index>`.
+    setters: Vec<String>,
+}
+
+impl Shorten<'_> {
+    /// Shortens `path`; returns how many leading segments went.
+    fn shorten_with(&self, path: &mut syn::Path, table: &[(&[&str], usize)]) -> usize {
+        if path.leading_colon.is_none() || !self.shorten {
+            return 0;
+        }
+        let idents: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        for (prefix, drop) in table {
+            let matches = idents.len() >= prefix.len()
+                && idents.iter().zip(prefix.iter()).all(|(a, b)| a == b)
+                // Generic arguments on a dropped segment (`Option::<T>::None`) stay spelled out.
+                && path.segments.iter().take(*drop).all(|s| s.arguments.is_none());
+            if matches && !self.taken.contains(prefix[*drop]) {
+                let kept: syn::punctuated::Punctuated<syn::PathSegment, syn::Token![::]> =
+                    std::mem::take(&mut path.segments).into_iter().skip(*drop).collect();
+                path.segments = kept;
+                path.leading_colon = None;
+                return *drop;
+            }
+        }
+        if let Some(first) = idents.first() {
+            if CRATES.contains(&first.as_str()) && !self.taken.contains(first) {
+                path.leading_colon = None;
+            }
+        }
+        0
+    }
+
+    /// A path after a qualified self (`<T as ::std::convert::From<U>>::from`): the trait's
+    /// segments are the first `qself.position`, so the position follows what goes.
+    fn shorten_qualified(&mut self, qself: &mut Option<syn::QSelf>, path: &mut syn::Path) {
+        if let Some(qself) = qself {
+            self.visit_type_mut(&mut qself.ty);
+            let mut shortened = path.clone();
+            let dropped = self.shorten_with(&mut shortened, PRELUDE);
+            if dropped < qself.position {
+                *path = shortened;
+                qself.position -= dropped;
+            }
+            for segment in &mut path.segments {
+                self.visit_path_arguments_mut(&mut segment.arguments);
+            }
+        } else {
+            self.visit_path_mut(path);
+        }
+    }
+}
+
+impl VisitMut for Shorten<'_> {
+    fn visit_expr_path_mut(&mut self, expr: &mut syn::ExprPath) {
+        for attr in &mut expr.attrs {
+            self.visit_attribute_mut(attr);
+        }
+        self.shorten_qualified(&mut expr.qself, &mut expr.path);
+    }
+
+    fn visit_type_path_mut(&mut self, ty: &mut syn::TypePath) {
+        self.shorten_qualified(&mut ty.qself, &mut ty.path);
+    }
+
+    // The other paths that may follow a qualified self: left alone when they do.
+    fn visit_pat_tuple_struct_mut(&mut self, pat: &mut syn::PatTupleStruct) {
+        if pat.qself.is_none() {
+            syn::visit_mut::visit_pat_tuple_struct_mut(self, pat);
+        }
+    }
+
+    fn visit_pat_struct_mut(&mut self, pat: &mut syn::PatStruct) {
+        if pat.qself.is_none() {
+            syn::visit_mut::visit_pat_struct_mut(self, pat);
+        }
+    }
+
+    fn visit_expr_struct_mut(&mut self, expr: &mut syn::ExprStruct) {
+        if expr.qself.is_none() {
+            syn::visit_mut::visit_expr_struct_mut(self, expr);
+        }
+    }
+
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        self.shorten_with(path, PRELUDE);
+        syn::visit_mut::visit_path_mut(self, path);
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        // The runtime's `setter!`/`optional_setter!` take a type after their names: shortened
+        // as the type would be anywhere else.
+        if is_runtime_macro(mac) {
+            if let Ok(mut args) = mac.parse_body::<SetterArgs>() {
+                self.visit_type_mut(&mut args.ty);
+                let SetterArgs { attrs, names, ty } = args;
+                let mut rendered = String::new();
+                spaced(quote::quote! { #(#attrs)* #names #ty }, &mut rendered);
+                let placeholder = quote::format_ident!("__oag_setter_{}", self.setters.len());
+                self.setters.push(rendered.trim_end().to_owned());
+                mac.tokens = quote::quote! { #placeholder };
+                return;
+            }
+        }
+        syn::visit_mut::visit_macro_mut(self, mac);
+    }
+
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        if !attr.path().is_ident("derive") {
+            return;
+        }
+        let Ok(mut paths) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) else {
+            return;
+        };
+        for path in &mut paths {
+            self.shorten_with(path, PRELUDE_DERIVES);
+        }
+        *attr = syn::parse_quote!(#[derive(#paths)]);
+    }
+}
+
+/// Puts the runtime's setter invocations back into pretty-printed `text`: [`shorten`] replaced
+/// their arguments by placeholders (prettyplease prints a macro's tokens spaced as tokens,
+/// `Option < String >`); each becomes one line, or three when it is longer than a line.
+pub(crate) fn render_setters(text: &str, setters: &[String]) -> String {
+    if setters.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + setters.iter().map(String::len).sum::<usize>());
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let placeholder = trimmed
+            .strip_prefix("crate::runtime::")
+            .and_then(|rest| rest.split_once("!(__oag_setter_"))
+            .and_then(|(name, rest)| Some((name, rest.strip_suffix(");")?.parse::<usize>().ok()?)))
+            .filter(|(name, _)| RUNTIME_MACROS.contains(name))
+            .and_then(|(name, index)| Some((name, setters.get(index)?)));
+        match placeholder {
+            Some((name, args)) => {
+                let one_line = format!("{indent}crate::runtime::{name}!({args});");
+                if one_line.len() <= 100 {
+                    out.push_str(&one_line);
+                } else {
+                    out.push_str(&format!("{indent}crate::runtime::{name}!(\n{indent}    {args}\n{indent});"));
+                }
+                out.push('\n');
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Tokens as Rust is written (`Vec<std::string::String>`, `#[allow(deprecated)]`), for the
+/// names and types the runtime's setters take.
+fn spaced(tokens: proc_macro2::TokenStream, out: &mut String) {
+    use proc_macro2::{Delimiter, Spacing, TokenTree};
+    let mut joint = false;
+    for token in tokens {
+        let word_before = out.ends_with(|c: char| c.is_alphanumeric() || c == '_');
+        match token {
+            TokenTree::Ident(ident) => {
+                if word_before {
+                    out.push(' ');
+                }
+                out.push_str(&ident.to_string());
+            }
+            TokenTree::Literal(literal) => {
+                if word_before {
+                    out.push(' ');
+                }
+                out.push_str(&literal.to_string());
+            }
+            TokenTree::Punct(punct) => {
+                match punct.as_char() {
+                    ',' | ';' => out.push_str(&format!("{} ", punct.as_char())),
+                    '=' if !joint => out.push_str(" = "),
+                    '+' => out.push_str(" + "),
+                    '-' if punct.spacing() == Spacing::Joint => out.push_str(" -"),
+                    '>' if joint && out.ends_with('-') => out.push_str("> "),
+                    c => out.push(c),
+                }
+                joint = punct.spacing() == Spacing::Joint;
+                continue;
+            }
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => ("{ ", " }"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                spaced(group.stream(), out);
+                let trimmed = out.trim_end().len();
+                out.truncate(trimmed);
+                out.push_str(close);
+                if group.delimiter() == Delimiter::Bracket && out.ends_with(']') && out[..out.len() - 1].contains("#[") {
+                    out.push(' ');
+                }
+            }
+        }
+        joint = false;
+    }
+}
+
+fn is_runtime_macro(mac: &syn::Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| RUNTIME_MACROS.iter().any(|name| s.ident == name))
+}
+
+/// Applies `f` to the type argument of an invocation of one of the runtime's macros that take
+/// one (`setter!(name, Type)`), for passes that edit types (the `types.format` setting).
+pub(crate) fn visit_runtime_macro_type(mac: &mut syn::Macro, f: impl FnOnce(&mut syn::Type)) {
+    if !is_runtime_macro(mac) {
+        return;
+    }
+    if let Ok(mut args) = mac.parse_body::<SetterArgs>() {
+        f(&mut args.ty);
+        let SetterArgs { attrs, names, ty } = args;
+        mac.tokens = quote::quote! { #(#attrs)* #names #ty };
+    }
+}
+
+/// The arguments of one of [`RUNTIME_MACROS`].
+struct SetterArgs {
+    attrs: Vec<syn::Attribute>,
+    names: proc_macro2::TokenStream,
+    ty: syn::Type,
+}
+
+impl syn::parse::Parse for SetterArgs {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(syn::Attribute::parse_outer)?;
+        let mut names = proc_macro2::TokenStream::new();
+        // Names: identifiers each followed by `,` or `=`; the type is the rest.
+        while input.peek(syn::Ident) && (input.peek2(syn::Token![,]) || input.peek2(syn::Token![=])) {
+            let name: proc_macro2::TokenTree = input.parse()?;
+            let punct: proc_macro2::TokenTree = input.parse()?;
+            names.extend([name, punct]);
+        }
+        let ty = input.parse()?;
+        Ok(SetterArgs { attrs, names, ty })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    fn shortened(tokens: proc_macro2::TokenStream) -> String {
+        let mut file: syn::File = syn::parse2(tokens).unwrap();
+        let setters = super::shorten(&mut file, true);
+        super::render_setters(&prettyplease::unparse(&file), &setters)
+    }
+
+    #[test]
+    fn prelude_paths_and_derives_shorten_when_nothing_shadows_them() {
+        let text = shortened(quote! {
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::serde::Serialize)]
+            pub struct A { pub b: ::std::option::Option<::std::vec::Vec<::std::string::String>> }
+            impl ::std::fmt::Display for A {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { ::std::result::Result::Ok(()) }
+            }
+            fn c() -> ::std::option::Option<u8> { ::std::option::Option::None }
+            fn d() -> u8 { <u8 as ::std::convert::From<u8>>::from(1) }
+            impl A {
+                crate::runtime::setter!(#[deprecated] with_clone = clone, ::std::option::Option<::std::string::String>);
+                crate::runtime::optional_setter!(b, ::std::vec::Vec<::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<crate::models::SomeLongTypeName>>>);
+            }
+        });
+        assert_eq!(
+            text,
+            "#[derive(Clone, Debug, serde::Serialize)]\npub struct A {\n    pub b: Option<Vec<String>>,\n}\n\
+             impl std::fmt::Display for A {\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        Ok(())\n    }\n}\n\
+             fn c() -> Option<u8> {\n    None\n}\nfn d() -> u8 {\n    <u8 as From<u8>>::from(1)\n}\nimpl A {\n    crate::runtime::setter!(#[deprecated] with_clone = clone, Option<String>);\n    crate::runtime::optional_setter!(\n        b, Vec<std::collections::BTreeMap<String, Vec<crate::models::SomeLongTypeName>>>\n    );\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_name_the_file_defines_keeps_its_full_path() {
+        let text = shortened(quote! {
+            pub struct Option { pub a: ::std::option::Option<::std::string::String> }
+            pub struct Some;
+            fn c() -> ::std::option::Option<u8> { ::std::option::Option::Some(1) }
+            fn d() -> ::std::option::Option<u8> { ::std::option::Option::None }
+        });
+        // `Option` is this file's: the standard one is spelled out (without the leading `::`,
+        // as nothing is named `std`); `Some` too, as a unit struct is a value; `None` is free.
+        assert!(text.contains("pub a: std::option::Option<String>"), "{text}");
+        assert!(text.contains(" std::option::Option::Some(1)"), "{text}");
+        assert!(text.contains("fn d() -> std::option::Option<u8> {\n    None\n"), "{text}");
+    }
+
+    #[test]
+    fn a_glob_import_leaves_the_file_alone() {
+        let text = shortened(quote! {
+            use other::*;
+            fn c() -> ::std::option::Option<u8> { ::std::option::Option::None }
+        });
+        assert!(text.contains("fn c() -> ::std::option::Option<u8>"), "{text}");
+    }
+
+    #[test]
+    fn a_module_named_std_keeps_leading_colons() {
+        let text = shortened(quote! {
+            mod std {}
+            impl ::std::fmt::Display for A {}
+            fn c() -> ::std::string::String { todo!() }
+        });
+        assert!(text.contains("impl ::std::fmt::Display for A"), "{text}");
+        assert!(text.contains("fn c() -> String"), "{text}");
+    }
+}

@@ -10,14 +10,14 @@ use crate::Settings;
 
 /// The runtime files, shipped verbatim: (path in the crate, source).
 pub(crate) const RUNTIME: &[(&str, &str)] = &[
-    ("src/runtime/mod.rs", include_str!("../../../runtime/src/lib.rs")),
-    ("src/runtime/client.rs", include_str!("../../../runtime/src/client.rs")),
-    ("src/runtime/error.rs", include_str!("../../../runtime/src/error.rs")),
-    ("src/runtime/nullable.rs", include_str!("../../../runtime/src/nullable.rs")),
-    ("src/runtime/pagination.rs", include_str!("../../../runtime/src/pagination.rs")),
-    ("src/runtime/request.rs", include_str!("../../../runtime/src/request.rs")),
-    ("src/runtime/retry.rs", include_str!("../../../runtime/src/retry.rs")),
-    ("src/runtime/untagged.rs", include_str!("../../../runtime/src/untagged.rs")),
+    ("src/runtime/mod.rs", include_str!("../../runtime/src/lib.rs")),
+    ("src/runtime/client.rs", include_str!("../../runtime/src/client.rs")),
+    ("src/runtime/error.rs", include_str!("../../runtime/src/error.rs")),
+    ("src/runtime/nullable.rs", include_str!("../../runtime/src/nullable.rs")),
+    ("src/runtime/pagination.rs", include_str!("../../runtime/src/pagination.rs")),
+    ("src/runtime/request.rs", include_str!("../../runtime/src/request.rs")),
+    ("src/runtime/retry.rs", include_str!("../../runtime/src/retry.rs")),
+    ("src/runtime/untagged.rs", include_str!("../../runtime/src/untagged.rs")),
 ];
 
 pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {

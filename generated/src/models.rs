@@ -4,6 +4,7 @@
 /// Schema to create a file to be associated with the downloadables benefit.
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "downloadable"`, is not a field: the type writes it itself.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "downloadable")]
@@ -26,9 +27,7 @@ pub struct DownloadableFileCreate {
     /// SHA-256 of the whole file, base64-encoded.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<String>,
-    /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
-    /// The `version` property.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<String>,
 }
@@ -62,6 +61,7 @@ impl DownloadableFileCreate {
 /// File to be associated with the downloadables benefit.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "downloadable"`, is not a field: the type writes it itself.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "downloadable")]
@@ -72,27 +72,17 @@ pub struct DownloadableFileRead {
     pub id: uuid::Uuid,
     /// - Format: `uuid4`
     pub organization_id: uuid::Uuid,
-    /// The `name` property.
     pub name: String,
-    /// The `path` property.
     pub path: String,
-    /// The `mime_type` property.
     pub mime_type: String,
-    /// The `size` property.
     pub size: i64,
-    /// The `storage_version` property.
     pub storage_version: Option<String>,
-    /// The `checksum_etag` property.
     pub checksum_etag: Option<String>,
-    /// The `checksum_sha256_base64` property.
     pub checksum_sha256_base64: Option<String>,
-    /// The `checksum_sha256_hex` property.
     pub checksum_sha256_hex: Option<String>,
     /// - Format: `date-time`
     pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `version` property.
     pub version: Option<String>,
-    /// The `is_uploaded` property.
     pub is_uploaded: bool,
     /// - Format: `date-time`
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -317,13 +307,12 @@ impl FileCreate {
 /// The `FilePatch` schema.
 ///
 /// Example: `{"name":"app-1.4.3.zip","version":null}`
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FilePatch {
-    /// The `name` property.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub name: crate::runtime::Nullable<String>,
-    /// The `version` property.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<String>,
 }
@@ -651,6 +640,7 @@ impl<'de> serde::Deserialize<'de> for FileServiceTypes {
     }
 }
 /// The `FileUpload` schema.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileUpload {
@@ -660,29 +650,18 @@ pub struct FileUpload {
     pub id: uuid::Uuid,
     /// - Format: `uuid4`
     pub organization_id: uuid::Uuid,
-    /// The `name` property.
     pub name: String,
-    /// The `path` property.
     pub path: String,
-    /// The `mime_type` property.
     pub mime_type: String,
-    /// The `size` property.
     pub size: i64,
-    /// The `storage_version` property.
     pub storage_version: Option<String>,
-    /// The `checksum_etag` property.
     pub checksum_etag: Option<String>,
-    /// The `checksum_sha256_base64` property.
     pub checksum_sha256_base64: Option<String>,
-    /// The `checksum_sha256_hex` property.
     pub checksum_sha256_hex: Option<String>,
     /// - Format: `date-time`
     pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `upload` property: a [`S3FileUploadMultipart`].
     pub upload: crate::models::S3FileUploadMultipart,
-    /// The `version` property.
     pub version: Option<String>,
-    /// The `service` property: a [`FileServiceTypes`].
     pub service: crate::models::FileServiceTypes,
     /// - Read-only: set by the server
     pub size_readable: String,
@@ -751,14 +730,12 @@ impl FileUpload {
     crate::runtime::setter!(is_uploaded, bool);
 }
 /// The `FileUploadCompleted` schema.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileUploadCompleted {
-    /// The `id` property.
     pub id: String,
-    /// The `path` property.
     pub path: String,
-    /// The `parts` property.
     pub parts: Vec<crate::models::S3FileUploadCompletedPart>,
 }
 #[allow(deprecated)]
@@ -846,10 +823,10 @@ crate::runtime::from_variant!(FilesListOrganizationId, Many, Vec<uuid::Uuid>);
 /// The `HttpValidationError` schema.
 ///
 /// Example: `{"detail":[{"loc":["body","upload","parts",0,"chunk_end"],"msg":"Field required","type":"missing","input":{"number":1,"chunk_start":0}}]}`
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HttpValidationError {
-    /// The `detail` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: Option<Vec<crate::models::ValidationError>>,
 }
@@ -862,12 +839,11 @@ impl HttpValidationError {
     crate::runtime::optional_setter!(detail, Vec<crate::models::ValidationError>);
 }
 /// The `ListResourceFileRead` schema.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListResourceFileRead {
-    /// The `items` property.
     pub items: Vec<crate::models::FileRead>,
-    /// The `pagination` property: a [`Pagination`].
     pub pagination: crate::models::Pagination,
 }
 #[allow(deprecated)]
@@ -888,12 +864,12 @@ impl ListResourceFileRead {
 /// The `NotPermitted` schema.
 ///
 /// Example: `{"error":"NotPermitted","detail":"You don't have the permission to update this file."}`
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NotPermitted {
     /// Example: `"NotPermitted"`
     pub error: crate::models::NotPermittedError,
-    /// The `detail` property.
     pub detail: String,
 }
 #[allow(deprecated)]
@@ -947,6 +923,7 @@ impl<'de> serde::Deserialize<'de> for NotPermittedError {
 /// Schema to create a file to be used as an organization avatar.
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "organization_avatar"`, is not a field: the type writes it itself.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "organization_avatar")]
@@ -973,9 +950,7 @@ pub struct OrganizationAvatarFileCreate {
     /// SHA-256 of the whole file, base64-encoded.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<String>,
-    /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
-    /// The `version` property.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<String>,
 }
@@ -1009,6 +984,7 @@ impl OrganizationAvatarFileCreate {
 /// File to be used as an organization avatar.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "organization_avatar"`, is not a field: the type writes it itself.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "organization_avatar")]
@@ -1019,27 +995,17 @@ pub struct OrganizationAvatarFileRead {
     pub id: uuid::Uuid,
     /// - Format: `uuid4`
     pub organization_id: uuid::Uuid,
-    /// The `name` property.
     pub name: String,
-    /// The `path` property.
     pub path: String,
-    /// The `mime_type` property.
     pub mime_type: String,
-    /// The `size` property.
     pub size: i64,
-    /// The `storage_version` property.
     pub storage_version: Option<String>,
-    /// The `checksum_etag` property.
     pub checksum_etag: Option<String>,
-    /// The `checksum_sha256_base64` property.
     pub checksum_sha256_base64: Option<String>,
-    /// The `checksum_sha256_hex` property.
     pub checksum_sha256_hex: Option<String>,
     /// - Format: `date-time`
     pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `version` property.
     pub version: Option<String>,
-    /// The `is_uploaded` property.
     pub is_uploaded: bool,
     /// - Format: `date-time`
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1109,12 +1075,11 @@ impl OrganizationAvatarFileRead {
 /// The `Pagination` schema.
 ///
 /// Example: `{"total_count":4,"max_page":1}`
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Pagination {
-    /// The `total_count` property.
     pub total_count: i64,
-    /// The `max_page` property.
     pub max_page: i64,
 }
 #[allow(deprecated)]
@@ -1132,6 +1097,7 @@ impl Pagination {
 /// Schema to create a file to be used as a product media file.
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "product_media"`, is not a field: the type writes it itself.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "product_media")]
@@ -1158,9 +1124,7 @@ pub struct ProductMediaFileCreate {
     /// SHA-256 of the whole file, base64-encoded.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<String>,
-    /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
-    /// The `version` property.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<String>,
 }
@@ -1194,6 +1158,7 @@ impl ProductMediaFileCreate {
 /// File to be used as a product media file.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "product_media"`, is not a field: the type writes it itself.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "product_media")]
@@ -1204,27 +1169,17 @@ pub struct ProductMediaFileRead {
     pub id: uuid::Uuid,
     /// - Format: `uuid4`
     pub organization_id: uuid::Uuid,
-    /// The `name` property.
     pub name: String,
-    /// The `path` property.
     pub path: String,
-    /// The `mime_type` property.
     pub mime_type: String,
-    /// The `size` property.
     pub size: i64,
-    /// The `storage_version` property.
     pub storage_version: Option<String>,
-    /// The `checksum_etag` property.
     pub checksum_etag: Option<String>,
-    /// The `checksum_sha256_base64` property.
     pub checksum_sha256_base64: Option<String>,
-    /// The `checksum_sha256_hex` property.
     pub checksum_sha256_hex: Option<String>,
     /// - Format: `date-time`
     pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `version` property.
     pub version: Option<String>,
-    /// The `is_uploaded` property.
     pub is_uploaded: bool,
     /// - Format: `date-time`
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1294,12 +1249,12 @@ impl ProductMediaFileRead {
 /// The `ResourceNotFound` schema.
 ///
 /// Example: `{"error":"ResourceNotFound","detail":"Not found"}`
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceNotFound {
     /// Example: `"ResourceNotFound"`
     pub error: crate::models::ResourceNotFoundError,
-    /// The `detail` property.
     pub detail: String,
 }
 #[allow(deprecated)]
@@ -1412,14 +1367,13 @@ impl S3FileCreatePart {
 /// The `S3FileUploadCompletedPart` schema.
 ///
 /// Example: `{"number":1,"checksum_etag":"\"a54357aff0632cce46d942af68356b38\"","checksum_sha256_base64":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}`
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct S3FileUploadCompletedPart {
-    /// The `number` property.
     pub number: i64,
     /// The `ETag` storage answered the part's `PUT` with, quotes included.
     pub checksum_etag: String,
-    /// The `checksum_sha256_base64` property.
     pub checksum_sha256_base64: Option<String>,
 }
 #[allow(deprecated)]
@@ -1441,14 +1395,13 @@ impl S3FileUploadCompletedPart {
     crate::runtime::setter!(checksum_sha256_base64, Option<String>);
 }
 /// The `S3FileUploadMultipart` schema.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct S3FileUploadMultipart {
     /// The storage's multipart upload ID.
     pub id: String,
-    /// The `path` property.
     pub path: String,
-    /// The `parts` property.
     pub parts: Vec<crate::models::S3FileUploadPart>,
 }
 #[allow(deprecated)]
@@ -1470,16 +1423,13 @@ impl S3FileUploadMultipart {
     crate::runtime::setter!(parts, Vec<crate::models::S3FileUploadPart>);
 }
 /// The `S3FileUploadPart` schema.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct S3FileUploadPart {
-    /// The `number` property.
     pub number: i64,
-    /// The `chunk_start` property.
     pub chunk_start: i64,
-    /// The `chunk_end` property.
     pub chunk_end: i64,
-    /// The `checksum_sha256_base64` property.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<String>,
     /// Presigned URL to `PUT` the part's bytes to.
@@ -1528,6 +1478,7 @@ impl S3FileUploadPart {
 /// Schema to create a file to be attached to a support case.
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "support_case_attachment"`, is not a field: the type writes it itself.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "support_case_attachment")]
@@ -1554,9 +1505,7 @@ pub struct SupportCaseAttachmentFileCreate {
     /// SHA-256 of the whole file, base64-encoded.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<String>,
-    /// The `upload` property: a [`S3FileCreateMultipart`].
     pub upload: crate::models::S3FileCreateMultipart,
-    /// The `version` property.
     #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<String>,
 }
@@ -1590,6 +1539,7 @@ impl SupportCaseAttachmentFileCreate {
 /// File to be attached to a support case.
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "support_case_attachment"`, is not a field: the type writes it itself.
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(tag = "service", rename = "support_case_attachment")]
@@ -1600,27 +1550,17 @@ pub struct SupportCaseAttachmentFileRead {
     pub id: uuid::Uuid,
     /// - Format: `uuid4`
     pub organization_id: uuid::Uuid,
-    /// The `name` property.
     pub name: String,
-    /// The `path` property.
     pub path: String,
-    /// The `mime_type` property.
     pub mime_type: String,
-    /// The `size` property.
     pub size: i64,
-    /// The `storage_version` property.
     pub storage_version: Option<String>,
-    /// The `checksum_etag` property.
     pub checksum_etag: Option<String>,
-    /// The `checksum_sha256_base64` property.
     pub checksum_sha256_base64: Option<String>,
-    /// The `checksum_sha256_hex` property.
     pub checksum_sha256_hex: Option<String>,
     /// - Format: `date-time`
     pub last_modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `version` property.
     pub version: Option<String>,
-    /// The `is_uploaded` property.
     pub is_uploaded: bool,
     /// - Format: `date-time`
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1685,6 +1625,7 @@ impl SupportCaseAttachmentFileRead {
 /// The `ValidationError` schema.
 ///
 /// Example: `{"loc":["body","upload","parts",0,"chunk_end"],"msg":"Field required","type":"missing","input":{"number":1,"chunk_start":0}}`
+#[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValidationError {
@@ -1694,7 +1635,6 @@ pub struct ValidationError {
     pub msg: String,
     /// Error Type
     pub r#type: String,
-    /// The `input` property.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input: Option<serde_json::Value>,
     /// Context

@@ -48,18 +48,6 @@ pub(crate) fn lines(docs: &Docs, fallback: &str) -> Vec<String> {
     join(paragraphs)
 }
 
-/// [`lines`], where `fallback` (a sentence that says only what the item is called) is used only
-/// when the document says nothing at all about the item: its facts and examples are its doc when
-/// it has no title or description.
-pub(crate) fn lines_without_filler(docs: &Docs, fallback: &str) -> Vec<String> {
-    let lines = lines(docs, "");
-    if lines.is_empty() {
-        self::lines(docs, fallback)
-    } else {
-        lines
-    }
-}
-
 /// Joins paragraphs with blank lines.
 pub(crate) fn join(paragraphs: Vec<Vec<String>>) -> Vec<String> {
     let mut out = Vec::new();

@@ -108,8 +108,15 @@ fn struct_def(def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
         None => quote! {},
     };
     let builder = struct_builder(def, s, all_optional);
+    // A field the document says nothing about has no doc (see `field_def`).
+    let undescribed = if s.fields.iter().any(|f| docs::lines(&f.docs, "").is_empty()) {
+        quote! { #[allow(missing_docs, reason = "the document describes only some of the fields")] }
+    } else {
+        quote! {}
+    };
     quote! {
         #docs
+        #undescribed
         #[derive(::std::clone::Clone, ::std::fmt::Debug, #default ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         #tag
@@ -228,14 +235,9 @@ fn default_function(field: &Field) -> &str {
 
 fn field_def(field: &Field, defaults: &mut Vec<TokenStream>) -> TokenStream {
     let ident = naming::ident(&field.rust_name);
-    let fallback = match &field.ty {
-        // A reference says what it is through its type's docs.
-        TypeRef::Named(name) => format!("The {} property: a [`{name}`].", docs::code(&field.json_name)),
-        _ => format!("The {} property.", docs::code(&field.json_name)),
-    };
-    // A `Nullable` field's type says that absent, `null` and a value differ (its docs).
-    let lines = docs::lines_without_filler(&field.docs, &fallback);
-    let doc_attrs = docs::attrs(&lines);
+    // What the document says of the field, and nothing when it says nothing: a sentence that only
+    // repeats the name and type would be filler (the struct then allows `missing_docs`).
+    let doc_attrs = docs::attrs(&docs::lines(&field.docs, ""));
     let rename = if field.rust_name != field.json_name {
         let json = &field.json_name;
         quote! { #[serde(rename = #json)] }

@@ -1,6 +1,16 @@
 //! Emit: the IR → Rust source files (`quote!` → `syn` → `prettyplease`).
 //!
 //! Nothing here reads OpenAPI types: the IR is the only input.
+//!
+//! Re-reading the tokens with `syn` and printing them costs most of a generation, so [`emit`]
+//! does it part by part on every core: the work is cut into units (`lib.rs`, `client.rs`, the
+//! head of `models.rs`, batches of named types), each thread emits, parses and prints the units
+//! it takes, and the texts are put together in the units' order. `prettyplease` prints a file's
+//! items one after the other, each from the start of a line and ending with a line break, so a
+//! file printed by parts is the file printed whole, byte for byte (a test compares the two).
+//! Tokens never cross threads (`proc_macro2`'s are not `Send`): a unit's tokens and syntax tree
+//! live and die on the thread that prints them, so the crate is never held whole as tokens or
+//! syntax trees.
 
 pub(crate) mod client;
 mod crate_files;
@@ -8,15 +18,111 @@ mod docs;
 mod models;
 mod types;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use proc_macro2::TokenStream;
 
 use crate::diagnostics::{Diagnostic, Error, Stage};
-use crate::ir::Api;
+use crate::ir::{Api, TypeDef};
 use crate::{GeneratedFile, Settings};
 
-/// The files of the generated crate, sorted by path.
+/// Named types per unit of work: enough to make a unit's overhead nothing, few enough to keep
+/// every core busy to the end.
+const TYPES_PER_UNIT: usize = 16;
+
+/// The files of the generated crate, sorted by path, pretty-printed on all cores.
 pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
-    format(tokens(api, settings), settings)
+    let types: Vec<&TypeDef> = api.types.values().collect();
+    // The largest single unit first, so it does not start last.
+    let mut units = vec![Unit::Client, Unit::Lib, Unit::ModelsHeader];
+    units.extend(types.chunks(TYPES_PER_UNIT).map(Unit::Types));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(unit) = units.get(index) else { return done };
+            done.push((index, unit.print(api, settings)));
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(units.len());
+    let mut printed: Vec<(usize, Result<String, String>)> = if threads <= 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut all = work();
+            for worker in workers {
+                // A panic in a worker is a generator bug: it goes on as the panic it was.
+                all.extend(worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            }
+            all
+        })
+    };
+    printed.sort_by_key(|(index, _)| *index);
+    // Each file's text, its units' texts in order, and the first problem of each file.
+    let mut bodies: Vec<(&'static str, String, Option<String>)> = Vec::new();
+    for ((_, text), unit) in printed.into_iter().zip(&units) {
+        let path = unit.path();
+        let at = match bodies.iter().position(|(p, _, _)| *p == path) {
+            Some(at) => at,
+            None => {
+                bodies.push((path, String::new(), None));
+                bodies.len() - 1
+            }
+        };
+        let (_, body, problem) = &mut bodies[at];
+        match text {
+            Ok(text) => body.push_str(&text),
+            Err(message) => {
+                problem.get_or_insert(message);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (path, body, problem) in bodies {
+        match problem {
+            None => files.push(GeneratedFile { path: path.to_owned(), contents: with_header(settings, &body, "//") }),
+            Some(message) => problems.push(Diagnostic::error("#", format!("{path}: {message}"))),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error { stage: Stage::Emit, diagnostics: problems });
+    }
+    let verbatim = verbatim(api, settings).into_iter();
+    files.extend(verbatim.map(|(path, source, comment)| GeneratedFile { contents: with_header(settings, &source, comment), path }));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// A part of a Rust file that is emitted and printed on its own.
+#[derive(Debug)]
+enum Unit<'a> {
+    Lib,
+    Client,
+    ModelsHeader,
+    Types(&'a [&'a TypeDef]),
+}
+
+impl Unit<'_> {
+    fn path(&self) -> &'static str {
+        match self {
+            Unit::Lib => "src/lib.rs",
+            Unit::Client => "src/client.rs",
+            Unit::ModelsHeader | Unit::Types(_) => "src/models.rs",
+        }
+    }
+
+    fn print(&self, api: &Api, settings: &Settings) -> Result<String, String> {
+        let tokens = match self {
+            Unit::Lib => crate_files::lib_rs(api, settings),
+            Unit::Client => client::client(api, settings),
+            Unit::ModelsHeader => models::header(),
+            Unit::Types(types) => types.iter().map(|def| models::type_def(api, def)).collect(),
+        };
+        pretty(tokens)
+    }
 }
 
 /// The emitted crate before pretty-printing: Rust files as tokens, other files as text.
@@ -36,21 +142,27 @@ pub fn tokens(api: &Api, settings: &Settings) -> Emitted {
         ("src/client.rs".to_owned(), client::client(api, settings)),
     ];
     rust.sort_by(|a, b| a.0.cmp(&b.0));
+    Emitted { rust, verbatim: verbatim(api, settings) }
+}
+
+/// The files that need no formatting (runtime sources, `Cargo.toml`), without their header.
+fn verbatim(api: &Api, settings: &Settings) -> Vec<(String, String, &'static str)> {
     let mut verbatim: Vec<(String, String, &'static str)> =
         crate_files::RUNTIME.iter().map(|(path, source)| ((*path).to_owned(), (*source).to_owned(), "//")).collect();
     if settings.standalone {
         verbatim.push(("Cargo.toml".to_owned(), crate_files::cargo_toml(api, settings), "#"));
     }
-    Emitted { rust, verbatim }
+    verbatim
 }
 
-/// Pretty-prints the tokens and adds the do-not-edit header to every file.
+/// Pretty-prints the tokens and adds the do-not-edit header to every file, one file after the
+/// other (for tokens changed after emission, see `customize`; [`emit`] prints on all cores).
 pub fn format(emitted: Emitted, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for (path, tokens) in &emitted.rust {
+    for (path, tokens) in emitted.rust {
         match pretty(tokens) {
-            Ok(source) => files.push(GeneratedFile { path: path.clone(), contents: with_header(settings, &source, "//") }),
+            Ok(source) => files.push(GeneratedFile { contents: with_header(settings, &source, "//"), path }),
             Err(message) => problems.push(Diagnostic::error("#", format!("{path}: {message}"))),
         }
     }
@@ -80,8 +192,51 @@ fn with_header(settings: &Settings, body: &str, comment: &str) -> String {
 }
 
 /// Pretty-prints tokens; an error here is a generator bug, reported rather than panicking.
-fn pretty(tokens: &TokenStream) -> Result<String, String> {
-    let mut file: syn::File = syn::parse2(tokens.clone()).map_err(|err| format!("the generator produced invalid Rust: {err}"))?;
+fn pretty(tokens: TokenStream) -> Result<String, String> {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|err| format!("the generator produced invalid Rust: {err}"))?;
     docs::sanitize_docs(&mut file);
     Ok(prettyplease::unparse(&file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The crate printed part by part on all cores is the crate printed whole, file by file,
+    /// byte for byte: for every fixture, `specs/` and a document with more types than a unit
+    /// holds.
+    #[test]
+    fn printing_by_parts_is_printing_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut documents: Vec<(String, String)> = Vec::new();
+        let fixtures = root.join("tests").join("fixtures");
+        for entry in std::fs::read_dir(&fixtures).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml" || e == "json") && !path.to_string_lossy().ends_with(".payload.json") {
+                documents.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+        let spec = root.join("specs").join("polar-files.openapi.yaml");
+        documents.push((spec.display().to_string(), std::fs::read_to_string(&spec).unwrap()));
+        let schemas: serde_json::Map<String, serde_json::Value> = (0..TYPES_PER_UNIT * 3 + 1)
+            .map(|i| (format!("T{i}"), serde_json::json!({"type": "object", "description": format!("Type {i}.\n\nSee <https://example.com>."), "properties": {"a": {"type": "string"}, "next": {"$ref": format!("#/components/schemas/T{}", (i + 1) % 7)}}})))
+            .collect();
+        let many = serde_json::json!({"openapi": "3.0.3", "info": {"title": "many", "version": "1"}, "paths": {}, "components": {"schemas": schemas}});
+        documents.push(("many types".to_owned(), many.to_string()));
+        let mut compared = 0;
+        for (name, source) in &documents {
+            let Ok(loaded) = crate::load::load(source) else { continue };
+            let Ok((api, _)) = crate::resolve::resolve(&loaded) else { continue };
+            let settings = Settings::standalone("compare", name);
+            let whole = format(tokens(&api, &settings), &settings).unwrap();
+            let parts = emit(&api, &settings).unwrap();
+            assert_eq!(parts.len(), whole.len(), "{name}");
+            for (part, whole) in parts.iter().zip(&whole) {
+                assert_eq!(part.path, whole.path, "{name}");
+                assert!(part.contents == whole.contents, "{name}: {} differs when printed by parts", part.path);
+            }
+            compared += 1;
+        }
+        assert!(compared >= 30, "only {compared} documents generated");
+    }
 }

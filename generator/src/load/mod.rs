@@ -447,6 +447,11 @@ fn display_scalar(value: &Value) -> String {
 }
 
 fn deserialize<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result<T, Diagnostic> {
+    // Tracking the path costs on every node; it is needed only to say where a read failed, so a
+    // failed read is done again with it.
+    if let Ok(read) = <T as serde::Deserialize>::deserialize(value) {
+        return Ok(read);
+    }
     serde_path_to_error::deserialize::<_, T>(value).map_err(|err| {
         let mut pointer = base.to_owned();
         for segment in err.path().iter() {

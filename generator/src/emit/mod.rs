@@ -3,8 +3,9 @@
 //! Nothing here reads OpenAPI types: the IR is the only input.
 //!
 //! Re-reading the tokens with `syn` and printing them costs most of a generation, so [`emit`]
-//! does it part by part on every core: the work is cut into units (`lib.rs`, `client.rs`, the
-//! head of `models.rs`, batches of named types), each thread emits, parses and prints the units
+//! does it part by part on every core: the work is cut into units (`lib.rs`; the head of
+//! `client.rs`, each group, batches of operations; the head of `models.rs`, batches of named
+//! types), each thread emits, parses and prints the units
 //! it takes, and the texts are put together in the units' order. `prettyplease` prints a file's
 //! items one after the other, each from the start of a line and ending with a line break, so a
 //! file printed by parts is the file printed whole, byte for byte (a test compares the two).
@@ -23,18 +24,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proc_macro2::TokenStream;
 
 use crate::diagnostics::{Diagnostic, Error, Stage};
-use crate::ir::{Api, TypeDef};
+use crate::ir::{Api, Group, Operation, TypeDef};
 use crate::{GeneratedFile, Settings};
 
-/// Named types per unit of work: enough to make a unit's overhead nothing, few enough to keep
-/// every core busy to the end.
+/// Named types and operations per unit of work: enough to make a unit's overhead nothing, few
+/// enough to keep every core busy to the end.
 const TYPES_PER_UNIT: usize = 16;
+const OPERATIONS_PER_UNIT: usize = 4;
 
 /// The files of the generated crate, sorted by path, pretty-printed on all cores.
 pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     let types: Vec<&TypeDef> = api.types.values().collect();
-    // The largest single unit first, so it does not start last.
-    let mut units = vec![Unit::Client, Unit::Lib, Unit::ModelsHeader];
+    let by_group = client::by_group(api);
+    let mut units = vec![Unit::Lib, Unit::ClientHead];
+    units.extend(api.groups.iter().map(|group| Unit::Group(group, by_group.get(group.name.as_str()).map_or(&[][..], Vec::as_slice))));
+    units.extend(api.operations.chunks(OPERATIONS_PER_UNIT).map(Unit::Operations));
+    units.push(Unit::ModelsHeader);
     units.extend(types.chunks(TYPES_PER_UNIT).map(Unit::Types));
     let next = AtomicUsize::new(0);
     let work = || {
@@ -100,7 +105,10 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error>
 #[derive(Debug)]
 enum Unit<'a> {
     Lib,
-    Client,
+    ClientHead,
+    /// A group, and its operations.
+    Group(&'a Group, &'a [&'a Operation]),
+    Operations(&'a [Operation]),
     ModelsHeader,
     Types(&'a [&'a TypeDef]),
 }
@@ -109,7 +117,7 @@ impl Unit<'_> {
     fn path(&self) -> &'static str {
         match self {
             Unit::Lib => "src/lib.rs",
-            Unit::Client => "src/client.rs",
+            Unit::ClientHead | Unit::Group(..) | Unit::Operations(_) => "src/client.rs",
             Unit::ModelsHeader | Unit::Types(_) => "src/models.rs",
         }
     }
@@ -117,7 +125,9 @@ impl Unit<'_> {
     fn print(&self, api: &Api, settings: &Settings) -> Result<String, String> {
         let tokens = match self {
             Unit::Lib => crate_files::lib_rs(api, settings),
-            Unit::Client => client::client(api, settings),
+            Unit::ClientHead => client::head(api, settings),
+            Unit::Group(group, operations) => client::group_items(group, operations, settings),
+            Unit::Operations(operations) => operations.iter().map(client::operation).collect(),
             Unit::ModelsHeader => models::header(),
             Unit::Types(types) => types.iter().map(|def| models::type_def(api, def)).collect(),
         };

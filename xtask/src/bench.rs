@@ -154,7 +154,7 @@ pub(crate) fn codegen(args: &[String]) -> Result<(), String> {
         eprintln!("bench: building the crate {} generates from specs/ ({} timed builds)", generator.label, options.builds);
         builds.push(build_time(generator, &dir.join("build").join(index.to_string()), &dir.join("build").join("target"), options.builds)?);
     }
-    let stages: Vec<[Duration; 4]> = documents.iter().map(|d| stage_times(&d.path)).collect::<Result<_, _>>()?;
+    let stages: Vec<[Duration; 3]> = documents.iter().map(|d| stage_times(&d.path)).collect::<Result<_, _>>()?;
 
     println!();
     println!("Generation ({} runs each, medians; CPU is user + system time of all threads):", options.runs);
@@ -189,10 +189,10 @@ pub(crate) fn codegen(args: &[String]) -> Result<(), String> {
     println!();
     println!("This checkout's stages, in process (CPU time of all threads, median of 3 runs):");
     println!();
-    println!("| document | load | resolve | emit (tokens) | format |");
-    println!("|---|---|---|---|---|");
+    println!("| document | load | resolve | emit (tokens, syn, prettyplease; all cores) |");
+    println!("|---|---|---|---|");
     for (document, stages) in documents.iter().zip(&stages) {
-        println!("| {} | {} | {} | {} | {} |", document.label, ms(stages[0]), ms(stages[1]), ms(stages[2]), ms(stages[3]));
+        println!("| {} | {} | {} | {} |", document.label, ms(stages[0]), ms(stages[1]), ms(stages[2]));
     }
     println!();
     let current = results.iter().map(|row| row.last()).collect::<Option<Vec<_>>>().ok_or("no results")?;
@@ -463,24 +463,22 @@ fn build_time(generator: &Generator, out: &Path, target: &Path, builds: usize) -
     Ok((median(times), rust_lines(out)?))
 }
 
-/// This checkout's stages on `spec`, in process: load, resolve, emit (tokens), format; CPU time
-/// of all threads, medians of up to three runs.
-fn stage_times(spec: &Path) -> Result<[Duration; 4], String> {
+/// This checkout's stages on `spec`, in process: load, resolve, emit (with its printing); CPU
+/// time of all threads, medians of three runs.
+fn stage_times(spec: &Path) -> Result<[Duration; 3], String> {
     let source = read(spec)?;
     let settings = Settings::standalone("bench-generated", &spec.display().to_string());
-    let mut samples: Vec<[Duration; 4]> = Vec::new();
+    let mut samples: Vec<[Duration; 3]> = Vec::new();
     for _ in 0..3 {
         let t0 = cpu_now()?;
         let loaded = load::load(&source).map_err(|e| e.to_string())?;
         let t1 = cpu_now()?;
         let (api, _) = resolve::resolve(&loaded).map_err(|e| e.to_string())?;
         let t2 = cpu_now()?;
-        let tokens = emit::tokens(&api, &settings);
+        let files = emit::emit(&api, &settings).map_err(|e| e.to_string())?;
         let t3 = cpu_now()?;
-        let files = emit::format(tokens, &settings).map_err(|e| e.to_string())?;
-        let t4 = cpu_now()?;
         drop((files, api, loaded));
-        samples.push([t1 - t0, t2 - t1, t3 - t2, t4 - t3]);
+        samples.push([t1 - t0, t2 - t1, t3 - t2]);
     }
     Ok(std::array::from_fn(|stage| median(samples.iter().map(|s| s[stage]).collect())))
 }

@@ -65,19 +65,22 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error>
         })
     };
     printed.sort_by_key(|(index, _)| *index);
-    // Each file's text, its units' texts in order, and the first problem of each file.
+    // Each file's text (its header, then its units' texts in order, as `with_header` writes it,
+    // written once: no copy of a whole file), and the first problem of each file.
+    let header = header_prefix(settings, "//");
     let mut bodies: Vec<(&'static str, String, Option<String>)> = Vec::new();
     for ((_, text), unit) in printed.into_iter().zip(&units) {
         let path = unit.path();
         let at = match bodies.iter().position(|(p, _, _)| *p == path) {
             Some(at) => at,
             None => {
-                bodies.push((path, String::new(), None));
+                bodies.push((path, header.clone(), None));
                 bodies.len() - 1
             }
         };
         let (_, body, problem) = &mut bodies[at];
         match text {
+            Ok(text) if body.len() == header.len() => body.push_str(text.trim_start()),
             Ok(text) => body.push_str(&text),
             Err(message) => {
                 problem.get_or_insert(message);
@@ -86,9 +89,9 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error>
     }
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for (path, body, problem) in bodies {
+    for (path, contents, problem) in bodies {
         match problem {
-            None => files.push(GeneratedFile { path: path.to_owned(), contents: with_header(settings, &body, "//") }),
+            None => files.push(GeneratedFile { path: path.to_owned(), contents }),
             Some(message) => problems.push(Diagnostic::error("#", format!("{path}: {message}"))),
         }
     }
@@ -192,13 +195,18 @@ pub fn header_line(settings: &Settings, comment: &str) -> String {
 }
 
 fn with_header(settings: &Settings, body: &str, comment: &str) -> String {
+    format!("{}{}", header_prefix(settings, comment), body.trim_start())
+}
+
+/// The header line and the blank line after it, with which every file starts.
+fn header_prefix(settings: &Settings, comment: &str) -> String {
     // The header is one comment line whatever the settings hold.
     let settings = &Settings {
         command: settings.command.chars().map(|c| if c.is_control() { ' ' } else { c }).collect(),
         source_name: settings.source_name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect(),
         ..settings.clone()
     };
-    format!("{}\n\n{}", header_line(settings, comment), body.trim_start())
+    format!("{}\n\n", header_line(settings, comment))
 }
 
 /// Pretty-prints tokens; an error here is a generator bug, reported rather than panicking.

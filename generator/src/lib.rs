@@ -142,13 +142,19 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
     let mut warnings = filter_warnings;
     warnings.extend(loaded.warnings.iter().cloned());
     let (mut api, resolve_warnings) = resolve::resolve(&loaded).map_err(located)?;
+    // The document's structures are not needed past resolve: not held while the crate is printed.
+    drop(loaded);
+    drop(filtered);
     warnings.extend(resolve_warnings);
     customize::rename(&mut api, settings)?;
-    let mut emitted = emit::tokens(&api, settings);
-    if customize::changes_syntax(settings) {
+    let files = if customize::changes_syntax(settings) {
+        // Derives and replacements rewrite the emitted files' syntax: whole files, one by one.
+        let mut emitted = emit::tokens(&api, settings);
         customize::apply(&mut emitted, &api, settings)?;
-    }
-    let files = emit::format(emitted, settings)?;
+        emit::format(emitted, settings)?
+    } else {
+        emit::emit(&api, settings)?
+    };
     locate::locate(source, &mut warnings);
     warnings.sort_by_key(|d| d.location.unwrap_or((usize::MAX, usize::MAX)));
     // A shared component (a request body used twice) is reported once.

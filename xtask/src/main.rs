@@ -35,7 +35,9 @@ commands:
                         published document into specs/, and report the API changes with a semver verdict
   test                  install the test tools, then run all checks and tests
   bench upload [MiB...] upload benchmark against local storage (default 1024 and 4096 MiB)
-  bench codegen         generator speed on specs/ and a synthesized Polar-sized document";
+  bench codegen [--baseline <rev>|none] [--runs N] [--builds N]
+                        generator speed, memory, generated lines and the generated crate's build
+                        time, this checkout beside a baseline commit (default ec1b003)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -45,7 +47,8 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("update-spec") => update_spec::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
-        Some("bench-codegen-child") => bench::child(&args[1..]),
+        Some("bench-codegen") => bench::codegen(&args[1..]),
+        Some("bench-codegen-measure") => bench::measure(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

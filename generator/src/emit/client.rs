@@ -11,44 +11,22 @@ use crate::naming;
 use crate::Settings;
 
 pub(crate) fn client(api: &Api, settings: &Settings) -> TokenStream {
+    let head = head(api, settings);
+    let by_group = by_group(api);
+    let groups = api.groups.iter().map(|group| group_items(group, by_group.get(group.name.as_str()).map_or(&[][..], Vec::as_slice), settings));
+    let operations = api.operations.iter().map(operation);
+    quote! {
+        #head
+        #(#groups)*
+        #(#operations)*
+    }
+}
+
+/// What `client.rs` says before its groups and operations (the file is this, each group's
+/// [`group_items`], then each operation's [`operation`]).
+pub(crate) fn head(api: &Api, settings: &Settings) -> TokenStream {
     let servers = servers(api);
     let defaults = defaults(api, settings);
-    // Each group's operations, in order (one pass, not one scan of every operation per group).
-    let mut by_group: std::collections::BTreeMap<&str, Vec<&Operation>> = std::collections::BTreeMap::new();
-    for op in &api.operations {
-        by_group.entry(op.group.as_str()).or_default().push(op);
-    }
-    let groups = api.groups.iter().map(|group| {
-        let accessor = naming::ident(&group.name);
-        let type_name = naming::ident(&group.type_name);
-        let mut lines = vec![format!("The `{}` operations.", group.name)];
-        if let Some(description) = &group.description {
-            lines.push(String::new());
-            lines.extend(docs::text(description));
-        }
-        let type_docs = docs::attrs(&lines);
-        let accessor_doc = format!(" The `{}` operations.", group.name);
-        let methods = by_group.get(group.name.as_str()).into_iter().flatten().map(|op| group_method(op, settings));
-        quote! {
-            impl crate::runtime::Client {
-                #[doc = #accessor_doc]
-                pub fn #accessor(&self) -> #type_name {
-                    #type_name { client: self.clone() }
-                }
-            }
-
-            #type_docs
-            #[derive(::std::clone::Clone, ::std::fmt::Debug)]
-            pub struct #type_name {
-                pub(crate) client: crate::runtime::Client,
-            }
-
-            impl #type_name {
-                #(#methods)*
-            }
-        }
-    });
-    let operations = api.operations.iter().map(operation);
     quote! {
         //! The API's operations, grouped as the document groups them, and the servers it lists.
         #servers
@@ -60,8 +38,47 @@ pub(crate) fn client(api: &Api, settings: &Settings) -> TokenStream {
                 crate::runtime::ClientBuilder::new(DEFAULTS)
             }
         }
-        #(#groups)*
-        #(#operations)*
+    }
+}
+
+/// Each group's operations, in order (one pass, not one scan of every operation per group).
+pub(crate) fn by_group(api: &Api) -> std::collections::BTreeMap<&str, Vec<&Operation>> {
+    let mut by_group: std::collections::BTreeMap<&str, Vec<&Operation>> = std::collections::BTreeMap::new();
+    for op in &api.operations {
+        by_group.entry(op.group.as_str()).or_default().push(op);
+    }
+    by_group
+}
+
+/// A group's accessor on the client, its struct, and its methods (`operations` are the group's).
+pub(crate) fn group_items(group: &crate::ir::Group, operations: &[&Operation], settings: &Settings) -> TokenStream {
+    let accessor = naming::ident(&group.name);
+    let type_name = naming::ident(&group.type_name);
+    let mut lines = vec![format!("The `{}` operations.", group.name)];
+    if let Some(description) = &group.description {
+        lines.push(String::new());
+        lines.extend(docs::text(description));
+    }
+    let type_docs = docs::attrs(&lines);
+    let accessor_doc = format!(" The `{}` operations.", group.name);
+    let methods = operations.iter().map(|op| group_method(op, settings));
+    quote! {
+        impl crate::runtime::Client {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #type_name {
+                #type_name { client: self.clone() }
+            }
+        }
+
+        #type_docs
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct #type_name {
+            pub(crate) client: crate::runtime::Client,
+        }
+
+        impl #type_name {
+            #(#methods)*
+        }
     }
 }
 
@@ -351,7 +368,8 @@ fn response_doc(r: &Response) -> String {
     }
 }
 
-fn operation(op: &Operation) -> TokenStream {
+/// An operation's request builder, error enum (and success enum, pagination).
+pub(crate) fn operation(op: &Operation) -> TokenStream {
     let builder = naming::ident(&op.builder_type);
     let error = naming::ident(&op.error_type);
     let (success, success_def) = success_type(op);

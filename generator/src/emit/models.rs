@@ -10,10 +10,18 @@ use crate::ir::{Api, Field, Presence, Primitive, StringEnum, Struct, Tagged, Typ
 use crate::naming;
 
 pub(crate) fn models(api: &Api) -> TokenStream {
+    let header = header();
     let items = api.types.values().map(|def| type_def(api, def));
     quote! {
-        //! The document's schemas as Rust types.
+        #header
         #(#items)*
+    }
+}
+
+/// What `models.rs` says before its types (the file is this, then each type's [`type_def`]).
+pub(crate) fn header() -> TokenStream {
+    quote! {
+        //! The document's schemas as Rust types.
     }
 }
 
@@ -37,7 +45,8 @@ fn deprecated_attr(deprecated: bool) -> TokenStream {
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+/// The items of one named type (its definition, impls and default functions).
+pub(crate) fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let docs = type_docs(def);
     let name = naming::ident(&def.name);
     match &def.kind {

@@ -1,8 +1,9 @@
 //! JSON text → a JSON value, refusing duplicate keys (as the YAML reader does), located.
 //!
 //! `serde_json::Value` keeps the last of two equal keys without a word; a document that says two
-//! things in one place is refused instead. The path of the node being read is kept as a stack of
-//! keys, and a pointer is built only for the duplicate.
+//! things in one place is refused instead. Nothing is kept per node for it: the duplicate's
+//! pointer is gathered as the error unwinds, each enclosing object and array adding its key or
+//! index.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -19,7 +20,10 @@ pub(super) fn parse(source: &str) -> Result<Value, Error> {
     let result = Node { state: &state }.deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value));
     result.map_err(|err| {
         let diagnostic = match state.into_inner().duplicate {
-            Some((pointer, key)) => Diagnostic::error(pointer, format!("duplicate key `{key}`: the keys of a JSON object must be unique")),
+            Some(Duplicate { key, ancestors }) => {
+                let pointer = ancestors.iter().rev().fold("#".to_owned(), |pointer, token| pointer_push(&pointer, token));
+                Diagnostic::error(pointer_push(&pointer, &key), format!("duplicate key `{key}`: the keys of a JSON object must be unique"))
+            }
             None => Diagnostic::error("#", format!("invalid JSON: {err}")),
         };
         Error::single(Stage::Load, diagnostic.at(err.line(), err.column()))
@@ -28,10 +32,24 @@ pub(super) fn parse(source: &str) -> Result<Value, Error> {
 
 #[derive(Default)]
 struct State {
-    /// The keys and indices from the root to the node being read.
-    path: Vec<String>,
-    /// The pointer of the first duplicate key's object, and the key.
-    duplicate: Option<(String, String)>,
+    /// The first duplicate key, once found.
+    duplicate: Option<Duplicate>,
+}
+
+struct Duplicate {
+    key: String,
+    /// The keys and indices from its object up to the root, added as the error unwinds.
+    ancestors: Vec<String>,
+}
+
+impl State {
+    /// Adds the key or index of an enclosing node to the duplicate's path, if the error
+    /// unwinding is the duplicate's.
+    fn unwinding(&mut self, token: impl FnOnce() -> String) {
+        if let Some(duplicate) = &mut self.duplicate {
+            duplicate.ancestors.push(token());
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -89,12 +107,13 @@ impl<'de> Visitor<'de> for Node<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            self.state.borrow_mut().path.push(items.len().to_string());
-            let item = seq.next_element_seed(self)?;
-            self.state.borrow_mut().path.pop();
-            match item {
-                Some(item) => items.push(item),
-                None => return Ok(Value::Array(items)),
+            match seq.next_element_seed(self) {
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => return Ok(Value::Array(items)),
+                Err(err) => {
+                    self.state.borrow_mut().unwinding(|| items.len().to_string());
+                    return Err(err);
+                }
             }
         }
     }
@@ -103,16 +122,19 @@ impl<'de> Visitor<'de> for Node<'_> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if object.contains_key(&key) {
-                let mut state = self.state.borrow_mut();
-                let pointer = state.path.iter().fold("#".to_owned(), |pointer, token| pointer_push(&pointer, token));
                 let message = format!("duplicate key `{key}`");
-                state.duplicate = Some((pointer_push(&pointer, &key), key));
+                self.state.borrow_mut().duplicate = Some(Duplicate { key, ancestors: Vec::new() });
                 return Err(A::Error::custom(message));
             }
-            self.state.borrow_mut().path.push(key.clone());
-            let value = map.next_value_seed(self)?;
-            self.state.borrow_mut().path.pop();
-            object.insert(key, value);
+            match map.next_value_seed(self) {
+                Ok(value) => {
+                    object.insert(key, value);
+                }
+                Err(err) => {
+                    self.state.borrow_mut().unwinding(|| key);
+                    return Err(err);
+                }
+            }
         }
         Ok(Value::Object(object))
     }

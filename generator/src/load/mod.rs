@@ -39,6 +39,26 @@ pub struct Loaded {
 
 /// Parses, checks and lowers a document.
 pub fn load(source: &str) -> Result<Loaded, Error> {
+    let (value, dialect, diagnostics, webhooks) = prepare(source)?;
+    // Read from the value itself, which frees it as it goes, so the document is never held twice
+    // (as JSON values and as `openapiv3`'s structures); a document that does not read is
+    // prepared again and read by reference, to find where.
+    let document = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(value) {
+        Ok(document) => document,
+        Err(_) => {
+            let (value, _, diagnostics, _) = prepare(source)?;
+            return Err(unreadable(&value, diagnostics));
+        }
+    };
+    let warnings = diagnostics.finish(Stage::Load)?;
+    Ok(Loaded { dialect, document, webhooks, warnings })
+}
+
+type Webhooks = IndexMap<String, openapiv3::ReferenceOr<openapiv3::PathItem>>;
+
+/// The document as a JSON value ready for `openapiv3`: parsed, its version checked, lowered, its
+/// responses checked, its webhooks read.
+fn prepare(source: &str) -> Result<(Value, Dialect, Diagnostics, Webhooks), Error> {
     let mut value = parse(source)?;
     let dialect = check_version(&value)?;
     let mut diagnostics = Diagnostics::default();
@@ -58,14 +78,19 @@ pub fn load(source: &str) -> Result<Loaded, Error> {
     if let Some(root) = value.as_object_mut() {
         root.entry("paths").or_insert_with(|| Value::Object(Default::default()));
     }
-    let document = match deserialize::<openapiv3::OpenAPI>(&value, "#") {
-        Ok(document) => Some(document),
+    Ok((value, dialect, diagnostics, webhooks))
+}
+
+/// The errors of a prepared document `openapiv3` cannot read, each where it is.
+fn unreadable(value: &Value, mut diagnostics: Diagnostics) -> Error {
+    match deserialize::<openapiv3::OpenAPI>(value, "#") {
+        Ok(_) => {}
         Err(diagnostic) => {
             // `openapiv3` reads maps and extensions through serde's `flatten`, which loses the
             // path: the error lands on an ancestor (`#/paths`), and only the first. Reading each
             // part on its own finds every malformed node where it is.
             let mut located = Diagnostics::default();
-            locate_errors(&value, &mut located);
+            locate_errors(value, &mut located);
             if located.has_errors() {
                 for found in located.into_items() {
                     if !diagnostics.has_error_at(&found.pointer) {
@@ -76,17 +101,12 @@ pub fn load(source: &str) -> Result<Loaded, Error> {
                 // The lowering may have said it already, more precisely.
                 diagnostics.push(diagnostic);
             }
-            None
         }
-    };
-    if document.is_none() && !diagnostics.has_errors() {
+    }
+    if !diagnostics.has_errors() {
         diagnostics.error("#", "the document could not be read");
     }
-    let warnings = diagnostics.finish(Stage::Load)?;
-    match document {
-        Some(document) => Ok(Loaded { dialect, document, webhooks, warnings }),
-        None => Err(Error::single(Stage::Load, Diagnostic::error("#", "the document could not be read"))),
-    }
+    diagnostics.finish(Stage::Load).err().unwrap_or_else(|| Error::single(Stage::Load, Diagnostic::error("#", "the document could not be read")))
 }
 
 /// The text without the UTF-8 byte order mark some editors write first (it is no content).
@@ -447,6 +467,11 @@ fn display_scalar(value: &Value) -> String {
 }
 
 fn deserialize<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result<T, Diagnostic> {
+    // Tracking the path costs on every node; it is needed only to say where a read failed, so a
+    // failed read is done again with it.
+    if let Ok(read) = <T as serde::Deserialize>::deserialize(value) {
+        return Ok(read);
+    }
     serde_path_to_error::deserialize::<_, T>(value).map_err(|err| {
         let mut pointer = base.to_owned();
         for segment in err.path().iter() {

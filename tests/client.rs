@@ -207,7 +207,8 @@ async fn undocumented_status_keeps_status_headers_and_body() {
         .await;
     let err = client(&server).files().delete(Uuid::nil()).await.unwrap_err();
     match &err {
-        Error::UnexpectedStatus { status, headers, body } => {
+        Error::UnexpectedStatus { status, headers, body, attempts, .. } => {
+            assert_eq!(*attempts, 1);
             assert_eq!(status.as_u16(), 418);
             assert_eq!(headers["x-trace"], "abc");
             assert_eq!(&body[..], b"short and stout");
@@ -293,6 +294,38 @@ async fn retry_budget_ends_with_the_last_error() {
     let err = client(&server).files().list().retry(RetryPolicy::default().max_attempts(3).initial_backoff(Duration::from_millis(5))).await.unwrap_err();
     assert!(matches!(&err, Error::UnexpectedStatus { status, body, .. } if status.as_u16() == 503 && &body[..] == b"busy"), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    // The error says it was retried: 3 attempts, and how long they took (two backoffs of 5 and
+    // 10 ms at least), in its fields, its accessors and its message.
+    let Error::UnexpectedStatus { attempts, elapsed, .. } = &err else { panic!("{err:?}") };
+    assert_eq!((*attempts, *elapsed), (err.attempts(), err.elapsed()));
+    assert_eq!(err.attempts(), 3);
+    assert!(err.elapsed() >= Duration::from_millis(15) && err.elapsed() < Duration::from_secs(10), "{:?}", err.elapsed());
+    let message = err.to_string();
+    let expected = format!("503 Service Unavailable (a status this operation does not document): busy (3 attempts in {:.2} s)", err.elapsed().as_secs_f64());
+    assert_eq!(message, expected);
+}
+
+#[tokio::test]
+async fn a_documented_error_after_retries_says_how_many_attempts() {
+    // A 503 (retried for every method), then the 404 `update` documents: `Error::Api` after 2
+    // attempts, and the crate-wide error keeps the count.
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).mount(&server).await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "ResourceNotFound", "detail": "Not found"})))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let err = client(&server).files().update(Uuid::nil(), FilePatch::new().name("x")).await.unwrap_err();
+    let Error::Api { attempts: 2, elapsed, error, .. } = &err else { panic!("{err:?}") };
+    assert!(matches!(**error, FilesUpdateError::NotFound(_)), "{error:?}");
+    assert_eq!(err.to_string(), format!("404 Not Found: Not found (2 attempts in {:.2} s)", elapsed.as_secs_f64()));
+    let wide: Error = err.into();
+    assert_eq!(wide.attempts(), 2);
+    assert_eq!(wide.to_string(), format!("404 Not Found: Not found (2 attempts in {:.2} s)", wide.elapsed().as_secs_f64()));
+    // One attempt is not said.
+    let err = client(&server).files().update(Uuid::nil(), FilePatch::new().name("x")).await.unwrap_err();
+    assert_eq!((err.attempts(), err.to_string().as_str()), (1, "404 Not Found: Not found"));
 }
 
 #[tokio::test]

@@ -243,6 +243,10 @@ pub(crate) struct RawResponse {
     /// Whether the body was cut (error bodies only).
     pub(crate) truncated: bool,
     secrets: Secrets,
+    /// How many attempts the call made (retries included), and the time they took: set by
+    /// `execute`, and said in the errors made of this response.
+    pub(crate) attempts: u32,
+    pub(crate) elapsed: Duration,
 }
 
 impl RawResponse {
@@ -268,7 +272,7 @@ impl RawResponse {
         } else {
             source
         };
-        Error::Decode { status: self.status, body, headers: Box::new(self.headers), source }
+        Error::Decode { status: self.status, body, headers: Box::new(self.headers), source, attempts: self.attempts, elapsed: self.elapsed }
     }
 
     /// The body as JSON of type `T`.
@@ -293,7 +297,13 @@ impl RawResponse {
     pub(crate) fn api_error<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
         let (body, _) = self.error_body();
         match serde_json::from_slice(&body) {
-            Ok(value) => Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(value)) },
+            Ok(value) => Error::Api {
+                status: self.status,
+                headers: Box::new(self.headers),
+                error: Box::new(wrap(value)),
+                attempts: self.attempts,
+                elapsed: self.elapsed,
+            },
             Err(source) => self.decode_error(source),
         }
     }
@@ -302,24 +312,24 @@ impl RawResponse {
     pub(crate) fn api_error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
         let (body, _) = self.error_body();
         let text = String::from_utf8_lossy(&body).into_owned();
-        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(text)) }
+        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(text)), attempts: self.attempts, elapsed: self.elapsed }
     }
 
     /// A documented error whose body is bytes.
     pub(crate) fn api_error_bytes<E>(self, wrap: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
         let (body, _) = self.error_body();
-        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(body.to_vec())) }
+        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(body.to_vec())), attempts: self.attempts, elapsed: self.elapsed }
     }
 
     /// A documented error without a body.
     pub(crate) fn api_error_empty<E>(self, error: E) -> Error<E> {
-        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(error) }
+        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(error), attempts: self.attempts, elapsed: self.elapsed }
     }
 
     /// An undocumented status.
     pub(crate) fn unexpected<E>(self) -> Error<E> {
         let (body, _) = self.error_body();
-        Error::UnexpectedStatus { status: self.status, body, headers: Box::new(self.headers) }
+        Error::UnexpectedStatus { status: self.status, body, headers: Box::new(self.headers), attempts: self.attempts, elapsed: self.elapsed }
     }
 }
 
@@ -414,11 +424,22 @@ impl Client {
             let result = self.attempt(&request, url.clone(), headers.clone(), timeout, limit).instrument(span.clone()).await;
             span.record("elapsed_ms", u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX));
             let result = match result {
-                Ok(Outcome::Response(response)) => Ok(response),
+                Ok(Outcome::Response(mut response)) => {
+                    response.attempts = attempt;
+                    response.elapsed = started.elapsed();
+                    Ok(response)
+                }
                 Ok(Outcome::TooLarge { status, headers, declared }) => {
                     span.record("http.response.status_code", status.as_u16());
                     span.record("error.type", "response_too_large");
-                    return Err(Error::ResponseTooLarge { status, headers: Box::new(headers), limit, declared });
+                    return Err(Error::ResponseTooLarge {
+                        status,
+                        headers: Box::new(headers),
+                        limit,
+                        declared,
+                        attempts: attempt,
+                        elapsed: started.elapsed(),
+                    });
                 }
                 Err(err) => Err(err),
             };
@@ -525,7 +546,15 @@ impl Client {
             if more {
                 return Ok(Outcome::TooLarge { status, headers: response_headers, declared: None });
             }
-            return Ok(Outcome::Response(RawResponse { status, headers: response_headers, body: body.into(), truncated: false, secrets }));
+            return Ok(Outcome::Response(RawResponse {
+                status,
+                headers: response_headers,
+                body: body.into(),
+                truncated: false,
+                secrets,
+                attempts: 1,
+                elapsed: Duration::ZERO,
+            }));
         }
         // An error body: read a secret's length past the cap, so a secret across the cut is
         // scrubbed whole, then keep at most the cap, in an allocation of its own.
@@ -535,7 +564,7 @@ impl Client {
         let clean = clean.as_deref().unwrap_or(&read);
         let truncated = more || clean.len() > MAX_ERROR_BODY;
         let body = Bytes::copy_from_slice(&clean[..clean.len().min(MAX_ERROR_BODY)]);
-        Ok(Outcome::Response(RawResponse { status, headers: response_headers, body, truncated, secrets }))
+        Ok(Outcome::Response(RawResponse { status, headers: response_headers, body, truncated, secrets, attempts: 1, elapsed: Duration::ZERO }))
     }
 }
 

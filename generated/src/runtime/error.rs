@@ -106,6 +106,18 @@ pub enum Error<E = DocumentedError> {
         /// The time from the first attempt's start to the end of the last.
         elapsed: Duration,
     },
+    /// A middleware of the client's `reqwest-middleware` client (feature `middleware`, see
+    /// `ClientBuilder::middleware`) failed the request with an error of its own, not the
+    /// transport's (those are [`Transport`](Error::Transport) and [`Timeout`](Error::Timeout)).
+    /// Not retried.
+    Middleware {
+        /// The middleware's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+        /// How many attempts were made (retries included).
+        attempts: u32,
+        /// The time from the first attempt's start to the end of the last.
+        elapsed: Duration,
+    },
     /// The request could not be built from the given arguments (for example a path parameter that
     /// is empty or a dot segment).
     InvalidRequest(String),
@@ -120,7 +132,7 @@ impl<E> Error<E> {
             | Error::Decode { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Timeout { source, .. } | Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest(_) => None,
+            Error::Middleware { .. } | Error::InvalidRequest(_) => None,
         }
     }
 
@@ -175,7 +187,8 @@ impl<E> Error<E> {
             | Error::Decode { attempts, .. }
             | Error::ResponseTooLarge { attempts, .. }
             | Error::Timeout { attempts, .. }
-            | Error::Transport { attempts, .. } => *attempts,
+            | Error::Transport { attempts, .. }
+            | Error::Middleware { attempts, .. } => *attempts,
             Error::InvalidRequest(_) => 0,
         }
     }
@@ -189,7 +202,8 @@ impl<E> Error<E> {
             | Error::Decode { elapsed, .. }
             | Error::ResponseTooLarge { elapsed, .. }
             | Error::Timeout { elapsed, .. }
-            | Error::Transport { elapsed, .. } => *elapsed,
+            | Error::Transport { elapsed, .. }
+            | Error::Middleware { elapsed, .. } => *elapsed,
             Error::InvalidRequest(_) => Duration::ZERO,
         }
     }
@@ -213,6 +227,7 @@ impl<E> Error<E> {
             }
             Error::Timeout { source, attempts, elapsed } => Error::Timeout { source, attempts, elapsed },
             Error::Transport { source, attempts, elapsed } => Error::Transport { source, attempts, elapsed },
+            Error::Middleware { source, attempts, elapsed } => Error::Middleware { source, attempts, elapsed },
             Error::InvalidRequest(message) => Error::InvalidRequest(message),
         }
     }
@@ -264,6 +279,8 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             // The transport's error is the source.
             Error::Timeout { .. } => f.write_str("the request timed out")?,
             Error::Transport { .. } => f.write_str("the request failed")?,
+            // The middleware's error is the source.
+            Error::Middleware { .. } => f.write_str("a middleware failed the request")?,
             Error::InvalidRequest(message) => return write!(f, "invalid request: {message}"),
         }
         // After retries: ` (3 attempts in 2.03 s)`.
@@ -276,6 +293,7 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {
         match self {
             Error::Decode { source, .. } => Some(source),
             Error::Timeout { source, .. } | Error::Transport { source, .. } => Some(source),
+            Error::Middleware { source, .. } => Some(&**source),
             _ => None,
         }
     }

@@ -333,6 +333,21 @@ impl RawResponse {
     }
 }
 
+/// Why one attempt got no response.
+enum SendError {
+    /// The transport's error (retried as the policy says).
+    Http(reqwest::Error),
+    /// A middleware's own error (feature `middleware`; not retried).
+    #[cfg_attr(not(feature = "middleware"), allow(dead_code))]
+    Middleware(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<reqwest::Error> for SendError {
+    fn from(err: reqwest::Error) -> Self {
+        SendError::Http(err)
+    }
+}
+
 /// What one attempt came to.
 enum Outcome {
     Response(RawResponse),
@@ -441,7 +456,12 @@ impl Client {
                         elapsed: started.elapsed(),
                     });
                 }
-                Err(err) => Err(err),
+                Err(SendError::Http(err)) => Err(err),
+                Err(SendError::Middleware(source)) => {
+                    // What a middleware refused is not the transport's to retry.
+                    span.record("error.type", "middleware");
+                    return Err(Error::Middleware { source, attempts: attempt, elapsed: started.elapsed() });
+                }
             };
             let (failure, response_headers) = match &result {
                 Ok(response) => {
@@ -474,6 +494,27 @@ impl Client {
         }
     }
 
+    /// Whether requests go through a `reqwest-middleware` client (feature `middleware`).
+    fn has_middleware(&self) -> bool {
+        #[cfg(feature = "middleware")]
+        return self.inner.middleware.is_some();
+        #[cfg(not(feature = "middleware"))]
+        false
+    }
+
+    /// Sends one HTTP request: through the middleware client when there is one, else the HTTP
+    /// client. A middleware's transport error is the transport's; its own error is not.
+    async fn send_built(&self, request: reqwest::Request) -> Result<reqwest::Response, SendError> {
+        #[cfg(feature = "middleware")]
+        if let Some(middleware) = &self.inner.middleware {
+            return middleware.execute(request).await.map_err(|err| match err {
+                reqwest_middleware::Error::Reqwest(err) => SendError::Http(err),
+                reqwest_middleware::Error::Middleware(err) => SendError::Middleware(err.into()),
+            });
+        }
+        Ok(self.inner.http.execute(request).await?)
+    }
+
     /// One attempt: the request, and the redirects it gets (followed here, up to
     /// [`MAX_REDIRECTS`], so that credentials never cross origins), then the body.
     async fn attempt(
@@ -483,7 +524,7 @@ impl Client {
         mut headers: HeaderMap,
         timeout: Option<Duration>,
         limit: u64,
-    ) -> Result<Outcome, reqwest::Error> {
+    ) -> Result<Outcome, SendError> {
         let inner = &self.inner;
         let mut method = request.method.clone();
         let mut body = request.body.as_ref().map(|body| body.bytes.clone());
@@ -496,14 +537,14 @@ impl Client {
             if let Some(body) = &body {
                 builder = builder.body(body.clone());
             }
-            let response = if inner.hooks.before.is_empty() && inner.hooks.after.is_empty() {
+            let response = if inner.hooks.before.is_empty() && inner.hooks.after.is_empty() && !self.has_middleware() {
                 builder.send().await?
             } else {
                 let mut built = builder.build()?;
                 for hook in &inner.hooks.before {
                     hook(&mut built);
                 }
-                let response = inner.http.execute(built).await?;
+                let response = self.send_built(built).await?;
                 for hook in &inner.hooks.after {
                     hook(&response);
                 }

@@ -5,6 +5,7 @@
 pub(crate) mod client;
 mod crate_files;
 mod docs;
+mod mock;
 mod models;
 mod types;
 
@@ -34,6 +35,7 @@ pub fn tokens(api: &Api, settings: &Settings) -> Emitted {
         ("src/lib.rs".to_owned(), crate_files::lib_rs(api, settings)),
         ("src/models.rs".to_owned(), models::models(api)),
         ("src/client.rs".to_owned(), client::client(api, settings)),
+        ("src/mock.rs".to_owned(), mock::mock(api, settings)),
     ];
     rust.sort_by(|a, b| a.0.cmp(&b.0));
     let mut verbatim: Vec<(String, String, &'static str)> =

@@ -270,17 +270,26 @@ fn pieces_of(op: &Operation) -> Vec<TokenStream> {
     pieces
 }
 
-/// The path parameters in template order, with their slot.
-fn path_parameters(op: &Operation) -> Vec<(usize, &crate::ir::Parameter)> {
+/// The path parameters in template order (first use), each with the slots it fills (a template
+/// may name a parameter twice: `/a/{id}/b/{id}`).
+fn path_parameters(op: &Operation) -> Vec<(Vec<usize>, &crate::ir::Parameter)> {
     let by_name: std::collections::BTreeMap<&str, &crate::ir::Parameter> =
         op.parameters.iter().filter(|p| p.location == ParameterLocation::Path).rev().map(|p| (p.name.as_str(), p)).collect();
-    let mut found = Vec::new();
+    let mut found: Vec<(Vec<usize>, &crate::ir::Parameter)> = Vec::new();
+    let mut index_of: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     let mut rest = op.path.as_str();
     let mut slot = 0;
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
-        if let Some(p) = by_name.get(&rest[start + 1..start + len]) {
-            found.push((slot, *p));
+        let name = &rest[start + 1..start + len];
+        if let Some(p) = by_name.get(name) {
+            match index_of.get(name) {
+                Some(&index) => found[index].0.push(slot),
+                None => {
+                    index_of.insert(name, found.len());
+                    found.push((vec![slot], *p));
+                }
+            }
         }
         slot += 1;
         rest = &rest[start + len + 1..];
@@ -350,7 +359,7 @@ fn operation(op: &Operation) -> TokenStream {
         " A mock of {}: pin path parameters and set the answer's headers, then mount it with a `respond_*` method.",
         docs::code(&format!("{} {}", op.method.as_str(), op.path))
     );
-    let pins = path_parameters(op).into_iter().map(|(slot, p)| {
+    let pins = path_parameters(op).into_iter().map(|(slots, p)| {
         let setter = naming::ident(&format!("with_{}", p.rust_name));
         let ty = type_tokens(&p.ty);
         let name = &p.name;
@@ -359,7 +368,7 @@ fn operation(op: &Operation) -> TokenStream {
             #[doc = #doc]
             pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
                 let value: #ty = value.into();
-                self.setup.pin(#slot, #name, &value);
+                #( self.setup.pin(#slots, #name, &value); )*
                 self
             }
         }
@@ -452,4 +461,21 @@ fn example(api: &Api, krate: &str) -> Vec<TokenStream> {
         let line = if line.is_empty() { line } else { format!(" {line}") };
         quote! { #![doc = #line] }
     }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parameter_named_twice_in_a_template_is_one_setter_pinning_both_slots() {
+        let source = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a/{id}/b/{other}/c/{id}:\n    get:\n      operationId: twice\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n        - {name: other, in: path, required: true, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n";
+        let output = crate::generate(source, &Settings::standalone("t", "t.yaml")).unwrap();
+        let mock = &output.files.iter().find(|f| f.path == "src/mock.rs").unwrap().contents;
+        assert_eq!(mock.matches("pub fn with_id(").count(), 1, "{mock}");
+        assert_eq!(mock.matches("pub fn with_other(").count(), 1, "{mock}");
+        let compact: String = mock.split_whitespace().collect();
+        assert!(compact.contains(r#"self.setup.pin(0usize,"id",&value);self.setup.pin(2usize,"id",&value);"#), "{mock}");
+        assert!(compact.contains(r#"self.setup.pin(1usize,"other",&value);"#), "{mock}");
+    }
 }

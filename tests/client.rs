@@ -207,7 +207,8 @@ async fn undocumented_status_keeps_status_headers_and_body() {
         .await;
     let err = client(&server).files().delete(Uuid::nil()).await.unwrap_err();
     match &err {
-        Error::UnexpectedStatus { status, headers, body } => {
+        Error::UnexpectedStatus { status, headers, body, attempts, .. } => {
+            assert_eq!(*attempts, 1);
             assert_eq!(status.as_u16(), 418);
             assert_eq!(headers["x-trace"], "abc");
             assert_eq!(&body[..], b"short and stout");
@@ -293,6 +294,38 @@ async fn retry_budget_ends_with_the_last_error() {
     let err = client(&server).files().list().retry(RetryPolicy::default().max_attempts(3).initial_backoff(Duration::from_millis(5))).await.unwrap_err();
     assert!(matches!(&err, Error::UnexpectedStatus { status, body, .. } if status.as_u16() == 503 && &body[..] == b"busy"), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    // The error says it was retried: 3 attempts, and how long they took (two backoffs of 5 and
+    // 10 ms at least), in its fields, its accessors and its message.
+    let Error::UnexpectedStatus { attempts, elapsed, .. } = &err else { panic!("{err:?}") };
+    assert_eq!((*attempts, *elapsed), (err.attempts(), err.elapsed()));
+    assert_eq!(err.attempts(), 3);
+    assert!(err.elapsed() >= Duration::from_millis(15) && err.elapsed() < Duration::from_secs(10), "{:?}", err.elapsed());
+    let message = err.to_string();
+    let expected = format!("503 Service Unavailable (a status this operation does not document): busy (3 attempts in {:.2} s)", err.elapsed().as_secs_f64());
+    assert_eq!(message, expected);
+}
+
+#[tokio::test]
+async fn a_documented_error_after_retries_says_how_many_attempts() {
+    // A 503 (retried for every method), then the 404 `update` documents: `Error::Api` after 2
+    // attempts, and the crate-wide error keeps the count.
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).mount(&server).await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "ResourceNotFound", "detail": "Not found"})))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let err = client(&server).files().update(Uuid::nil(), FilePatch::new().name("x")).await.unwrap_err();
+    let Error::Api { attempts: 2, elapsed, error, .. } = &err else { panic!("{err:?}") };
+    assert!(matches!(**error, FilesUpdateError::NotFound(_)), "{error:?}");
+    assert_eq!(err.to_string(), format!("404 Not Found: Not found (2 attempts in {:.2} s)", elapsed.as_secs_f64()));
+    let wide: Error = err.into();
+    assert_eq!(wide.attempts(), 2);
+    assert_eq!(wide.to_string(), format!("404 Not Found: Not found (2 attempts in {:.2} s)", wide.elapsed().as_secs_f64()));
+    // One attempt is not said.
+    let err = client(&server).files().update(Uuid::nil(), FilePatch::new().name("x")).await.unwrap_err();
+    assert_eq!((err.attempts(), err.to_string().as_str()), (1, "404 Not Found: Not found"));
 }
 
 #[tokio::test]
@@ -901,4 +934,176 @@ async fn hooks_see_every_request_and_response() {
     let requests = server.received_requests().await.unwrap();
     let ids: Vec<_> = requests.iter().map(|r| r.headers.get("x-request-id").unwrap().to_str().unwrap().to_owned()).collect();
     assert_eq!(ids, ["req-1", "req-2"]);
+}
+
+/// Middleware of `reqwest-middleware`, as a user would write it: numbers each request
+/// (`x-request-id`), refreshes the token on a 401 (once), and counts what it sees.
+mod middleware {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use reqwest_middleware::reqwest::{Request, Response};
+    use reqwest_middleware::{Middleware, Next};
+
+    #[derive(Default)]
+    pub(crate) struct Seen {
+        pub(crate) requests: AtomicU32,
+        pub(crate) statuses: Mutex<Vec<u16>>,
+    }
+
+    pub(crate) struct RequestIds(pub(crate) Arc<Seen>);
+
+    #[async_trait::async_trait]
+    impl Middleware for RequestIds {
+        async fn handle(&self, mut req: Request, ext: &mut polar_files::http::Extensions, next: Next<'_>) -> reqwest_middleware::Result<Response> {
+            let n = self.0.requests.fetch_add(1, Ordering::SeqCst) + 1;
+            req.headers_mut().insert("x-request-id", format!("req-{n}").parse().unwrap());
+            let response = next.run(req, ext).await?;
+            self.0.statuses.lock().unwrap().push(response.status().as_u16());
+            Ok(response)
+        }
+    }
+
+    /// Sends the current token; on a 401, gets a fresh one and sends the request again.
+    pub(crate) struct RefreshToken(pub(crate) Arc<Mutex<String>>);
+
+    #[async_trait::async_trait]
+    impl Middleware for RefreshToken {
+        async fn handle(&self, mut req: Request, ext: &mut polar_files::http::Extensions, next: Next<'_>) -> reqwest_middleware::Result<Response> {
+            let again = req.try_clone();
+            let token = self.0.lock().unwrap().clone();
+            req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+            let response = next.clone().run(req, ext).await?;
+            match again {
+                Some(mut again) if response.status() == 401 => {
+                    *self.0.lock().unwrap() = "fresh_token_456".to_owned();
+                    again.headers_mut().insert("authorization", "Bearer fresh_token_456".parse().unwrap());
+                    next.run(again, ext).await
+                }
+                _ => Ok(response),
+            }
+        }
+    }
+
+    /// Refuses every request (a rate limiter that has no budget left, say).
+    pub(crate) struct Refuse;
+
+    #[async_trait::async_trait]
+    impl Middleware for Refuse {
+        async fn handle(&self, _req: Request, _ext: &mut polar_files::http::Extensions, _next: Next<'_>) -> reqwest_middleware::Result<Response> {
+            Err(reqwest_middleware::Error::middleware(std::io::Error::other("no request budget left")))
+        }
+    }
+
+    pub(crate) fn stack(middleware: Vec<Arc<dyn Middleware>>) -> reqwest_middleware::ClientWithMiddleware {
+        let http = reqwest_middleware::reqwest::Client::builder().redirect(reqwest_middleware::reqwest::redirect::Policy::none()).build().unwrap();
+        middleware.into_iter().fold(reqwest_middleware::ClientBuilder::new(http), |builder, m| builder.with_arc(m)).build()
+    }
+}
+
+#[tokio::test]
+async fn middleware_runs_on_every_attempt_and_retries_still_apply() {
+    use middleware::*;
+    use std::sync::Arc;
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).with_priority(1).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer fresh_token_456"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(&["a.zip"], 1)))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(401).set_body_json(json!({"detail": "expired"}))).with_priority(3).mount(&server).await;
+    let seen = Arc::new(Seen::default());
+    let token = Arc::new(std::sync::Mutex::new("expired_token_123".to_owned()));
+    let stack = stack(vec![Arc::new(RequestIds(seen.clone())), Arc::new(RefreshToken(token.clone()))]);
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token(TOKEN)
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(10)).jitter(false))
+        .middleware(stack)
+        .build()
+        .unwrap();
+    let page = client.files().list().send().await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    // The client's retry (the 503) went through the middleware again; the refresh happened inside it.
+    assert_eq!(seen.requests.load(Ordering::SeqCst), 2);
+    assert_eq!(*seen.statuses.lock().unwrap(), [503, 200]);
+    let requests = server.received_requests().await.unwrap();
+    let sent: Vec<(&str, &str)> = requests
+        .iter()
+        .map(|r| (r.headers.get("x-request-id").unwrap().to_str().unwrap(), r.headers.get("authorization").unwrap().to_str().unwrap()))
+        .collect();
+    assert_eq!(sent, [("req-1", "Bearer expired_token_123"), ("req-2", "Bearer expired_token_123"), ("req-2", "Bearer fresh_token_456")]);
+    // The client's own headers still go out.
+    assert_eq!(requests[0].headers.get("polar-version").unwrap(), "2026-10");
+    // The next call uses the refreshed token straight away.
+    client.files().list().send().await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn middleware_keeps_timeouts_size_caps_and_hooks() {
+    use middleware::*;
+    use std::sync::Arc;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/files/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(&["a.zip"], 1)).set_delay(Duration::from_millis(800)))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(5000))).mount(&server).await;
+    let seen = Arc::new(Seen::default());
+    let hooked = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let counter = hooked.clone();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token(TOKEN)
+        .timeout(Duration::from_millis(100))
+        .retry(RetryPolicy::default().max_attempts(2).initial_backoff(Duration::from_millis(10)).jitter(false))
+        .max_response_size(1000)
+        .before_request(|request| {
+            request.headers_mut().insert("x-hook", polar_files::http::HeaderValue::from_static("1"));
+        })
+        .after_response(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        })
+        .middleware(stack(vec![Arc::new(RequestIds(seen.clone()))]))
+        .build()
+        .unwrap();
+    // The client's timeout applies to the middleware's client, each attempt, retried.
+    let err = client.files().list().send().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { attempts: 2, .. }), "{err:?}");
+    assert_eq!(seen.requests.load(Ordering::SeqCst), 2);
+    // The maximum response size applies to what the middleware hands back.
+    let err = client.files().delete(Uuid::nil()).await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { limit: 1000, .. }), "{err:?}");
+    // Hooks run around the middleware: before it sees the request, after it answered.
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(|r| r.headers.get("x-hook").is_some_and(|v| v == "1")));
+    assert_eq!(hooked.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_middlewares_own_error_is_its_own_kind_and_not_retried() {
+    use middleware::*;
+    use std::sync::Arc;
+    let server = MockServer::start().await;
+    let seen = Arc::new(Seen::default());
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token(TOKEN)
+        .middleware(stack(vec![Arc::new(RequestIds(seen.clone())), Arc::new(Refuse)]))
+        .build()
+        .unwrap();
+    let err = client.files().list().send().await.unwrap_err();
+    let Error::Middleware { attempts: 1, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(err.to_string(), "a middleware failed the request");
+    assert_eq!(std::error::Error::source(&err).map(ToString::to_string).as_deref(), Some("no request budget left"));
+    assert_eq!(err.status(), None);
+    assert_eq!(seen.requests.load(Ordering::SeqCst), 1);
+    assert!(server.received_requests().await.unwrap().is_empty());
+    // The crate-wide error keeps it.
+    let wide: Error = err.into();
+    assert!(matches!(wide, Error::Middleware { .. }));
 }

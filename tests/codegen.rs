@@ -28,7 +28,11 @@ fn generate_fixture(path: &Path) -> Result<openapi_rust_gen::Output, openapi_rus
 fn fixtures() {
     insta::glob!("fixtures/*.yaml", |path| {
         let output = generate_fixture(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-        insta::assert_snapshot!(render(&output));
+        if fixture_name(path).starts_with("mock") {
+            insta::assert_snapshot!(integration_tests::render_with_mock(&output));
+        } else {
+            insta::assert_snapshot!(render(&output));
+        }
     });
 }
 
@@ -168,7 +172,7 @@ fn standalone_crate_builds_on_its_own() {
     }
     integration_tests::cargo_project::use_project_lock(&root(), &dir).unwrap();
     // In the target directory the other compile tests share, so dependencies build once.
-    if let Err(errors) = integration_tests::run_cargo_in(&dir, &["clippy", "--quiet", "--", "-D", "warnings"], &[]) {
+    if let Err(errors) = integration_tests::run_cargo_in(&dir, &["clippy", "--features", integration_tests::GENERATED_FEATURES, "--quiet", "--", "-D", "warnings"], &[]) {
         panic!("the standalone crate does not pass clippy:\n{errors}");
     }
 }

@@ -86,7 +86,7 @@ async fn every_operation_conforms_and_wrong_requests_are_rejected() {
     // Wrong on purpose: a limit past its maximum is reported and rejected.
     let err = files.list().limit(1000).send().await.unwrap_err();
     match &err {
-        Error::Api { status, headers, error } => {
+        Error::Api { status, headers, error, .. } => {
             assert_eq!(status.as_u16(), 422);
             assert!(violations(headers).contains("limit"), "{}", violations(headers));
             assert!(matches!(**error, FilesListError::UnprocessableEntity(_)));

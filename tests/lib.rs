@@ -36,6 +36,16 @@ pub fn fixture_settings(crate_name: &str, source_name: &str) -> Settings {
 /// client, not the verbatim runtime nor the crate root (the same for every document but its docs;
 /// compiled by every compile test and by the README test).
 pub fn render(output: &Output) -> String {
+    render_files(output, false)
+}
+
+/// [`render`] with the `mock` module too (the same for every document but its operations: shown
+/// by the fixtures about it, `mock_*.yaml`, and committed in `generated/src/mock.rs`).
+pub fn render_with_mock(output: &Output) -> String {
+    render_files(output, true)
+}
+
+fn render_files(output: &Output, mock: bool) -> String {
     let mut out = String::new();
     if !output.warnings.is_empty() {
         out.push_str("// warnings:\n");
@@ -44,7 +54,8 @@ pub fn render(output: &Output) -> String {
         }
         out.push('\n');
     }
-    for file in output.files.iter().filter(|f| f.path.ends_with(".rs") && !f.path.starts_with("src/runtime/") && f.path != "src/lib.rs") {
+    let shown = |path: &str| path.ends_with(".rs") && !path.starts_with("src/runtime/") && path != "src/lib.rs" && (mock || path != "src/mock.rs");
+    for file in output.files.iter().filter(|f| shown(&f.path)) {
         out.push_str(&format!("// ===== {} =====\n", file.path));
         // The header names the fixture's path, which is the same for every run.
         out.push_str(&file.contents);
@@ -186,8 +197,13 @@ pub fn run_cargo_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(
 pub fn compile_crates(dir: &Path, crates: &[(String, Vec<GeneratedFile>)]) -> Result<(), String> {
     write_workspace(dir, crates)?;
     // Not `--offline`: what the project's build did not download, cargo fetches.
-    run_cargo_in(dir, &["clippy", "--workspace", "--quiet", "--", "-D", "warnings"], &[])
+    // With the optional parts every generated crate offers: the `mock` module (generated per
+    // document) and `ClientBuilder::middleware`.
+    run_cargo_in(dir, &["clippy", "--workspace", "--features", GENERATED_FEATURES, "--quiet", "--", "-D", "warnings"], &[])
 }
+
+/// The optional features of every generated crate, enabled where generated crates are compiled.
+pub const GENERATED_FEATURES: &str = "mock,middleware";
 
 /// What [`clippy_build`] found.
 #[derive(Debug, Default)]

@@ -78,7 +78,8 @@ fn generated_crates_declare_a_true_rust_version() {
 
 /// The hand-written manifests of crates that hold generated code (`generated/`, the build-script
 /// example) depend on everything a standalone generated crate's `Cargo.toml` lists, with the same
-/// version requirement, default features and features: one dependency list, checked.
+/// version requirement, default features and features, optional where it is optional (behind a
+/// feature of the same name and effect: `middleware`): one dependency list, checked.
 #[test]
 fn hand_written_manifests_carry_the_generated_dependencies() {
     let source = std::fs::read_to_string(integration_tests::spec_path()).unwrap();
@@ -110,7 +111,24 @@ fn hand_written_manifests_carry_the_generated_dependencies() {
                         dep.req, dep.uses_default_features, dep.features
                     ));
                 }
-                Some(_) => {}
+                Some(dep) => {
+                    // An optional part of the generated code (`middleware`, `mock`) is optional
+                    // here too, behind a feature of the same name and effect.
+                    let optional = spec.as_table().and_then(|t| t.get("optional")).and_then(toml::Value::as_bool).unwrap_or(false);
+                    if dep.optional != optional {
+                        problems.push(format!("{crate_name}: {name} is optional: {}; generated crates: {optional}", dep.optional));
+                    }
+                }
+            }
+        }
+        let generated_features = manifest["features"].as_table().unwrap();
+        for (feature, enables) in generated_features {
+            let enables: Vec<String> = enables.as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_owned()).collect();
+            if !enables.iter().any(|f| f.starts_with("dep:")) {
+                continue; // TLS backends: a crate may pick one itself
+            }
+            if package.features.get(feature) != Some(&enables) {
+                problems.push(format!("{crate_name}: feature {feature} is {:?}; generated crates: {enables:?}", package.features.get(feature)));
             }
         }
     }

@@ -28,6 +28,9 @@
 pub mod client;
 pub mod models;
 pub mod runtime;
+/// Typed fake responses for tests, on a local wiremock server (feature `mock`).
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod upload;
 pub use client::Server;
 pub use runtime::{Client, ClientBuilder, Error, Nullable, RetryPolicy, SecretToken};

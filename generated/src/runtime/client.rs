@@ -108,6 +108,8 @@ pub struct ClientBuilder {
     headers: Vec<(String, String, bool)>,
     version_header: Option<(&'static str, String)>,
     http: Option<reqwest::Client>,
+    #[cfg(feature = "middleware")]
+    middleware: Option<reqwest_middleware::ClientWithMiddleware>,
     retry: RetryPolicy,
     max_response_size: u64,
     hooks: Hooks,
@@ -144,11 +146,20 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("max_response_size", &self.max_response_size)
             .field("hooks", &(self.hooks.before.len(), self.hooks.after.len()))
+            .field("middleware", &self.has_middleware())
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
+    /// Whether requests go through a `reqwest-middleware` client.
+    fn has_middleware(&self) -> bool {
+        #[cfg(feature = "middleware")]
+        return self.middleware.is_some();
+        #[cfg(not(feature = "middleware"))]
+        false
+    }
+
     /// A builder starting from `defaults`: what the document says (the generated `Client::builder`
     /// passes its `client::DEFAULTS`).
     pub(crate) fn new(defaults: super::Defaults) -> Self {
@@ -162,6 +173,8 @@ impl ClientBuilder {
             headers: Vec::new(),
             version_header: defaults.version_header.map(|(name, version)| (name, version.to_owned())),
             http: None,
+            #[cfg(feature = "middleware")]
+            middleware: None,
             retry: RetryPolicy::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             hooks: Hooks::default(),
@@ -252,6 +265,22 @@ impl ClientBuilder {
     /// client that follows redirects on its own drops only `Authorization` and `Cookie`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// Sends every API request through this `reqwest-middleware` client (feature `middleware`):
+    /// its middleware (auth refresh, request ids, caching, metrics, ...) runs on each attempt and
+    /// each redirect hop, after the [`before_request`](Self::before_request) hooks and before the
+    /// [`after_response`](Self::after_response) ones. Retries, timeouts, the maximum response
+    /// size, redirects and secret scrubbing still apply around it: build it on a
+    /// `reqwest::Client` with `.redirect(reqwest::redirect::Policy::none())`, and leave retries
+    /// to this client's [`retry`](Self::retry) policy (a retrying middleware would multiply the
+    /// attempts). An error of a middleware itself (not the transport's) is
+    /// [`Error::Middleware`](super::Error::Middleware), not retried. Requests to other servers
+    /// (such as an upload's storage `PUT`s) do not go through it.
+    #[cfg(feature = "middleware")]
+    pub fn middleware(mut self, client: reqwest_middleware::ClientWithMiddleware) -> Self {
+        self.middleware = Some(client);
         self
     }
 
@@ -366,6 +395,8 @@ impl ClientBuilder {
                 retry: self.retry,
                 max_response_size: self.max_response_size,
                 hooks: self.hooks,
+                #[cfg(feature = "middleware")]
+                middleware: self.middleware,
                 secrets: Secrets(Arc::from(secrets)),
             }),
         })
@@ -468,6 +499,9 @@ pub(crate) struct Inner {
     pub(crate) max_response_size: u64,
     pub(crate) secrets: Secrets,
     pub(crate) hooks: Hooks,
+    /// Sends API requests instead of `http` when set (feature `middleware`).
+    #[cfg(feature = "middleware")]
+    pub(crate) middleware: Option<reqwest_middleware::ClientWithMiddleware>,
 }
 
 impl fmt::Debug for Client {

@@ -243,6 +243,10 @@ pub(crate) struct RawResponse {
     /// Whether the body was cut (error bodies only).
     pub(crate) truncated: bool,
     secrets: Secrets,
+    /// How many attempts the call made (retries included), and the time they took: set by
+    /// `execute`, and said in the errors made of this response.
+    pub(crate) attempts: u32,
+    pub(crate) elapsed: Duration,
 }
 
 impl RawResponse {
@@ -268,7 +272,7 @@ impl RawResponse {
         } else {
             source
         };
-        Error::Decode { status: self.status, body, headers: Box::new(self.headers), source }
+        Error::Decode { status: self.status, body, headers: Box::new(self.headers), source, attempts: self.attempts, elapsed: self.elapsed }
     }
 
     /// The body as JSON of type `T`.
@@ -293,7 +297,13 @@ impl RawResponse {
     pub(crate) fn api_error<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
         let (body, _) = self.error_body();
         match serde_json::from_slice(&body) {
-            Ok(value) => Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(value)) },
+            Ok(value) => Error::Api {
+                status: self.status,
+                headers: Box::new(self.headers),
+                error: Box::new(wrap(value)),
+                attempts: self.attempts,
+                elapsed: self.elapsed,
+            },
             Err(source) => self.decode_error(source),
         }
     }
@@ -302,24 +312,39 @@ impl RawResponse {
     pub(crate) fn api_error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
         let (body, _) = self.error_body();
         let text = String::from_utf8_lossy(&body).into_owned();
-        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(text)) }
+        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(text)), attempts: self.attempts, elapsed: self.elapsed }
     }
 
     /// A documented error whose body is bytes.
     pub(crate) fn api_error_bytes<E>(self, wrap: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
         let (body, _) = self.error_body();
-        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(body.to_vec())) }
+        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(body.to_vec())), attempts: self.attempts, elapsed: self.elapsed }
     }
 
     /// A documented error without a body.
     pub(crate) fn api_error_empty<E>(self, error: E) -> Error<E> {
-        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(error) }
+        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(error), attempts: self.attempts, elapsed: self.elapsed }
     }
 
     /// An undocumented status.
     pub(crate) fn unexpected<E>(self) -> Error<E> {
         let (body, _) = self.error_body();
-        Error::UnexpectedStatus { status: self.status, body, headers: Box::new(self.headers) }
+        Error::UnexpectedStatus { status: self.status, body, headers: Box::new(self.headers), attempts: self.attempts, elapsed: self.elapsed }
+    }
+}
+
+/// Why one attempt got no response.
+enum SendError {
+    /// The transport's error (retried as the policy says).
+    Http(reqwest::Error),
+    /// A middleware's own error (feature `middleware`; not retried).
+    #[cfg_attr(not(feature = "middleware"), allow(dead_code))]
+    Middleware(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<reqwest::Error> for SendError {
+    fn from(err: reqwest::Error) -> Self {
+        SendError::Http(err)
     }
 }
 
@@ -428,13 +453,29 @@ impl Client {
             let result = self.attempt(&request, url.clone(), headers.clone(), timeout, limit).instrument(span.clone()).await;
             span.record("elapsed_ms", u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX));
             let result = match result {
-                Ok(Outcome::Response(response)) => Ok(response),
+                Ok(Outcome::Response(mut response)) => {
+                    response.attempts = attempt;
+                    response.elapsed = started.elapsed();
+                    Ok(response)
+                }
                 Ok(Outcome::TooLarge { status, headers, declared }) => {
                     span.record("http.response.status_code", status.as_u16());
                     span.record("error.type", "response_too_large");
-                    return Err(Error::ResponseTooLarge { status, headers: Box::new(headers), limit, declared });
+                    return Err(Error::ResponseTooLarge {
+                        status,
+                        headers: Box::new(headers),
+                        limit,
+                        declared,
+                        attempts: attempt,
+                        elapsed: started.elapsed(),
+                    });
                 }
-                Err(err) => Err(err),
+                Err(SendError::Http(err)) => Err(err),
+                Err(SendError::Middleware(source)) => {
+                    // What a middleware refused is not the transport's to retry.
+                    span.record("error.type", "middleware");
+                    return Err(Error::Middleware { source, attempts: attempt, elapsed: started.elapsed() });
+                }
             };
             let (failure, response_headers) = match &result {
                 Ok(response) => {
@@ -467,6 +508,27 @@ impl Client {
         }
     }
 
+    /// Whether requests go through a `reqwest-middleware` client (feature `middleware`).
+    fn has_middleware(&self) -> bool {
+        #[cfg(feature = "middleware")]
+        return self.inner.middleware.is_some();
+        #[cfg(not(feature = "middleware"))]
+        false
+    }
+
+    /// Sends one HTTP request: through the middleware client when there is one, else the HTTP
+    /// client. A middleware's transport error is the transport's; its own error is not.
+    async fn send_built(&self, request: reqwest::Request) -> Result<reqwest::Response, SendError> {
+        #[cfg(feature = "middleware")]
+        if let Some(middleware) = &self.inner.middleware {
+            return middleware.execute(request).await.map_err(|err| match err {
+                reqwest_middleware::Error::Reqwest(err) => SendError::Http(err),
+                reqwest_middleware::Error::Middleware(err) => SendError::Middleware(err.into()),
+            });
+        }
+        Ok(self.inner.http.execute(request).await?)
+    }
+
     /// One attempt: the request, and the redirects it gets (followed here, up to
     /// [`MAX_REDIRECTS`], so that credentials never cross origins), then the body.
     async fn attempt(
@@ -476,7 +538,7 @@ impl Client {
         mut headers: HeaderMap,
         timeout: Option<Duration>,
         limit: u64,
-    ) -> Result<Outcome, reqwest::Error> {
+    ) -> Result<Outcome, SendError> {
         let inner = &self.inner;
         let mut method = request.method.clone();
         let mut body = request.body.as_ref().map(|body| body.bytes.clone());
@@ -489,14 +551,14 @@ impl Client {
             if let Some(body) = &body {
                 builder = builder.body(body.clone());
             }
-            let response = if inner.hooks.before.is_empty() && inner.hooks.after.is_empty() {
+            let response = if inner.hooks.before.is_empty() && inner.hooks.after.is_empty() && !self.has_middleware() {
                 builder.send().await?
             } else {
                 let mut built = builder.build()?;
                 for hook in &inner.hooks.before {
                     hook(&mut built);
                 }
-                let response = inner.http.execute(built).await?;
+                let response = self.send_built(built).await?;
                 for hook in &inner.hooks.after {
                     hook(&response);
                 }
@@ -539,7 +601,15 @@ impl Client {
             if more {
                 return Ok(Outcome::TooLarge { status, headers: response_headers, declared: None });
             }
-            return Ok(Outcome::Response(RawResponse { status, headers: response_headers, body: body.into(), truncated: false, secrets }));
+            return Ok(Outcome::Response(RawResponse {
+                status,
+                headers: response_headers,
+                body: body.into(),
+                truncated: false,
+                secrets,
+                attempts: 1,
+                elapsed: Duration::ZERO,
+            }));
         }
         // An error body: read a secret's length past the cap, so a secret across the cut is
         // scrubbed whole, then keep at most the cap, in an allocation of its own.
@@ -549,7 +619,7 @@ impl Client {
         let clean = clean.as_deref().unwrap_or(&read);
         let truncated = more || clean.len() > MAX_ERROR_BODY;
         let body = Bytes::copy_from_slice(&clean[..clean.len().min(MAX_ERROR_BODY)]);
-        Ok(Outcome::Response(RawResponse { status, headers: response_headers, body, truncated, secrets }))
+        Ok(Outcome::Response(RawResponse { status, headers: response_headers, body, truncated, secrets, attempts: 1, elapsed: Duration::ZERO }))
     }
 }
 

@@ -36,6 +36,10 @@ pub enum Error<E = DocumentedError> {
         headers: Box<HeaderMap>,
         /// The documented error, decoded.
         error: Box<E>,
+        /// How many attempts were made (retries included): more than 1 when the status was retried.
+        attempts: u32,
+        /// The time from the first attempt's start to the end of the last.
+        elapsed: Duration,
     },
     /// The API answered with a status this operation does not document.
     UnexpectedStatus {
@@ -45,6 +49,10 @@ pub enum Error<E = DocumentedError> {
         headers: Box<HeaderMap>,
         /// The body: at most 64 KiB (reading stopped there), the client's secrets scrubbed.
         body: Bytes,
+        /// How many attempts were made (retries included): more than 1 when the status was retried.
+        attempts: u32,
+        /// The time from the first attempt's start to the end of the last.
+        elapsed: Duration,
     },
     /// The response's body does not decode as documented.
     Decode {
@@ -56,6 +64,10 @@ pub enum Error<E = DocumentedError> {
         body: Bytes,
         /// What did not decode.
         source: serde_json::Error,
+        /// How many attempts were made (retries included): more than 1 when the status was retried.
+        attempts: u32,
+        /// The time from the first attempt's start to the end of the last.
+        elapsed: Duration,
     },
     /// A success response's body is larger than the maximum response size (the client's
     /// [`max_response_size`](crate::runtime::ClientBuilder::max_response_size), or the call's).
@@ -69,6 +81,10 @@ pub enum Error<E = DocumentedError> {
         limit: u64,
         /// The length the response declared (`Content-Length`), if it declared one.
         declared: Option<u64>,
+        /// How many attempts were made (retries included): more than 1 when the status was retried.
+        attempts: u32,
+        /// The time from the first attempt's start to the end of the last.
+        elapsed: Duration,
     },
     /// The request (its last attempt) took longer than its timeout.
     Timeout {
@@ -88,6 +104,18 @@ pub enum Error<E = DocumentedError> {
         /// The time from the first attempt's start to the end of the last.
         elapsed: Duration,
     },
+    /// A middleware of the client's `reqwest-middleware` client (feature `middleware`, see
+    /// `ClientBuilder::middleware`) failed the request with an error of its own, not the
+    /// transport's (those are [`Transport`](Error::Transport) and [`Timeout`](Error::Timeout)).
+    /// Not retried.
+    Middleware {
+        /// The middleware's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+        /// How many attempts were made (retries included).
+        attempts: u32,
+        /// The time from the first attempt's start to the end of the last.
+        elapsed: Duration,
+    },
     /// The request could not be built from the given arguments (for example a path parameter that
     /// is empty or a dot segment).
     InvalidRequest(String),
@@ -102,7 +130,7 @@ impl<E> Error<E> {
             | Error::Decode { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Timeout { source, .. } | Error::Transport { source, .. } => source.status(),
-            Error::InvalidRequest(_) => None,
+            Error::Middleware { .. } | Error::InvalidRequest(_) => None,
         }
     }
 
@@ -148,6 +176,36 @@ impl<E> Error<E> {
         }
     }
 
+    /// How many attempts the call made (retries included; 0 when nothing was sent, an
+    /// [`InvalidRequest`](Error::InvalidRequest)). `Display` says it when it is more than 1.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api { attempts, .. }
+            | Error::UnexpectedStatus { attempts, .. }
+            | Error::Decode { attempts, .. }
+            | Error::ResponseTooLarge { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::Transport { attempts, .. }
+            | Error::Middleware { attempts, .. } => *attempts,
+            Error::InvalidRequest(_) => 0,
+        }
+    }
+
+    /// The time from the first attempt's start to the end of the last (zero when nothing was
+    /// sent).
+    pub fn elapsed(&self) -> Duration {
+        match self {
+            Error::Api { elapsed, .. }
+            | Error::UnexpectedStatus { elapsed, .. }
+            | Error::Decode { elapsed, .. }
+            | Error::ResponseTooLarge { elapsed, .. }
+            | Error::Timeout { elapsed, .. }
+            | Error::Transport { elapsed, .. }
+            | Error::Middleware { elapsed, .. } => *elapsed,
+            Error::InvalidRequest(_) => Duration::ZERO,
+        }
+    }
+
     /// The documented error, if it is one.
     pub fn api_error(&self) -> Option<&E> {
         match self {
@@ -159,12 +217,15 @@ impl<E> Error<E> {
     /// The same error with another documented-error type (for code that handles several calls).
     pub fn map_api<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
         match self {
-            Error::Api { status, headers, error } => Error::Api { status, headers, error: Box::new(f(*error)) },
-            Error::UnexpectedStatus { status, headers, body } => Error::UnexpectedStatus { status, headers, body },
-            Error::Decode { status, headers, body, source } => Error::Decode { status, headers, body, source },
-            Error::ResponseTooLarge { status, headers, limit, declared } => Error::ResponseTooLarge { status, headers, limit, declared },
+            Error::Api { status, headers, error, attempts, elapsed } => Error::Api { status, headers, error: Box::new(f(*error)), attempts, elapsed },
+            Error::UnexpectedStatus { status, headers, body, attempts, elapsed } => Error::UnexpectedStatus { status, headers, body, attempts, elapsed },
+            Error::Decode { status, headers, body, source, attempts, elapsed } => Error::Decode { status, headers, body, source, attempts, elapsed },
+            Error::ResponseTooLarge { status, headers, limit, declared, attempts, elapsed } => {
+                Error::ResponseTooLarge { status, headers, limit, declared, attempts, elapsed }
+            }
             Error::Timeout { source, attempts, elapsed } => Error::Timeout { source, attempts, elapsed },
             Error::Transport { source, attempts, elapsed } => Error::Transport { source, attempts, elapsed },
+            Error::Middleware { source, attempts, elapsed } => Error::Middleware { source, attempts, elapsed },
             Error::InvalidRequest(message) => Error::InvalidRequest(message),
         }
     }
@@ -180,7 +241,7 @@ impl<E> Error<E> {
 }
 
 
-/// `" (3 attempts in 2.03 s)"` when there were retries.
+/// `" (3 attempts in 2.03 s)"` when there were retries, after any error's message.
 struct Attempts(u32, Duration);
 
 impl fmt::Display for Attempts {
@@ -196,30 +257,32 @@ impl fmt::Display for Attempts {
 impl<E: fmt::Display> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api { status, error, .. } => write!(f, "{status}: {error}"),
+            Error::Api { status, error, .. } => write!(f, "{status}: {error}")?,
             Error::UnexpectedStatus { status, body, .. } => {
                 write!(f, "{status} (a status this operation does not document)")?;
                 let text = describe_bytes(body);
-                if text.is_empty() {
-                    Ok(())
-                } else {
-                    write!(f, ": {text}")
+                if !text.is_empty() {
+                    write!(f, ": {text}")?;
                 }
             }
             // The decoder's error is the source.
-            Error::Decode { status, .. } => write!(f, "{status}: the response body does not decode as documented"),
+            Error::Decode { status, .. } => write!(f, "{status}: the response body does not decode as documented")?,
             Error::ResponseTooLarge { status, limit, declared: Some(declared), .. } => write!(
                 f,
                 "{status}: the response declares {declared} bytes, more than the limit of {limit} (see `max_response_size`)"
-            ),
+            )?,
             Error::ResponseTooLarge { status, limit, declared: None, .. } => {
-                write!(f, "{status}: the response is larger than the limit of {limit} bytes (see `max_response_size`)")
+                write!(f, "{status}: the response is larger than the limit of {limit} bytes (see `max_response_size`)")?
             }
             // The transport's error is the source.
-            Error::Timeout { attempts, elapsed, .. } => write!(f, "the request timed out{}", Attempts(*attempts, *elapsed)),
-            Error::Transport { attempts, elapsed, .. } => write!(f, "the request failed{}", Attempts(*attempts, *elapsed)),
-            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Timeout { .. } => f.write_str("the request timed out")?,
+            Error::Transport { .. } => f.write_str("the request failed")?,
+            // The middleware's error is the source.
+            Error::Middleware { .. } => f.write_str("a middleware failed the request")?,
+            Error::InvalidRequest(message) => return write!(f, "invalid request: {message}"),
         }
+        // After retries: ` (3 attempts in 2.03 s)`.
+        write!(f, "{}", Attempts(self.attempts(), self.elapsed()))
     }
 }
 
@@ -228,6 +291,7 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {
         match self {
             Error::Decode { source, .. } => Some(source),
             Error::Timeout { source, .. } | Error::Transport { source, .. } => Some(source),
+            Error::Middleware { source, .. } => Some(&**source),
             _ => None,
         }
     }
@@ -439,5 +503,8 @@ mod tests {
     fn retries_are_said() {
         assert_eq!(Attempts(3, Duration::from_millis(2034)).to_string(), " (3 attempts in 2.03 s)");
         assert_eq!(Attempts(1, Duration::from_millis(2034)).to_string(), "");
+        // Nothing was sent: no attempt, no time.
+        let invalid = Error::<DocumentedError>::InvalidRequest("bad".to_owned());
+        assert_eq!((invalid.attempts(), invalid.elapsed(), invalid.to_string().as_str()), (0, Duration::ZERO, "invalid request: bad"));
     }
 }

@@ -51,6 +51,9 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         pub mod client;
         pub mod models;
         pub mod runtime;
+        /// Typed fake responses for tests, on a local wiremock server (feature `mock`).
+        #[cfg(feature = "mock")]
+        pub mod mock;
         #(#extra)*
 
         pub use client::Server;
@@ -122,6 +125,16 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings) -> String {
     dependencies.insert("tokio", dependency("1.38", true, &["time"]));
     dependencies.insert("tracing", value("0.1.40"));
     dependencies.insert("uuid", dependency("1.8", true, &["serde"]));
+    // Behind the `middleware` feature: `ClientBuilder::middleware` takes a `ClientWithMiddleware`.
+    let mut middleware = InlineTable::new();
+    middleware.insert("version", "0.5.2".into());
+    middleware.insert("optional", true.into());
+    dependencies.insert("reqwest-middleware", value(middleware));
+    // Behind the `mock` feature: the `mock` module (typed fake responses for tests).
+    let mut wiremock = InlineTable::new();
+    wiremock.insert("version", "0.6.5".into());
+    wiremock.insert("optional", true.into());
+    dependencies.insert("wiremock", value(wiremock));
 
     let mut manifest = DocumentMut::new();
     manifest.insert("package", Item::Table(package));
@@ -132,6 +145,10 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings) -> String {
     tls.insert("default", value(features(&["rustls"])));
     tls.insert("rustls", value(features(&["reqwest/rustls"])));
     tls.insert("native-tls", value(features(&["reqwest/native-tls"])));
+    // Requests through a `reqwest_middleware::ClientWithMiddleware` (`ClientBuilder::middleware`).
+    tls.insert("middleware", value(features(&["dep:reqwest-middleware"])));
+    // The `mock` module: typed fake responses for a downstream crate's tests (wiremock).
+    tls.insert("mock", value(features(&["dep:wiremock"])));
     manifest.insert("features", Item::Table(tls));
     if settings.standalone_workspace {
         // Its own workspace resolves dependencies with the MSRV-aware resolver, so a fresh lock

@@ -3,7 +3,7 @@
 //! Nothing here reads OpenAPI types: the IR is the only input.
 //!
 //! Re-reading the tokens with `syn` and printing them costs most of a generation, so [`emit`]
-//! does it file by file on every core (`lib.rs`, `client.rs`, `models.rs`): each thread emits,
+//! does it file by file on every core (`lib.rs`, `client.rs`, `mock.rs`, `models.rs`): each thread emits,
 //! parses, shortens the paths of (`paths`) and prints the files it takes. Tokens never cross
 //! threads (`proc_macro2`'s are not `Send`): a file's tokens and syntax tree live and die on the
 //! thread that prints it. A file is one unit because `paths` shortens a path only where nothing
@@ -14,6 +14,7 @@
 pub(crate) mod client;
 mod crate_files;
 mod docs;
+mod mock;
 mod models;
 pub(crate) mod paths;
 mod types;
@@ -29,7 +30,7 @@ use crate::{GeneratedFile, Settings};
 /// The files of the generated crate, sorted by path, pretty-printed on all cores.
 pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     // The biggest first, so the small ones fill in beside it.
-    let units = [Unit::Models, Unit::Client, Unit::Lib];
+    let units = [Unit::Models, Unit::Client, Unit::Mock, Unit::Lib];
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
@@ -98,6 +99,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error>
 enum Unit {
     Lib,
     Client,
+    Mock,
     Models,
 }
 
@@ -106,6 +108,7 @@ impl Unit {
         match self {
             Unit::Lib => "src/lib.rs",
             Unit::Client => "src/client.rs",
+            Unit::Mock => "src/mock.rs",
             Unit::Models => "src/models.rs",
         }
     }
@@ -114,6 +117,7 @@ impl Unit {
         let tokens = match self {
             Unit::Lib => crate_files::lib_rs(api, settings),
             Unit::Client => client::client(api, settings),
+            Unit::Mock => mock::mock(api, settings),
             Unit::Models => models::models(api),
         };
         pretty(tokens, !matches!(self, Unit::Lib))
@@ -135,6 +139,7 @@ pub fn tokens(api: &Api, settings: &Settings) -> Emitted {
         ("src/lib.rs".to_owned(), crate_files::lib_rs(api, settings)),
         ("src/models.rs".to_owned(), models::models(api)),
         ("src/client.rs".to_owned(), client::client(api, settings)),
+        ("src/mock.rs".to_owned(), mock::mock(api, settings)),
     ];
     rust.sort_by(|a, b| a.0.cmp(&b.0));
     Emitted { rust, verbatim: verbatim(api, settings) }

@@ -11,11 +11,10 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tracing::Instrument;
 
 use super::client::{Secrets, MAX_REDIRECTS};
 use super::error::MAX_ERROR_BODY;
-use super::retry::{Failure, RetryPolicy};
+use super::retry::{Attempt, Exhausted, Failure, RetryPolicy};
 use super::{Client, Error};
 
 /// Per-call settings: override the client's timeout, retry policy and maximum response size for
@@ -321,6 +320,16 @@ impl RawResponse {
     }
 }
 
+/// How the attempts of a request ended without a success.
+enum Ended {
+    /// An error status (the caller decodes it).
+    Answered(RawResponse),
+    /// A success body over the limit (not read past it).
+    TooLarge { status: StatusCode, headers: HeaderMap, declared: Option<u64> },
+    /// No complete answer.
+    Failed(reqwest::Error),
+}
+
 /// What one attempt came to.
 enum Outcome {
     Response(RawResponse),
@@ -389,9 +398,8 @@ impl Client {
         let policy = options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = options.timeout.or(inner.timeout);
         let limit = options.max_response_size.unwrap_or(inner.max_response_size);
-        let started = Instant::now();
-        let mut attempt: u32 = 1;
-        loop {
+        let request = &request;
+        let attempts = policy.run(&request.method, |attempt| {
             // OpenTelemetry's HTTP client semantic conventions, so an exporter (such as
             // tracing-opentelemetry) needs no glue; the full URL is left out (a query may hold
             // what a trace should not).
@@ -408,46 +416,45 @@ impl Client {
                 "error.type" = tracing::field::Empty,
                 elapsed_ms = tracing::field::Empty,
             );
-            let attempt_started = Instant::now();
-            let result = self.attempt(&request, url.clone(), headers.clone(), timeout, limit).instrument(span.clone()).await;
-            span.record("elapsed_ms", u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX));
-            let result = match result {
-                Ok(Outcome::Response(response)) => Ok(response),
-                Ok(Outcome::TooLarge { status, headers, declared }) => {
-                    span.record("http.response.status_code", status.as_u16());
-                    span.record("error.type", "response_too_large");
-                    return Err(Error::ResponseTooLarge { status, headers: Box::new(headers), limit, declared });
-                }
-                Err(err) => Err(err),
-            };
-            let (failure, response_headers) = match &result {
-                Ok(response) => {
-                    span.record("http.response.status_code", response.status.as_u16());
-                    if !response.status.is_success() {
-                        span.record("error.type", response.status.as_str());
+            let (url, headers, recorded) = (url.clone(), headers.clone(), span.clone());
+            let work = async move {
+                let attempt_started = Instant::now();
+                let result = self.attempt(request, url, headers, timeout, limit).await;
+                recorded.record("elapsed_ms", u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX));
+                match result {
+                    Ok(Outcome::Response(response)) => {
+                        recorded.record("http.response.status_code", response.status.as_u16());
+                        if response.status.is_success() {
+                            return Attempt::Done(Ok(response));
+                        }
+                        recorded.record("error.type", response.status.as_str());
+                        Attempt::Failed { failure: Failure::Status(response.status), headers: Some(response.headers.clone()), error: Ended::Answered(response) }
                     }
-                    if response.status.is_success() {
-                        return result.map_err(|err| Error::from_reqwest(err, attempt, started.elapsed()));
+                    Ok(Outcome::TooLarge { status, headers, declared }) => {
+                        recorded.record("http.response.status_code", status.as_u16());
+                        recorded.record("error.type", "response_too_large");
+                        Attempt::Done(Err(Ended::TooLarge { status, headers, declared }))
                     }
-                    (Failure::Status(response.status), Some(&response.headers))
-                }
-                Err(err) if err.is_connect() => {
-                    span.record("error.type", "connect");
-                    (Failure::Connect, None)
-                }
-                Err(err) => {
-                    span.record("error.type", if err.is_timeout() { "timeout" } else { "transport" });
-                    (Failure::Transport, None)
+                    Err(err) if err.is_connect() => {
+                        recorded.record("error.type", "connect");
+                        Attempt::Failed { failure: Failure::Connect, headers: None, error: Ended::Failed(err) }
+                    }
+                    Err(err) => {
+                        recorded.record("error.type", if err.is_timeout() { "timeout" } else { "transport" });
+                        Attempt::Failed { failure: Failure::Transport, headers: None, error: Ended::Failed(err) }
+                    }
                 }
             };
-            match policy.retry_after(&request.method, failure, response_headers, attempt, started.elapsed()) {
-                Some(wait) => {
-                    span.in_scope(|| tracing::info!(wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying"));
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                None => return result.map_err(|err| Error::from_reqwest(err, attempt, started.elapsed())),
+            (span, work)
+        });
+        match attempts.await {
+            Ok(response) => Ok(response),
+            // The last answer of a retried error status: the caller decodes it.
+            Err(Exhausted { error: Ended::Answered(response), .. }) => Ok(response),
+            Err(Exhausted { error: Ended::TooLarge { status, headers, declared }, .. }) => {
+                Err(Error::ResponseTooLarge { status, headers: Box::new(headers), limit, declared })
             }
+            Err(Exhausted { error: Ended::Failed(err), attempts, elapsed }) => Err(Error::from_reqwest(err, attempts, elapsed)),
         }
     }
 

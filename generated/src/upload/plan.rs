@@ -1,6 +1,6 @@
 //! The parts: how a source is split, and what Polar returned for them.
 
-use crate::models::{FileUpload, S3FileUploadPart};
+use crate::models::{FileUpload, S3FileCreateMultipart, S3FileUploadPart};
 
 use super::UploadError;
 
@@ -8,8 +8,9 @@ use super::UploadError;
 pub const DEFAULT_PART_SIZE: u64 = 10_000_000;
 /// Storage's smallest part (every part but the last).
 pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
-/// Storage's largest number of parts.
-pub const MAX_PARTS: u64 = 10_000;
+/// The largest number of parts: the document's `maxItems` of a create body's `parts` (storage's
+/// limit too).
+pub const MAX_PARTS: u64 = S3FileCreateMultipart::PARTS_MAX_ITEMS as u64;
 /// Storage's largest part.
 pub const MAX_PART_SIZE: u64 = 5 * 1024 * 1024 * 1024;
 

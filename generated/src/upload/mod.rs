@@ -20,11 +20,12 @@
 //!
 //! How it works (the protocol is Polar's; see the crate's README):
 //! 1. one streaming pass over the source computes every part's SHA-256 and the whole file's, on
-//!    two threads, without holding the file in memory;
+//!    two threads, without holding the file in memory (and each part's XXH3 fingerprint);
 //! 2. `POST /v1/files/` declares the parts with their checksums and gets one presigned URL each;
-//! 3. each part is re-read from the source and `PUT` to its URL with exactly the headers Polar
-//!    returned (they are signed) and nothing else: the access token never goes to storage. Failed
-//!    `PUT`s are retried with backoff. The `ETag` of each is kept verbatim;
+//! 3. each part is re-read from the source as it is `PUT` to its URL (checked against its
+//!    fingerprint before its last bytes leave), with exactly the headers Polar returned (they are
+//!    signed) and nothing else: the access token never goes to storage. Failed `PUT`s are retried
+//!    with backoff. The `ETag` of each is kept verbatim;
 //! 4. `POST /v1/files/{id}/uploaded` completes the upload with every part's `ETag` and checksum.
 //!
 //! If any part finally fails, the upload is not completed and the error names the part.
@@ -179,9 +180,11 @@ impl Upload {
     }
 
     /// The most bytes of parts held in memory at once (default 256 MiB,
-    /// [`DEFAULT_MEMORY_LIMIT`]). A part is read from the source only when its bytes fit, so at
-    /// most `min(concurrency, memory_limit / part size)` parts are in flight, and always at least
-    /// one (a part larger than the limit goes alone). Hashing holds about 16 MiB more.
+    /// [`DEFAULT_MEMORY_LIMIT`]). A part is sent only when its size fits in what the parts in
+    /// flight leave of it, so at most `min(concurrency, memory_limit / part size)` parts are in
+    /// flight, and always at least one (a part larger than the limit goes alone). Parts are read
+    /// as they are sent, a MiB or two at a time each, so the memory used stays well below the
+    /// limit; hashing holds about 16 MiB.
     pub fn memory_limit(mut self, bytes: u64) -> Self {
         self.memory_limit = bytes;
         self
@@ -288,14 +291,14 @@ impl Upload {
                 checksum_sha256_base64: Nullable::Value(checksum.clone()),
             })
             .collect();
-        let body = create_body(&service, name, mime_type, size, organization_id, version, hashes.whole, parts)?;
+        let body = create_body(&service, name, mime_type, size, organization_id, version, hashes.whole.clone(), parts)?;
         let upload = files.create(body).send().await.map_err(UploadError::Create)?;
         let returned = check_returned_parts(&upload, &plan)?;
 
         // The API's HTTP client carries no default headers (the token and headers go per request).
         let storage = storage.unwrap_or_else(|| files.client.inner.http.clone());
         let file_id = upload.id;
-        let sent = send_parts(returned, hashes.parts, source, storage, &tracker, part_retry, part_timeout, memory_limit, concurrency, last_part).await;
+        let sent = send_parts(returned, hashes, source, storage, &tracker, part_retry, part_timeout, memory_limit, concurrency, last_part).await;
         let completed = match sent {
             Ok(completed) => completed,
             Err(cause) if keep_failed_file => {

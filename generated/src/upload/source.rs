@@ -4,12 +4,28 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
+use futures_util::stream::{self, Stream, StreamExt};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeek, AsyncSeekExt};
+use xxhash_rust::xxh3::Xxh3;
 
 /// Bytes read at a time while hashing.
 const HASH_CHUNK: usize = 1024 * 1024;
+/// Bytes read at a time while sending a part.
+const PART_CHUNK: u64 = 1024 * 1024;
+/// Reads of a part ahead of the connection (so the next bytes are ready when it takes them).
+const READ_AHEAD: usize = 2;
+
+/// Why a part's bytes were not sent as they were hashed.
+#[derive(Debug)]
+pub(super) enum Unsent {
+    /// They differ from what was hashed (or the source got shorter).
+    Changed,
+    /// Reading failed.
+    Io(io::Error),
+}
 
 /// What to upload.
 pub struct UploadSource(pub(super) SourceKind);
@@ -137,9 +153,16 @@ impl Prepared {
                 bytes.get(start..end).map(|_| bytes.slice(start..end)).ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))
             }
             Prepared::File { path, .. } => {
-                let mut file = tokio::fs::File::open(path).await.map_err(|err| with_path(path, err))?;
-                file.seek(io::SeekFrom::Start(start)).await?;
-                read_exact(&mut file, len).await
+                // One blocking read straight into the buffer (no copy through tokio's).
+                let path = path.clone();
+                let read = move || {
+                    let mut file = std::fs::File::open(&path).map_err(|err| with_path(&path, err))?;
+                    io::Seek::seek(&mut file, io::SeekFrom::Start(start))?;
+                    let mut buffer = vec![0; len];
+                    io::Read::read_exact(&mut file, &mut buffer)?;
+                    Ok(Bytes::from(buffer))
+                };
+                tokio::task::spawn_blocking(read).await.map_err(io::Error::other)?
             }
             Prepared::Reader { reader, .. } => {
                 let mut reader = reader.lock().await;
@@ -147,6 +170,34 @@ impl Prepared {
                 read_exact(&mut *reader, len).await
             }
         }
+    }
+
+    /// Bytes `start..end` read afresh as they are sent, a MiB at a time and [`READ_AHEAD`] reads
+    /// ahead of the connection, so sending never waits for a whole part to be read. Each read goes
+    /// into an XXH3-128 that must equal `fingerprint` (the checksums' pass's) before the part's
+    /// last bytes are handed out: a part whose bytes changed since they were hashed never reaches
+    /// storage whole. (Bytes in memory cannot change: they are not checked.)
+    pub(super) fn part_stream(self: &Arc<Self>, start: u64, end: u64, fingerprint: u128) -> impl Stream<Item = Result<Bytes, Unsent>> + Send + 'static {
+        let source = self.clone();
+        let reads = stream::iter((start..end).step_by(PART_CHUNK as usize))
+            .map(move |offset| {
+                let source = source.clone();
+                async move { source.read_range(offset, (offset + PART_CHUNK).min(end)).await }
+            })
+            .buffered(READ_AHEAD);
+        let mut check = (!matches!(**self, Prepared::Bytes(_))).then(Xxh3::new);
+        let mut left = end - start;
+        reads.map(move |read| {
+            let chunk = read.map_err(|err| if err.kind() == io::ErrorKind::UnexpectedEof { Unsent::Changed } else { Unsent::Io(err) })?;
+            left -= chunk.len() as u64;
+            if let Some(check) = &mut check {
+                check.update(&chunk);
+                if left == 0 && check.digest128() != fingerprint {
+                    return Err(Unsent::Changed);
+                }
+            }
+            Ok(chunk)
+        })
     }
 
     /// Calls `f` with consecutive chunks of the whole source, in order.

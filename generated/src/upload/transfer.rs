@@ -1,21 +1,20 @@
 //! Sending the parts: each part's `PUT` to its presigned URL, several at a time within a byte
-//! budget, retried.
+//! budget, its bytes read as they are sent, retried.
 
 use std::io;
 use std::sync::atomic::AtomicU64;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use futures_util::stream::{self, StreamExt, TryStreamExt};
-use sha2::{Digest, Sha256};
+use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 
 use crate::models::{S3FileUploadCompletedPart, S3FileUploadPart};
 use crate::runtime::{Attempt, Failure};
 use crate::RetryPolicy;
 
-use super::hash::base64;
+use super::hash::Hashes;
 use super::progress::Tracker;
-use super::source::Prepared;
+use super::source::{Prepared, Unsent};
 use super::UploadError;
 
 /// Sends every part (as many at a time as `concurrency` and the byte budget allow) and checks the
@@ -23,7 +22,7 @@ use super::UploadError;
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn send_parts(
     returned: Vec<S3FileUploadPart>,
-    checksums: Vec<String>,
+    hashes: Hashes,
     source: Prepared,
     storage: reqwest::Client,
     tracker: &Tracker,
@@ -36,12 +35,12 @@ pub(super) async fn send_parts(
     {
         let source = Arc::new(source);
         let budget = Arc::new(Budget::new(memory_limit));
-        let sent = stream::iter(returned.into_iter().zip(checksums))
-            .map(|(part, checksum)| {
+        let sent = stream::iter(returned.into_iter().zip(hashes.parts).zip(hashes.fingerprints))
+            .map(|((part, checksum), fingerprint)| {
                 let (storage, source, tracker, retry, budget) =
                     (storage.clone(), source.clone(), tracker.clone(), part_retry.clone(), budget.clone());
                 async move {
-                    let etag = put_part(&storage, &source, &part, &checksum, &retry, part_timeout, &tracker, &budget).await?;
+                    let etag = put_part(&storage, &source, &part, fingerprint, &retry, part_timeout, &tracker, &budget).await?;
                     Ok::<_, UploadError>(S3FileUploadCompletedPart {
                         number: part.number,
                         checksum_etag: etag,
@@ -52,7 +51,7 @@ pub(super) async fn send_parts(
             .buffer_unordered(concurrency);
         let mut completed: Vec<S3FileUploadCompletedPart> = sent.try_collect().await?;
         completed.sort_by_key(|part| part.number);
-        // Every part matched its hash; a tail appended since would be left out: refuse.
+        // Every part matched what was hashed; a tail appended since would be left out: refuse.
         if !source.same_len().await? {
             return Err(UploadError::SourceChanged { number: last_part });
         }
@@ -63,15 +62,29 @@ pub(super) async fn send_parts(
 /// Bytes handed to the connection at a time (progress is reported per chunk).
 const SEND_CHUNK: usize = 256 * 1024;
 
-/// A part's bytes as a request body that reports progress as the connection takes each chunk.
-fn counting_body(bytes: Bytes, tracker: Tracker, counted: Arc<AtomicU64>) -> reqwest::Body {
-    let chunks: Vec<Bytes> = (0..bytes.len()).step_by(SEND_CHUNK).map(|start| bytes.slice(start..(start + SEND_CHUNK).min(bytes.len()))).collect();
+/// A part's bytes, read as they are sent, as a request body that reports progress as the
+/// connection takes each chunk. Why the part's bytes could not be sent (changed, unreadable) is
+/// left in `unsent`, and the body fails before its last bytes.
+fn part_body(chunks: impl Stream<Item = Result<Bytes, Unsent>> + Send + 'static, tracker: Tracker, counted: Arc<AtomicU64>, unsent: Arc<Mutex<Option<Unsent>>>) -> reqwest::Body {
+    let slices = chunks
+        .map_ok(|chunk| stream::iter((0..chunk.len()).step_by(SEND_CHUNK).map(move |start| Ok(chunk.slice(start..(start + SEND_CHUNK).min(chunk.len()))))))
+        .try_flatten();
     let mut so_far = 0_u64;
-    let stream = stream::iter(chunks).map(move |chunk| {
-        // Counted as the connection asks for the chunk: the previous one has been written.
-        so_far += chunk.len() as u64;
-        tracker.leaving(so_far - chunk.len() as u64, &counted);
-        Ok::<Bytes, io::Error>(chunk)
+    let stream = slices.map(move |slice| match slice {
+        Ok(slice) => {
+            // Counted as the connection asks for the slice: the previous one has been written.
+            tracker.leaving(so_far, &counted);
+            so_far += slice.len() as u64;
+            Ok(slice)
+        }
+        Err(why) => {
+            let message = match &why {
+                Unsent::Changed => "the part's bytes changed since they were hashed",
+                Unsent::Io(_) => "reading the part failed",
+            };
+            *unsent.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(why);
+            Err(io::Error::other(message))
+        }
     });
     reqwest::Body::wrap_stream(stream)
 }
@@ -100,9 +113,9 @@ impl Budget {
 #[allow(clippy::too_many_arguments)]
 async fn put_part(
     storage: &reqwest::Client,
-    source: &Prepared,
+    source: &Arc<Prepared>,
     part: &S3FileUploadPart,
-    checksum: &str,
+    fingerprint: u128,
     retry: &RetryPolicy,
     timeout: std::time::Duration,
     tracker: &Tracker,
@@ -116,7 +129,7 @@ async fn put_part(
         let span = tracing::info_span!("upload_part", part = number, attempt, bytes = end - start);
         let counted = counted.clone();
         let work = async move {
-            match put_once(storage, source, part, checksum, timeout, tracker, budget, counted, attempt).await {
+            match put_once(storage, source, part, fingerprint, timeout, tracker, budget, counted, attempt).await {
                 Ok(etag) => Attempt::Done(Ok(etag)),
                 Err(Stop::Final(err)) => Attempt::Done(Err(err)),
                 Err(Stop::Retryable { failure, headers, error }) => Attempt::Failed { failure, headers, error },
@@ -141,13 +154,14 @@ impl From<io::Error> for Stop {
     }
 }
 
-/// One attempt of a part's `PUT`: reads the part afresh, checks it against its checksum, sends it.
+/// One attempt of a part's `PUT`: sends the part as it is read afresh, checked against what was
+/// hashed.
 #[allow(clippy::too_many_arguments)]
 async fn put_once(
     storage: &reqwest::Client,
-    source: &Prepared,
+    source: &Arc<Prepared>,
     part: &S3FileUploadPart,
-    checksum: &str,
+    fingerprint: u128,
     timeout: std::time::Duration,
     tracker: &Tracker,
     budget: &Budget,
@@ -159,30 +173,31 @@ async fn put_once(
     if chrono::Utc::now() >= part.expires_at {
         return Err(Stop::Final(UploadError::PartExpired { number, expires_at: part.expires_at }));
     }
-    // The part's bytes are in memory from here to the end of the attempt (not while waiting to
-    // retry): only as many parts as the budget allows.
+    // The part is in flight from here to the end of the attempt (not while waiting to retry):
+    // only as many parts as the budget allows.
     let _reserved = budget.reserve(end - start).await;
-    // Re-read for every attempt, and checked against the hash Polar was told; a source whose
-    // length changed has changed too (a tail appended after hashing would be left out).
+    // Re-read for every attempt, and checked against what was hashed; a source whose length
+    // changed has changed too (a tail appended after hashing would be left out).
     if !source.same_len().await? {
         return Err(Stop::Final(UploadError::SourceChanged { number }));
     }
-    let bytes = source.read_range(start, end).await?;
-    let len = bytes.len() as u64;
-    let (digest, bytes) = tokio::task::spawn_blocking(move || (Sha256::digest(&bytes), bytes)).await.map_err(io::Error::other)?;
-    if base64(&digest) != checksum {
-        return Err(Stop::Final(UploadError::SourceChanged { number }));
-    }
+    let len = end - start;
+    let unsent = Arc::new(Mutex::new(None));
+    let body = part_body(source.part_stream(start, end, fingerprint), tracker.clone(), counted.clone(), unsent.clone());
     // Storage needs the length up front (presigned PUTs are not chunked).
-    let mut request = storage
-        .put(&part.url)
-        .timeout(timeout)
-        .header(reqwest::header::CONTENT_LENGTH, len)
-        .body(counting_body(bytes, tracker.clone(), counted.clone()));
+    let mut request = storage.put(&part.url).timeout(timeout).header(reqwest::header::CONTENT_LENGTH, len).body(body);
     for (name, value) in &part.headers {
         request = request.header(name.as_str(), value.as_str());
     }
-    match request.send().await {
+    let sent = request.send().await;
+    // The body stopped itself: storage never got the part whole, and retrying cannot help.
+    if let Some(why) = unsent.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take() {
+        return Err(Stop::Final(match why {
+            Unsent::Changed => UploadError::SourceChanged { number },
+            Unsent::Io(err) => UploadError::Io(err),
+        }));
+    }
+    match sent {
         Ok(response) if response.status() == reqwest::StatusCode::OK => {
             let etag = response.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_owned);
             let Some(etag) = etag else {

@@ -416,6 +416,55 @@ async fn a_source_that_grows_is_a_changed_source_not_a_truncated_upload() {
     assert!(harness.created().values().all(|c| !c.completed));
 }
 
+/// Overwrites `len` bytes at `offset` of the file at `path` with other bytes (its length stays).
+fn overwrite(path: &std::path::Path, offset: u64, len: usize) {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    let mut file = std::fs::OpenOptions::new().read(true).write(true).open(path).unwrap();
+    let mut bytes = vec![0; len];
+    file.seek(SeekFrom::Start(offset)).unwrap();
+    file.read_exact(&mut bytes).unwrap();
+    for byte in &mut bytes {
+        *byte = !*byte;
+    }
+    file.seek(SeekFrom::Start(offset)).unwrap();
+    file.write_all(&bytes).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_whose_bytes_change_is_never_stored() {
+    let harness = Harness::start(None).await.unwrap();
+    let client = client(&harness);
+    let dir = tempfile::tempdir().unwrap();
+
+    // Three parts; one byte of the second changes (the length stays) once the first is stored:
+    // the second part's bytes no longer match what was hashed, so its body stops before its last
+    // bytes and storage never stores it; nothing is retried, completed, or left behind.
+    let path = dir.path().join("changes-while-sending.bin");
+    std::fs::write(&path, data(11 * MIB, 33)).unwrap();
+    let changed = Arc::new(Mutex::new(false));
+    let (at, once) = (path.clone(), changed.clone());
+    let err = client
+        .files()
+        .upload(UploadSource::path(&path), FileServiceTypes::Downloadable)
+        .part_size(5 * MIB as u64)
+        .concurrency(1)
+        .on_progress(move |p| {
+            let mut changed = once.lock().unwrap();
+            if p.parts_done == 1 && !*changed {
+                *changed = true;
+                overwrite(&at, 7 * MIB as u64, 1);
+            }
+        })
+        .await
+        .unwrap_err();
+    assert!(*changed.lock().unwrap());
+    assert!(matches!(err, UploadError::SourceChanged { number: 2 }), "{err}");
+    assert_eq!(part_puts(&harness, 2), 1, "a changed part is not retried");
+    assert_eq!(part_puts(&harness, 3), 0);
+    assert_eq!(harness.polar_calls(), ["create", "delete"]);
+    assert!(harness.created().values().all(|c| !c.completed));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_that_grows_is_a_changed_source() {
     // A seekable reader whose end moves: the same check as for files.

@@ -956,6 +956,10 @@ pub struct OrganizationAvatarFileCreate {
 }
 #[allow(deprecated)]
 impl OrganizationAvatarFileCreate {
+    /// `mime_type` matches this regular expression (the document's `pattern`, as written there).
+    pub const MIME_TYPE_PATTERN: &'static str = "^image\\/(jpeg|png|gif|webp|svg\\+xml)$";
+    /// `size` is at most this (the document's `maximum`).
+    pub const SIZE_MAXIMUM: i64 = 1048576;
     /// A `OrganizationAvatarFileCreate` from its required fields; set the others with the methods named after them.
     pub fn new(
         name: impl Into<String>,
@@ -1130,6 +1134,10 @@ pub struct ProductMediaFileCreate {
 }
 #[allow(deprecated)]
 impl ProductMediaFileCreate {
+    /// `mime_type` matches this regular expression (the document's `pattern`, as written there).
+    pub const MIME_TYPE_PATTERN: &'static str = "^image\\/(jpeg|png|gif|webp|svg\\+xml)$";
+    /// `size` is at most this (the document's `maximum`).
+    pub const SIZE_MAXIMUM: i64 = 10485760;
     /// A `ProductMediaFileCreate` from its required fields; set the others with the methods named after them.
     pub fn new(
         name: impl Into<String>,
@@ -1316,6 +1324,8 @@ pub struct S3FileCreateMultipart {
 }
 #[allow(deprecated)]
 impl S3FileCreateMultipart {
+    /// `parts` has this many items at most (the document's `maxItems`).
+    pub const PARTS_MAX_ITEMS: usize = 10000;
     /// A `S3FileCreateMultipart` from its required fields; set the others with the methods named after them.
     pub fn new(parts: impl Into<Vec<crate::models::S3FileCreatePart>>) -> Self {
         Self { parts: parts.into() }
@@ -1511,6 +1521,10 @@ pub struct SupportCaseAttachmentFileCreate {
 }
 #[allow(deprecated)]
 impl SupportCaseAttachmentFileCreate {
+    /// `mime_type` matches this regular expression (the document's `pattern`, as written there).
+    pub const MIME_TYPE_PATTERN: &'static str = "^(image\\/(jpeg|png|gif|webp|svg\\+xml)|video\\/(mp4|quicktime|webm)|application\\/pdf|text\\/csv|text\\/plain|application\\/msword|application\\/vnd\\.openxmlformats-officedocument\\.wordprocessingml\\.document|application\\/vnd\\.ms-excel|application\\/vnd\\.openxmlformats-officedocument\\.spreadsheetml\\.sheet)$";
+    /// `size` is at most this (the document's `maximum`).
+    pub const SIZE_MAXIMUM: i64 = 262144000;
     /// A `SupportCaseAttachmentFileCreate` from its required fields; set the others with the methods named after them.
     pub fn new(
         name: impl Into<String>,

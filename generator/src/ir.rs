@@ -56,8 +56,51 @@ pub struct Docs {
     pub facts: Vec<String>,
     /// Examples as JSON text.
     pub examples: Vec<String>,
+    /// The document's limits as values (a struct gets a constant for each of its fields').
+    pub limits: Limits,
     /// Where the item came from, such as `#/components/schemas/FileRead`.
     pub pointer: crate::diagnostics::Pointer,
+}
+
+/// What the document limits a value to (`minimum`, `maxLength`, `pattern`, `maxItems`, ...), as
+/// values: emitted as constants of the struct a field is in (`ProductMediaFileCreate::SIZE_MAXIMUM`),
+/// so code that checks a value before sending it uses the document's figures, not copies.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Limits {
+    /// `minimum` (or 3.1's numeric `exclusiveMinimum`), and whether it is exclusive.
+    pub minimum: Option<(serde_json::Number, bool)>,
+    /// `maximum` (or 3.1's numeric `exclusiveMaximum`), and whether it is exclusive.
+    pub maximum: Option<(serde_json::Number, bool)>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern`, as the document writes it.
+    pub pattern: Option<String>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+}
+
+impl Limits {
+    /// Whether the document says nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Limits::default()
+    }
+
+    /// Takes `other`'s limits where this has none (a nullable field's limits are its member's).
+    pub fn or(self, other: Limits) -> Limits {
+        Limits {
+            minimum: self.minimum.or(other.minimum),
+            maximum: self.maximum.or(other.maximum),
+            min_length: self.min_length.or(other.min_length),
+            max_length: self.max_length.or(other.max_length),
+            pattern: self.pattern.or(other.pattern),
+            min_items: self.min_items.or(other.min_items),
+            max_items: self.max_items.or(other.max_items),
+        }
+    }
 }
 
 /// The use of a type at some position (a field, a parameter, a body).

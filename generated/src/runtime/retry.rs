@@ -2,10 +2,12 @@
 
 //! When and how long to wait before trying a request again.
 
-use std::time::{Duration, SystemTime};
+use std::future::Future;
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
+use tracing::Instrument as _;
 
 /// Retries with exponential backoff and jitter, honouring `Retry-After`.
 ///
@@ -51,6 +53,35 @@ pub(crate) enum Failure {
     Transport,
     /// An answer with this status.
     Status(StatusCode),
+}
+
+/// What one attempt came to, for [`RetryPolicy::run`].
+#[allow(dead_code)] // a crate without operations sends nothing
+pub(crate) enum Attempt<T, E> {
+    /// Done: a success, or a failure that no retry can mend.
+    Done(Result<T, E>),
+    /// A failure the policy may retry: its kind, and the answer's headers (`Retry-After`).
+    Failed {
+        /// What went wrong.
+        failure: Failure,
+        /// The answer's headers, when there was an answer.
+        headers: Option<HeaderMap>,
+        /// The error returned when this attempt is the last.
+        error: E,
+    },
+}
+
+/// How the retry loop ended without a success: the last attempt's error, after how many
+/// attempts and how long.
+#[derive(Debug)]
+#[allow(dead_code)] // a crate without operations sends nothing
+pub(crate) struct Exhausted<E> {
+    /// The last attempt's error.
+    pub(crate) error: E,
+    /// The attempts made.
+    pub(crate) attempts: u32,
+    /// From the first attempt's start to the end of the last.
+    pub(crate) elapsed: Duration,
 }
 
 impl RetryPolicy {
@@ -108,9 +139,42 @@ impl RetryPolicy {
         self.max_attempts
     }
 
+    /// The retry loop, for every request the crate sends (the generated operations' and
+    /// hand-written modules' such as an upload helper's): runs `attempt` (called with the attempt's
+    /// number, from 1; it returns the attempt's span and its work, run in that span) until it
+    /// succeeds, fails in a way that is not retried, or the policy allows no further attempt,
+    /// waiting in between as [`retry_after`](Self::retry_after) says. Each retry is logged in the
+    /// span of the attempt that failed.
+    #[allow(dead_code)] // a crate without operations sends nothing
+    pub(crate) async fn run<T, E, F, Fut>(&self, method: &Method, mut attempt: F) -> Result<T, Exhausted<E>>
+    where
+        F: FnMut(u32) -> (tracing::Span, Fut),
+        Fut: Future<Output = Attempt<T, E>>,
+    {
+        let started = Instant::now();
+        let mut number: u32 = 1;
+        loop {
+            let (span, work) = attempt(number);
+            let (failure, headers, error) = match work.instrument(span.clone()).await {
+                Attempt::Done(Ok(value)) => return Ok(value),
+                Attempt::Done(Err(error)) => return Err(Exhausted { error, attempts: number, elapsed: started.elapsed() }),
+                Attempt::Failed { failure, headers, error } => (failure, headers, error),
+            };
+            let Some(wait) = self.retry_after(method, failure, headers.as_ref(), number, started.elapsed()) else {
+                return Err(Exhausted { error, attempts: number, elapsed: started.elapsed() });
+            };
+            // What the failed attempt holds (a response, a part's bytes) goes before the wait.
+            drop((headers, error));
+            span.in_scope(|| tracing::info!(wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), ?failure, "retrying"));
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+            number += 1;
+        }
+    }
+
     /// Whether `failure` of attempt number `attempt` (from 1), `elapsed` after the first one
     /// started, is retried, and after how long.
-    #[allow(dead_code)]
     pub(crate) fn retry_after(
         &self,
         method: &Method,
@@ -190,6 +254,43 @@ mod tests {
         assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(60), "{wait:?}");
         assert_eq!(retry_after_header(&headers("Wed, 21 Oct 2015 07:28:00 GMT")), Some(Duration::ZERO));
         assert_eq!(retry_after_header(&headers("soon")), None);
+    }
+
+    /// Runs a future that never waits (the policies below wait zero), without a runtime.
+    fn now<T>(future: impl Future<Output = T>) -> T {
+        let mut future = std::pin::pin!(future);
+        match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+            std::task::Poll::Ready(value) => value,
+            std::task::Poll::Pending => panic!("the retry loop waited"),
+        }
+    }
+
+    fn unavailable(attempt: u32) -> Attempt<&'static str, String> {
+        Attempt::Failed { failure: Failure::Status(StatusCode::SERVICE_UNAVAILABLE), headers: None, error: format!("503 on attempt {attempt}") }
+    }
+
+    #[test]
+    fn the_loop_retries_until_success_or_the_last_attempt() {
+        let policy = RetryPolicy::default().initial_backoff(Duration::ZERO).jitter(false);
+        let mut seen = Vec::new();
+        let ok = now(policy.run(&Method::GET, |attempt| {
+            seen.push(attempt);
+            (tracing::Span::none(), async move { if attempt < 3 { unavailable(attempt) } else { Attempt::Done(Ok("stored")) } })
+        }));
+        assert_eq!(ok.unwrap(), "stored");
+        assert_eq!(seen, [1, 2, 3]);
+
+        let failed = now(policy.run(&Method::GET, |attempt| (tracing::Span::none(), async move { unavailable(attempt) })));
+        let failed = failed.unwrap_err();
+        assert_eq!((failed.error.as_str(), failed.attempts), ("503 on attempt 3", 3));
+
+        // A failure no retry mends ends the loop at once; so does one the method forbids.
+        let done = now(policy.run(&Method::GET, |_| (tracing::Span::none(), async { Attempt::<(), _>::Done(Err("refused")) })));
+        assert_eq!(done.unwrap_err().attempts, 1);
+        let post = now(policy.run(&Method::POST, |_| {
+            (tracing::Span::none(), async { Attempt::<(), _>::Failed { failure: Failure::Transport, headers: None, error: "reset" } })
+        }));
+        assert_eq!(post.unwrap_err().attempts, 1);
     }
 
     #[test]

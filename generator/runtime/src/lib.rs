@@ -30,9 +30,10 @@ pub use retry::RetryPolicy;
 pub(crate) use pagination::{items, pages};
 #[allow(unused_imports)]
 pub(crate) use request::{path_segment, Body, QueryStyle, Request};
-/// For hand-written modules that retry with a [`RetryPolicy`] (such as an upload helper).
+/// The retry loop, for hand-written modules that send requests of their own (such as an upload
+/// helper's storage `PUT`s) with a [`RetryPolicy`].
 #[allow(unused_imports)]
-pub(crate) use retry::Failure;
+pub(crate) use retry::{Attempt, Exhausted, Failure};
 /// For hand-written modules that read bodies of other servers (such as an upload helper's storage
 /// errors) within a bound.
 #[allow(unused_imports)]

@@ -11,11 +11,10 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tracing::Instrument;
 
 use super::client::{Secrets, MAX_REDIRECTS};
 use super::error::MAX_ERROR_BODY;
-use super::retry::{Failure, RetryPolicy};
+use super::retry::{Attempt, Exhausted, Failure, RetryPolicy};
 use super::{Client, Error};
 
 /// Per-call settings: override the client's timeout, retry policy and maximum response size for
@@ -336,7 +335,6 @@ enum SendError {
     /// The transport's error (retried as the policy says).
     Http(reqwest::Error),
     /// A middleware's own error (feature `middleware`; not retried).
-    #[cfg_attr(not(feature = "middleware"), allow(dead_code))]
     Middleware(Box<dyn std::error::Error + Send + Sync>),
 }
 
@@ -344,6 +342,19 @@ impl From<reqwest::Error> for SendError {
     fn from(err: reqwest::Error) -> Self {
         SendError::Http(err)
     }
+}
+
+/// How the attempts of a request ended without a success.
+enum Ended {
+    /// An error status (the caller decodes it).
+    Answered(RawResponse),
+    /// A success body over the limit (not read past it).
+    TooLarge { status: StatusCode, headers: HeaderMap, declared: Option<u64> },
+    /// No complete answer.
+    Failed(reqwest::Error),
+    /// A middleware's own error (feature `middleware`; not retried).
+    #[cfg_attr(not(feature = "middleware"), allow(dead_code))]
+    Middleware(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// What one attempt came to.
@@ -428,9 +439,9 @@ impl Client {
         let policy = options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = options.timeout.or(inner.timeout);
         let limit = options.max_response_size.unwrap_or(inner.max_response_size);
+        let request = &request;
         let started = Instant::now();
-        let mut attempt: u32 = 1;
-        loop {
+        let attempts = policy.run(&request.method, |attempt| {
             // OpenTelemetry's HTTP client semantic conventions, so an exporter (such as
             // tracing-opentelemetry) needs no glue; the full URL is left out (a query may hold
             // what a trace should not).
@@ -447,62 +458,57 @@ impl Client {
                 "error.type" = tracing::field::Empty,
                 elapsed_ms = tracing::field::Empty,
             );
-            let attempt_started = Instant::now();
-            let result = self.attempt(&request, url.clone(), headers.clone(), timeout, limit).instrument(span.clone()).await;
-            span.record("elapsed_ms", u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX));
-            let result = match result {
-                Ok(Outcome::Response(mut response)) => {
-                    response.attempts = attempt;
-                    response.elapsed = started.elapsed();
-                    Ok(response)
-                }
-                Ok(Outcome::TooLarge { status, headers, declared }) => {
-                    span.record("http.response.status_code", status.as_u16());
-                    span.record("error.type", "response_too_large");
-                    return Err(Error::ResponseTooLarge {
-                        status,
-                        headers: Box::new(headers),
-                        limit,
-                        declared,
-                        attempts: attempt,
-                        elapsed: started.elapsed(),
-                    });
-                }
-                Err(SendError::Http(err)) => Err(err),
-                Err(SendError::Middleware(source)) => {
-                    // What a middleware refused is not the transport's to retry.
-                    span.record("error.type", "middleware");
-                    return Err(Error::Middleware { source, attempts: attempt, elapsed: started.elapsed() });
+            let (url, headers, recorded) = (url.clone(), headers.clone(), span.clone());
+            let work = async move {
+                let attempt_started = Instant::now();
+                let result = self.attempt(request, url, headers, timeout, limit).await;
+                recorded.record("elapsed_ms", u64::try_from(attempt_started.elapsed().as_millis()).unwrap_or(u64::MAX));
+                match result {
+                    Ok(Outcome::Response(mut response)) => {
+                        recorded.record("http.response.status_code", response.status.as_u16());
+                        response.attempts = attempt;
+                        response.elapsed = started.elapsed();
+                        if response.status.is_success() {
+                            return Attempt::Done(Ok(response));
+                        }
+                        recorded.record("error.type", response.status.as_str());
+                        Attempt::Failed { failure: Failure::Status(response.status), headers: Some(response.headers.clone()), error: Ended::Answered(response) }
+                    }
+                    Ok(Outcome::TooLarge { status, headers, declared }) => {
+                        recorded.record("http.response.status_code", status.as_u16());
+                        recorded.record("error.type", "response_too_large");
+                        Attempt::Done(Err(Ended::TooLarge { status, headers, declared }))
+                    }
+                    Err(SendError::Middleware(source)) => {
+                        // What a middleware refused is not the transport's to retry.
+                        recorded.record("error.type", "middleware");
+                        Attempt::Done(Err(Ended::Middleware(source)))
+                    }
+                    Err(SendError::Http(err)) if err.is_connect() => {
+                        recorded.record("error.type", "connect");
+                        Attempt::Failed { failure: Failure::Connect, headers: None, error: Ended::Failed(err) }
+                    }
+                    Err(SendError::Http(err)) => {
+                        recorded.record("error.type", if err.is_timeout() { "timeout" } else { "transport" });
+                        Attempt::Failed { failure: Failure::Transport, headers: None, error: Ended::Failed(err) }
+                    }
                 }
             };
-            let (failure, response_headers) = match &result {
-                Ok(response) => {
-                    span.record("http.response.status_code", response.status.as_u16());
-                    if !response.status.is_success() {
-                        span.record("error.type", response.status.as_str());
-                    }
-                    if response.status.is_success() {
-                        return result.map_err(|err| Error::from_reqwest(err, attempt, started.elapsed()));
-                    }
-                    (Failure::Status(response.status), Some(&response.headers))
-                }
-                Err(err) if err.is_connect() => {
-                    span.record("error.type", "connect");
-                    (Failure::Connect, None)
-                }
-                Err(err) => {
-                    span.record("error.type", if err.is_timeout() { "timeout" } else { "transport" });
-                    (Failure::Transport, None)
-                }
-            };
-            match policy.retry_after(&request.method, failure, response_headers, attempt, started.elapsed()) {
-                Some(wait) => {
-                    span.in_scope(|| tracing::info!(wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying"));
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                None => return result.map_err(|err| Error::from_reqwest(err, attempt, started.elapsed())),
+            (span, work)
+        });
+        match attempts.await {
+            Ok(response) => Ok(response),
+            // The last answer of a retried error status: the caller decodes it.
+            Err(Exhausted { error: Ended::Answered(mut response), attempts, elapsed }) => {
+                response.attempts = attempts;
+                response.elapsed = elapsed;
+                Ok(response)
             }
+            Err(Exhausted { error: Ended::TooLarge { status, headers, declared }, attempts, elapsed }) => {
+                Err(Error::ResponseTooLarge { status, headers: Box::new(headers), limit, declared, attempts, elapsed })
+            }
+            Err(Exhausted { error: Ended::Middleware(source), attempts, elapsed }) => Err(Error::Middleware { source, attempts, elapsed }),
+            Err(Exhausted { error: Ended::Failed(err), attempts, elapsed }) => Err(Error::from_reqwest(err, attempts, elapsed)),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Named types → `models.rs`.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::docs;
@@ -222,9 +222,12 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
     } else {
         quote! {}
     };
+    let limits = limit_consts(s);
     quote! {
         #allow
         impl #name {
+            #(#limits)*
+
             #[doc = #doc]
             #many
             pub fn new(#(#parameters),*) -> Self {
@@ -235,6 +238,90 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
         }
         #default_impl
     }
+}
+
+/// The document's limits of each field as constants of its struct: `SIZE_MAXIMUM`,
+/// `MIME_TYPE_PATTERN`, `PARTS_MAX_ITEMS`, ... A bound is typed as its field (and left out when it
+/// is no value of that type); lengths and item counts are `usize`, patterns `&str`.
+fn limit_consts(s: &Struct) -> Vec<TokenStream> {
+    let mut consts = Vec::new();
+    let mut taken = std::collections::BTreeSet::new();
+    for field in &s.fields {
+        let limits = &field.docs.limits;
+        if limits.is_empty() {
+            continue;
+        }
+        let mut ty = &field.ty;
+        while let TypeRef::Boxed(inner) = ty {
+            ty = inner;
+        }
+        let property = field.json_name.replace('`', "'");
+        let stem = field.rust_name.trim_start_matches("r#").trim_end_matches('_').to_ascii_uppercase();
+        // Field names are identifiers already; anything else (never expected) gets no constants.
+        if !stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || stem.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let mut push = |suffix: &str, doc: String, ty: TokenStream, value: TokenStream| {
+            let name = format!("{stem}_{suffix}");
+            if taken.insert(name.clone()) {
+                let ident = format_ident!("{}", name);
+                let doc = format!(" {doc}");
+                // A document's figure may look like π to clippy (`3.14`): it is the document's.
+                let allow = if matches!(ty.to_string().as_str(), "f64" | "f32") { quote! { #[allow(clippy::approx_constant)] } } else { quote! {} };
+                consts.push(quote! { #[doc = #doc] #allow pub const #ident: #ty = #value; });
+            }
+        };
+        let bounds = [("MINIMUM", &limits.minimum, "at least", "above"), ("MAXIMUM", &limits.maximum, "at most", "below")];
+        for (suffix, bound, inclusive, exclusive_word) in bounds {
+            let Some((value, exclusive)) = bound else { continue };
+            let TypeRef::Primitive(primitive) = ty else { continue };
+            let Some((rust_type, literal)) = bound_literal(*primitive, value) else { continue };
+            let keyword = suffix.to_ascii_lowercase();
+            let (suffix, doc) = if *exclusive {
+                (format!("EXCLUSIVE_{suffix}"), format!("`{property}` is {exclusive_word} this (the document's exclusive `{keyword}`)."))
+            } else {
+                (suffix.to_owned(), format!("`{property}` is {inclusive} this (the document's `{keyword}`)."))
+            };
+            push(&suffix, doc, rust_type, literal);
+        }
+        let string = matches!(ty, TypeRef::Primitive(Primitive::String));
+        let array = matches!(ty, TypeRef::Vec(_));
+        let counts = [
+            ("MIN_LENGTH", limits.min_length.filter(|_| string), "characters at least", "minLength"),
+            ("MAX_LENGTH", limits.max_length.filter(|_| string), "characters at most", "maxLength"),
+            ("MIN_ITEMS", limits.min_items.filter(|_| array), "items at least", "minItems"),
+            ("MAX_ITEMS", limits.max_items.filter(|_| array), "items at most", "maxItems"),
+        ];
+        for (suffix, count, what, keyword) in counts {
+            let Some(count) = count else { continue };
+            let literal = Literal::usize_unsuffixed(count);
+            push(suffix, format!("`{property}` has this many {what} (the document's `{keyword}`)."), quote! { usize }, quote! { #literal });
+        }
+        if let Some(pattern) = limits.pattern.as_ref().filter(|_| string) {
+            let doc = format!("`{property}` matches this regular expression (the document's `pattern`, as written there).");
+            push("PATTERN", doc, quote! { &'static str }, quote! { #pattern });
+        }
+    }
+    consts
+}
+
+/// A bound as a literal of the field's type, when it is a value of that type.
+fn bound_literal(primitive: Primitive, value: &serde_json::Number) -> Option<(TokenStream, TokenStream)> {
+    let literal = match primitive {
+        Primitive::I32 => Literal::i32_unsuffixed(i32::try_from(value.as_i64()?).ok()?),
+        Primitive::I64 => Literal::i64_unsuffixed(value.as_i64()?),
+        Primitive::U32 => Literal::u32_unsuffixed(u32::try_from(value.as_u64()?).ok()?),
+        Primitive::U64 => Literal::u64_unsuffixed(value.as_u64()?),
+        Primitive::I128 => Literal::i128_unsuffixed(value.as_i64().map(i128::from).or_else(|| value.as_u64().map(i128::from))?),
+        Primitive::F64 => return Some((quote! { f64 }, float_tokens(value.as_f64().filter(|v| v.is_finite())?))),
+        Primitive::F32 => {
+            let value = value.as_f64().filter(|v| v.is_finite() && v.abs() <= f64::from(f32::MAX))? as f32;
+            return Some((quote! { f32 }, format!("{value:?}").parse().ok()?));
+        }
+        _ => return None,
+    };
+    let rust_type: TokenStream = primitive.rust_path().parse().ok()?;
+    Some((rust_type, quote! { #literal }))
 }
 
 /// The name the resolve stage gave a defaulted field's default function.

@@ -4,7 +4,7 @@ use openapiv3::{Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
 
 use crate::diagnostics::Pointer;
-use crate::ir::Docs;
+use crate::ir::{Docs, Limits};
 use crate::load::ext;
 
 /// Examples longer than this (as compact JSON) are left out of the docs.
@@ -18,6 +18,7 @@ pub(crate) fn schema_docs(schema: &Schema, pointer: &Pointer, name: &str) -> Doc
     let mut docs = Docs { title, description: data.description.clone(), pointer: pointer.to_owned(), ..Docs::default() };
     docs.facts = facts(schema);
     docs.examples = examples(schema);
+    docs.limits = limits(schema);
     // FastAPI's nullable fields are `anyOf: [{...}, {type: null}]`: the member says the rest.
     if let Some(member) = single_inline_member(schema) {
         if docs.description.is_none() {
@@ -31,8 +32,52 @@ pub(crate) fn schema_docs(schema: &Schema, pointer: &Pointer, name: &str) -> Doc
         if docs.examples.is_empty() {
             docs.examples = examples(member);
         }
+        docs.limits = std::mem::take(&mut docs.limits).or(limits(member));
     }
     docs
+}
+
+/// The limits a schema states, as values (the same the docs' facts list).
+pub(crate) fn limits(schema: &Schema) -> Limits {
+    let data = &schema.schema_data;
+    let number = |value: Option<f64>| value.and_then(serde_json::Number::from_f64);
+    let wide = |key: &str| match data.extensions.get(key) {
+        Some(Value::Number(n)) => Some(n.clone()),
+        _ => None,
+    };
+    // 3.1's numeric `exclusiveMinimum: 0` was lowered to `minimum: 0, exclusiveMinimum: true`.
+    let bound = |value: Option<serde_json::Number>, exclusive: bool| value.map(|value| (value, exclusive));
+    let mut limits = Limits::default();
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            limits.pattern = s.pattern.clone();
+            limits.min_length = s.min_length;
+            limits.max_length = s.max_length;
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            limits.minimum = bound(i.minimum.map(serde_json::Number::from).or_else(|| wide(ext::INTEGER_MINIMUM)), i.exclusive_minimum);
+            limits.maximum = bound(i.maximum.map(serde_json::Number::from).or_else(|| wide(ext::INTEGER_MAXIMUM)), i.exclusive_maximum);
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            limits.minimum = bound(number(n.minimum), n.exclusive_minimum);
+            limits.maximum = bound(number(n.maximum), n.exclusive_maximum);
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            limits.min_items = a.min_items;
+            limits.max_items = a.max_items;
+        }
+        SchemaKind::Any(any) => {
+            limits.pattern = any.pattern.clone();
+            limits.min_length = any.min_length;
+            limits.max_length = any.max_length;
+            limits.min_items = any.min_items;
+            limits.max_items = any.max_items;
+            limits.minimum = bound(wide(ext::INTEGER_MINIMUM).or_else(|| number(any.minimum)), any.exclusive_minimum.unwrap_or(false));
+            limits.maximum = bound(wide(ext::INTEGER_MAXIMUM).or_else(|| number(any.maximum)), any.exclusive_maximum.unwrap_or(false));
+        }
+        _ => {}
+    }
+    limits
 }
 
 /// The one inline member of an `anyOf`/`oneOf` besides `null`, if that is its shape.

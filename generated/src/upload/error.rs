@@ -47,7 +47,7 @@ pub enum UploadError {
     /// Completing the upload failed (every part was stored).
     Complete(Error<FilesUploadedError>),
     /// The upload failed after the file was created, and the file was left behind: kept on
-    /// purpose ([`Upload::keep_failed_file`]) or because deleting it failed. (By default a file
+    /// purpose ([`Upload::keep_failed_file`](super::Upload::keep_failed_file)) or because deleting it failed. (By default a file
     /// whose upload failed is deleted and the error is the failure itself.)
     Abandoned {
         /// The created file's id, to retry or delete it later.

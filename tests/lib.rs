@@ -164,7 +164,8 @@ pub fn document_crates(dir: &Path) -> Result<(), String> {
 /// `cargo test --doc` of the workspace [`compile_crates`] wrote at `dir`: every doc example of
 /// every crate (each operation's `# Example`, the crate root's quick start) is compiled, and run
 /// unless it is `no_run` (those are type-checked and not linked: rustdoc compiles them with
-/// `--emit=metadata`). Returns the failing examples with the compiler's messages on failure.
+/// `--emit=metadata`). Every crate's examples are tried (`--no-fail-fast`), so a failure lists
+/// all the failing examples with the compiler's messages.
 pub fn doctest_crates(dir: &Path) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
@@ -172,7 +173,7 @@ pub fn doctest_crates(dir: &Path) -> Result<(), String> {
         .env("CARGO_TARGET_DIR", compile_target_dir())
         .env_remove("RUSTFLAGS")
         .env_remove("RUSTDOCFLAGS")
-        .args(["test", "--doc", "--workspace", "--quiet"])
+        .args(["test", "--doc", "--workspace", "--no-fail-fast", "--quiet"])
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if output.status.success() {

@@ -72,7 +72,8 @@ fn generation_is_deterministic() {
 }
 
 /// Every fixture's generated crate, and the project's document as a standalone crate, pass
-/// `cargo clippy -D warnings` (so they compile without warnings).
+/// `cargo clippy -D warnings` (so they compile without warnings), document cleanly, and their doc
+/// examples compile.
 #[test]
 fn generated_crates_compile_without_warnings() {
     let mut crates = Vec::new();
@@ -104,6 +105,11 @@ fn generated_crates_compile_without_warnings() {
     // And documents cleanly: no broken intra-doc link, bare URL or stray HTML.
     if let Err(errors) = integration_tests::document_crates(&dir) {
         panic!("rustdoc warns about generated code:\n{errors}");
+    }
+    // And its examples compile (clippy and `cargo doc` do not build doctests): each operation's
+    // `# Example` and the crate root's quick start.
+    if let Err(errors) = integration_tests::doctest_crates(&dir) {
+        panic!("a doc example of generated code does not compile:\n{errors}");
     }
 }
 
@@ -221,7 +227,8 @@ fn real_world_documents_generate_and_compile() {
 /// Hostile text in every channel (docs, string literals, names, `Cargo.toml`, serde renames,
 /// enum values, operationIds, titles, server URLs, header names, ...): the document generates,
 /// in JSON and in YAML, and the crate passes `cargo clippy -D warnings` and `cargo doc` with
-/// rustdoc's warnings denied.
+/// rustdoc's warnings denied, and its doc examples (operation names, types and servers taken from
+/// that text) compile.
 #[test]
 fn hostile_text_in_every_channel_compiles() {
     let document = integration_tests::hostile_document();
@@ -254,5 +261,8 @@ fn hostile_text_in_every_channel_compiles() {
     }
     if let Err(errors) = integration_tests::document_crates(&dir) {
         panic!("rustdoc warns about the hostile document's crate:\n{errors}");
+    }
+    if let Err(errors) = integration_tests::doctest_crates(&dir) {
+        panic!("a doc example of the hostile document's crate does not compile:\n{errors}");
     }
 }

@@ -172,6 +172,30 @@ pub fn document_crates(dir: &Path) -> Result<(), String> {
     run_cargo_in(dir, &["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")])
 }
 
+/// `cargo test --doc` of the workspace [`compile_crates`] wrote at `dir`: every doc example of
+/// every crate (each operation's `# Example`, the crate root's quick start) is compiled, and run
+/// unless it is `no_run` (those are type-checked and not linked: rustdoc compiles them with
+/// `--emit=metadata`). Every crate's examples are tried (`--no-fail-fast`), so a failure lists
+/// all the failing examples with the compiler's messages.
+pub fn doctest_crates(dir: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", compile_target_dir())
+        .env_remove("RUSTFLAGS")
+        .env_remove("RUSTDOCFLAGS")
+        .args(["test", "--doc", "--workspace", "--no-fail-fast", "--quiet"])
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        // rustdoc prints each failing example (its name is the file, item and line) and the
+        // compiler's messages on stdout; cargo's own errors are on stderr.
+        Err(format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
+    }
+}
+
 /// Runs cargo with `args` in the crate or compile-test workspace at `dir` (in the target directory
 /// all compile tests share, without the caller's `RUSTFLAGS`); its stderr on failure.
 pub fn run_cargo_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {

@@ -211,17 +211,26 @@ fn operation_doc_lines(op: &Operation, settings: &Settings) -> Vec<String> {
 
 fn example(op: &Operation, settings: &Settings) -> Vec<String> {
     let krate = settings.crate_name.replace('-', "_");
-    let mut parameters = vec![format!("client: {krate}::Client")];
-    let mut arguments = Vec::new();
-    for p in required_arguments(op) {
-        parameters.push(format!("{}: {}", p.rust_name, example_type(&p.ty, &krate)));
-        arguments.push(p.rust_name.clone());
-    }
+    // The example's bindings: the arguments under their Rust names (`r#type` for a keyword), and
+    // `client` and `body` under names no argument has.
+    let mut arguments: Vec<(String, String)> =
+        required_arguments(op).into_iter().map(|p| (naming::ident(&p.rust_name).to_string(), example_type(&p.ty, &krate))).collect();
+    let free = |stem: &str, taken: &[(String, String)]| {
+        let mut name = stem.to_owned();
+        while taken.iter().any(|(n, _)| *n == name) {
+            name.push('_');
+        }
+        name
+    };
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        parameters.push(format!("body: {}", example_type(&body.ty, &krate)));
-        arguments.push("body".to_owned());
+        let name = free("body", &arguments);
+        arguments.push((name, example_type(&body.ty, &krate)));
     }
-    let call = format!("client.{}().{}({})", op.group, op.name, arguments.join(", "));
+    let client = free("client", &arguments);
+    let mut parameters = vec![format!("{client}: {krate}::Client")];
+    parameters.extend(arguments.iter().map(|(name, ty)| format!("{name}: {ty}")));
+    let names: Vec<&str> = arguments.iter().map(|(name, _)| name.as_str()).collect();
+    let call = format!("{client}.{}().{}({})", naming::ident(&op.group), naming::ident(&op.name), names.join(", "));
     let mut lines = vec![
         "# Example".to_owned(),
         String::new(),
@@ -261,12 +270,12 @@ pub(crate) fn quick_start(api: &Api, settings: &Settings) -> Vec<String> {
         format!("    .token(\"<access token>\"){token_hint}"),
     ];
     if let Some(server) = api.servers.get(1) {
-        lines.push(format!("    .server({krate}::Server::{})", server.name));
+        lines.push(format!("    .server({krate}::Server::{})", naming::ident(&server.name)));
     }
     lines.push("    .build()?;".to_owned());
     let call = api.operations.iter().find(|op| required_arguments(op).is_empty() && !op.body.as_ref().is_some_and(|b| b.required));
     if let Some(op) = call {
-        lines.push(format!("let response = client.{}().{}().send().await?;", op.group, op.name));
+        lines.push(format!("let response = client.{}().{}().send().await?;", naming::ident(&op.group), naming::ident(&op.name)));
         lines.push("# let _ = response;".to_owned());
     } else {
         lines.push("# let _ = client;".to_owned());

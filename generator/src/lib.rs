@@ -172,6 +172,23 @@ pub fn parse_document(source: &str) -> Result<serde_json::Value, Error> {
     })
 }
 
+/// What a fixture of `tests/fixtures/` generates (`name` without `.yaml`): unit tests of a stage
+/// read its IR. The fixtures are read at compile time, so the crate's tests need no file I/O.
+#[cfg(test)]
+pub(crate) fn fixture(name: &str) -> Output {
+    let text = match name {
+        "default_function_names" => include_str!("../../tests/fixtures/default_function_names.yaml"),
+        "operations" => include_str!("../../tests/fixtures/operations.yaml"),
+        "recursion_through_map" => include_str!("../../tests/fixtures/recursion_through_map.yaml"),
+        "security_scopes" => include_str!("../../tests/fixtures/security_scopes.yaml"),
+        other => panic!("no fixture {other} among the unit tests' fixtures"),
+    };
+    match generate(text, &Settings::standalone("t", &format!("{name}.yaml"))) {
+        Ok(output) => output,
+        Err(err) => panic!("fixture {name}: {err}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -343,8 +343,7 @@ mod tests {
     /// Every default function is claimed from one scope: `Ab.c_d` and `AbC.d` get distinct names.
     #[test]
     fn default_functions_get_distinct_names() {
-        let text = include_str!("../../../tests/fixtures/default_function_names.yaml");
-        let output = crate::generate(text, &crate::Settings::standalone("t", "t.yaml")).unwrap();
+        let output = crate::fixture("default_function_names");
         let function = |ty: &str| match &output.api.types[ty].kind {
             TypeKind::Struct(s) => s.fields[0].default_function.clone(),
             other => panic!("{ty} is no struct: {other:?}"),

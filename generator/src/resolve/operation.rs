@@ -641,8 +641,7 @@ mod tests {
     /// their Rust names; statuses are one enum.
     #[test]
     fn path_templates_and_statuses_are_parsed_in_resolve() {
-        let text = include_str!("../../../tests/fixtures/operations.yaml");
-        let output = crate::generate(text, &crate::Settings::standalone("t", "t.yaml")).unwrap();
+        let output = crate::fixture("operations");
         let op = output.api.operations.iter().find(|op| op.path.text == "/widgets/{widget_id}/parts" && op.method == crate::ir::Method::Get).unwrap();
         assert_eq!(
             op.path.segments,

@@ -147,8 +147,7 @@ mod tests {
     /// a "**Scopes**" line in a description is text, not scopes.
     #[test]
     fn scopes_come_from_security_requirements() {
-        let text = include_str!("../../../tests/fixtures/security_scopes.yaml");
-        let output = crate::generate(text, &crate::Settings::standalone("t", "t.yaml")).unwrap();
+        let output = crate::fixture("security_scopes");
         let of = |id: &str| {
             let op = output.api.operations.iter().find(|op| op.id == id).unwrap();
             (op.scopes.clone(), op.authenticated)

@@ -193,8 +193,7 @@ mod tests {
     /// real by-value cycle (C ↔ D) is still boxed, and D's map of C is not.
     #[test]
     fn a_map_of_unlisted_properties_breaks_no_cycle_and_gets_no_box() {
-        let text = include_str!("../../../tests/fixtures/recursion_through_map.yaml");
-        let output = crate::generate(text, &crate::Settings::standalone("t", "t.yaml")).unwrap();
+        let output = crate::fixture("recursion_through_map");
         let types = &output.api.types;
         assert_eq!(struct_types(types, "A"), (vec![named("B")], None));
         assert_eq!(struct_types(types, "B"), (vec![TypeRef::Primitive(crate::ir::Primitive::String)], Some(named("A"))));

@@ -291,10 +291,12 @@ async fn post_500_is_not_retried() {
 async fn retry_budget_ends_with_the_last_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(503).set_body_string("busy")).mount(&server).await;
-    let err = client(&server).files().list().retry(RetryPolicy::default().max_attempts(3).initial_backoff(Duration::from_millis(5))).await.unwrap_err();
+    // Without jitter, so the waits are exactly 5 and 10 ms.
+    let policy = RetryPolicy::default().max_attempts(3).initial_backoff(Duration::from_millis(5)).jitter(false);
+    let err = client(&server).files().list().retry(policy).await.unwrap_err();
     assert!(matches!(&err, Error::UnexpectedStatus { status, body, .. } if status.as_u16() == 503 && &body[..] == b"busy"), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
-    // The error says it was retried: 3 attempts, and how long they took (two backoffs of 5 and
+    // The error says it was retried: 3 attempts, and how long they took (two waits of 5 and
     // 10 ms at least), in its fields, its accessors and its message.
     let Error::UnexpectedStatus { attempts, elapsed, .. } = &err else { panic!("{err:?}") };
     assert_eq!((*attempts, *elapsed), (err.attempts(), err.elapsed()));

@@ -211,26 +211,17 @@ fn operation_doc_lines(op: &Operation, settings: &Settings) -> Vec<String> {
 
 fn example(op: &Operation, settings: &Settings) -> Vec<String> {
     let krate = settings.crate_name.replace('-', "_");
-    // The example's bindings: the arguments under their Rust names (`r#type` for a keyword), and
-    // `client` and `body` under names no argument has.
+    // The example's bindings: `client`, the arguments under their Rust names (`r#type` for a
+    // keyword), and `body` (resolve keeps `client` and `body` out of the parameters' names).
     let mut arguments: Vec<(String, String)> =
         required_arguments(op).into_iter().map(|p| (naming::ident(&p.rust_name).to_string(), example_type(&p.ty, &krate))).collect();
-    let free = |stem: &str, taken: &[(String, String)]| {
-        let mut name = stem.to_owned();
-        while taken.iter().any(|(n, _)| *n == name) {
-            name.push('_');
-        }
-        name
-    };
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let name = free("body", &arguments);
-        arguments.push((name, example_type(&body.ty, &krate)));
+        arguments.push(("body".to_owned(), example_type(&body.ty, &krate)));
     }
-    let client = free("client", &arguments);
-    let mut parameters = vec![format!("{client}: {krate}::Client")];
+    let mut parameters = vec![format!("client: {krate}::Client")];
     parameters.extend(arguments.iter().map(|(name, ty)| format!("{name}: {ty}")));
     let names: Vec<&str> = arguments.iter().map(|(name, _)| name.as_str()).collect();
-    let call = format!("{client}.{}().{}({})", naming::ident(&op.group), naming::ident(&op.name), names.join(", "));
+    let call = format!("client.{}().{}({})", naming::ident(&op.group), naming::ident(&op.name), names.join(", "));
     let mut lines = vec![
         "# Example".to_owned(),
         String::new(),

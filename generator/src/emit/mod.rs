@@ -55,43 +55,9 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Error>
         })
     };
     printed.sort_by_key(|(index, _)| *index);
-    // Each file's text (its header, then its units' texts in order, as `with_header` writes it,
-    // written once: no copy of a whole file), and the first problem of each file.
-    let header = header_prefix(settings, "//");
-    let mut bodies: Vec<(&'static str, String, Option<String>)> = Vec::new();
-    for ((_, text), unit) in printed.into_iter().zip(&units) {
-        let path = unit.path();
-        let at = match bodies.iter().position(|(p, _, _)| *p == path) {
-            Some(at) => at,
-            None => {
-                bodies.push((path, header.clone(), None));
-                bodies.len() - 1
-            }
-        };
-        let (_, body, problem) = &mut bodies[at];
-        match text {
-            Ok(text) if body.len() == header.len() => body.push_str(text.trim_start()),
-            Ok(text) => body.push_str(&text),
-            Err(message) => {
-                problem.get_or_insert(message);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for (path, contents, problem) in bodies {
-        match problem {
-            None => files.push(GeneratedFile { path: path.to_owned(), contents }),
-            Some(message) => problems.push(Diagnostic::error("#", format!("{path}: {message}"))),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error { stage: Stage::Emit, diagnostics: problems });
-    }
-    let verbatim = verbatim(api, settings).into_iter();
-    files.extend(verbatim.map(|(path, source, comment)| GeneratedFile { contents: with_header(settings, &source, comment), path }));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    // Each unit is one whole file.
+    let printed = printed.into_iter().map(|(index, text)| (units[index].path().to_owned(), text));
+    files(printed, verbatim(api, settings), settings)
 }
 
 /// A Rust file, emitted and printed on its own.
@@ -158,20 +124,32 @@ fn verbatim(api: &Api, settings: &Settings) -> Vec<(String, String, &'static str
 /// Pretty-prints the tokens and adds the do-not-edit header to every file, one file after the
 /// other (for tokens changed after emission, see `customize`; [`emit`] prints on all cores).
 pub fn format(emitted: Emitted, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
+    let printed = emitted.rust.into_iter().map(|(path, tokens)| {
+        let text = pretty(tokens, path != "src/lib.rs");
+        (path, text)
+    });
+    files(printed, emitted.verbatim, settings)
+}
+
+/// The crate's files, sorted by path, each behind its header: the printed Rust files (a problem
+/// in any is the stage's error, every problem together) and the verbatim ones.
+fn files(
+    printed: impl Iterator<Item = (String, Result<String, String>)>,
+    verbatim: Vec<(String, String, &'static str)>,
+    settings: &Settings,
+) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for (path, tokens) in emitted.rust {
-        match pretty(tokens, path != "src/lib.rs") {
+    for (path, text) in printed {
+        match text {
             Ok(source) => files.push(GeneratedFile { contents: with_header(settings, &source, "//"), path }),
             Err(message) => problems.push(Diagnostic::error("#", format!("{path}: {message}"))),
         }
     }
-    for (path, source, comment) in emitted.verbatim {
-        files.push(GeneratedFile { contents: with_header(settings, &source, comment), path });
-    }
     if !problems.is_empty() {
         return Err(Error { stage: Stage::Emit, diagnostics: problems });
     }
+    files.extend(verbatim.into_iter().map(|(path, source, comment)| GeneratedFile { contents: with_header(settings, &source, comment), path }));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -77,9 +77,10 @@ fn generated_crates_declare_a_true_rust_version() {
 }
 
 /// The hand-written manifests of crates that hold generated code (`generated/`, the build-script
-/// example) depend on everything a standalone generated crate's `Cargo.toml` lists, with the same
+/// example) depend on everything a standalone generated crate's `Cargo.toml` lists (the runtime's
+/// manifest's list, `generator/runtime/Cargo.toml`, copied by the generator), with the same
 /// version requirement, default features and features, optional where it is optional (behind a
-/// feature of the same name and effect: `middleware`): one dependency list, checked.
+/// feature of the same name and effect: `middleware`, `mock`): one dependency list, checked.
 #[test]
 fn hand_written_manifests_carry_the_generated_dependencies() {
     let source = std::fs::read_to_string(integration_tests::spec_path()).unwrap();

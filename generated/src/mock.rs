@@ -85,112 +85,6 @@ impl Mocks {
         }
     }
 }
-/// The literal pieces of a path template, regex-escaped; `None` where a parameter goes.
-#[allow(dead_code)]
-fn path_pieces(pieces: &[Option<&str>]) -> Vec<Option<String>> {
-    pieces.iter().map(|piece| piece.map(::regex::escape)).collect()
-}
-/// What every operation's mock holds: the server, the request matchers, the answer's
-/// settings.
-#[derive(Debug)]
-#[allow(dead_code)]
-struct Setup<'a> {
-    server: &'a ::wiremock::MockServer,
-    builder: ::wiremock::MockBuilder,
-    /// The path template: literal pieces (escaped) and, for parameters, `None` or the pinned
-    /// value (escaped).
-    pieces: Vec<Option<String>>,
-    /// The parameter slots, in template order (their index in `pieces`).
-    slots: Vec<usize>,
-    /// A pinned value that no request can carry (empty, `.` or `..`): the mock matches nothing.
-    unmatchable: bool,
-    headers: Vec<(String, String)>,
-    delay: Option<std::time::Duration>,
-    times: Option<u64>,
-    expect: Option<u64>,
-}
-#[allow(dead_code)]
-impl<'a> Setup<'a> {
-    fn new(
-        server: &'a ::wiremock::MockServer,
-        method: &str,
-        pieces: Vec<Option<String>>,
-    ) -> Self {
-        let slots = pieces
-            .iter()
-            .enumerate()
-            .filter(|(_, piece)| piece.is_none())
-            .map(|(index, _)| index)
-            .collect();
-        Setup {
-            server,
-            builder: ::wiremock::Mock::given(::wiremock::matchers::method(method)),
-            pieces,
-            slots,
-            unmatchable: false,
-            headers: Vec::new(),
-            delay: None,
-            times: None,
-            expect: None,
-        }
-    }
-    /// Pins the `slot`th path parameter to `value`, encoded as the client encodes it.
-    fn pin<T: serde::Serialize>(&mut self, slot: usize, name: &str, value: &T) {
-        match crate::runtime::path_segment::<T, ()>(name, value) {
-            Ok(encoded) => {
-                if let Some(index) = self.slots.get(slot) {
-                    self.pieces[*index] = Some(::regex::escape(&encoded));
-                }
-            }
-            Err(_) => self.unmatchable = true,
-        }
-    }
-    /// The path matcher: the template with each parameter one segment (or its pinned value).
-    fn path_regex(&self) -> String {
-        if self.unmatchable {
-            return "^$".to_owned();
-        }
-        let path: String = self
-            .pieces
-            .iter()
-            .map(|piece| piece.as_deref().unwrap_or("[^/]+"))
-            .collect();
-        std::format!("^{path}$")
-    }
-    /// Serializes a JSON body; a generated type always serializes.
-    fn json<T: serde::Serialize>(body: &T) -> Vec<u8> {
-        #[allow(clippy::expect_used)]
-        serde_json::to_vec(body).expect("a generated type serializes to JSON")
-    }
-    /// Serializes a form body.
-    fn form<T: serde::Serialize>(body: &T) -> Vec<u8> {
-        #[allow(clippy::expect_used)]
-        ::serde_urlencoded::to_string(body)
-            .expect("a generated type serializes as a form")
-            .into_bytes()
-    }
-    /// Mounts the mock, answering with `template` and the settings.
-    async fn mount(self, mut template: ::wiremock::ResponseTemplate) {
-        for (name, value) in &self.headers {
-            template = template.insert_header(name.as_str(), value.as_str());
-        }
-        if let Some(delay) = self.delay {
-            template = template.set_delay(delay);
-        }
-        let path = self.path_regex();
-        let mut mock = self
-            .builder
-            .and(::wiremock::matchers::path_regex(path))
-            .respond_with(template);
-        if let Some(times) = self.times {
-            mock = mock.up_to_n_times(times);
-        }
-        if let Some(expect) = self.expect {
-            mock = mock.expect(expect);
-        }
-        mock.mount(self.server).await;
-    }
-}
 /// The mocks of each group and operation, named as the client's (`operations::FilesList`
 /// mocks what `client::FilesList` sends).
 pub mod operations {
@@ -202,122 +96,47 @@ pub mod operations {
     impl<'a> Files<'a> {
         /// Mocks `POST /v1/files/` (the client's `files().create()`).
         pub fn create(&self) -> FilesCreate<'a> {
-            FilesCreate {
-                setup: super::Setup::new(
-                    self.server,
-                    "POST",
-                    super::path_pieces(&[Some("/v1/files/")]),
-                ),
-            }
+            FilesCreate::new(self.server, "POST", &[Some("/v1/files/")])
         }
         /// Mocks `DELETE /v1/files/{id}` (the client's `files().delete()`).
         pub fn delete(&self) -> FilesDelete<'a> {
-            FilesDelete {
-                setup: super::Setup::new(
-                    self.server,
-                    "DELETE",
-                    super::path_pieces(&[Some("/v1/files/"), None]),
-                ),
-            }
+            FilesDelete::new(self.server, "DELETE", &[Some("/v1/files/"), None])
         }
         /// Mocks `GET /v1/files/` (the client's `files().list()`).
         pub fn list(&self) -> FilesList<'a> {
-            FilesList {
-                setup: super::Setup::new(
-                    self.server,
-                    "GET",
-                    super::path_pieces(&[Some("/v1/files/")]),
-                ),
-            }
+            FilesList::new(self.server, "GET", &[Some("/v1/files/")])
         }
         /// Mocks `PATCH /v1/files/{id}` (the client's `files().update()`).
         pub fn update(&self) -> FilesUpdate<'a> {
-            FilesUpdate {
-                setup: super::Setup::new(
-                    self.server,
-                    "PATCH",
-                    super::path_pieces(&[Some("/v1/files/"), None]),
-                ),
-            }
+            FilesUpdate::new(self.server, "PATCH", &[Some("/v1/files/"), None])
         }
         /// Mocks `POST /v1/files/{id}/uploaded` (the client's `files().uploaded()`).
         pub fn uploaded(&self) -> FilesUploaded<'a> {
-            FilesUploaded {
-                setup: super::Setup::new(
-                    self.server,
-                    "POST",
-                    super::path_pieces(&[Some("/v1/files/"), None, Some("/uploaded")]),
-                ),
-            }
+            FilesUploaded::new(
+                self.server,
+                "POST",
+                &[Some("/v1/files/"), None, Some("/uploaded")],
+            )
         }
     }
-    /// A mock of `POST /v1/files/`: pin path parameters and set the answer's headers, then mount it with a `respond_*` method.
-    #[derive(Debug)]
-    #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
-    pub struct FilesCreate<'a> {
-        setup: super::Setup<'a>,
-    }
+    crate::runtime::mock::mock_operation!(FilesCreate, "`POST /v1/files/`");
     impl FilesCreate<'_> {
-        /// Matches only requests that `matcher` (any wiremock matcher: a query parameter, a
-        /// header, a body) accepts too.
-        pub fn matching(mut self, matcher: impl ::wiremock::Match + 'static) -> Self {
-            self.setup.builder = self.setup.builder.and(matcher);
-            self
-        }
-        /// Adds a header to the answer.
-        pub fn header(
-            mut self,
-            name: impl Into<String>,
-            value: impl Into<String>,
-        ) -> Self {
-            self.setup.headers.push((name.into(), value.into()));
-            self
-        }
-        /// Answers after `delay` (to try timeouts).
-        pub fn delay(mut self, delay: std::time::Duration) -> Self {
-            self.setup.delay = Some(delay);
-            self
-        }
-        /// Answers at most `n` requests; later ones go to the next matching mock.
-        pub fn times(mut self, n: u64) -> Self {
-            self.setup.times = Some(n);
-            self
-        }
-        /// Expects exactly `n` matching requests, checked when the server is dropped.
-        pub fn expect(mut self, n: u64) -> Self {
-            self.setup.expect = Some(n);
-            self
-        }
-        /// Answers with `template` as it is (any status and body, documented or not), and
-        /// mounts the mock.
-        pub async fn respond_with(self, template: ::wiremock::ResponseTemplate) {
-            self.setup.mount(template).await
-        }
         /// Answers 201 (a success: File created.), with this body, and mounts the mock.
         pub async fn respond_201(
             self,
             body: impl std::borrow::Borrow<crate::models::FileUpload>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(201u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(201u16, body.borrow(), "application/json").await
         }
         /// Answers 422 (`FilesCreateError::UnprocessableEntity`: Validation Error), with this body, and mounts the mock.
         pub async fn respond_422(
             self,
             body: impl std::borrow::Borrow<crate::models::HttpValidationError>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(422u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(422u16, body.borrow(), "application/json").await
         }
     }
-    /// A mock of `DELETE /v1/files/{id}`: pin path parameters and set the answer's headers, then mount it with a `respond_*` method.
-    #[derive(Debug)]
-    #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
-    pub struct FilesDelete<'a> {
-        setup: super::Setup<'a>,
-    }
+    crate::runtime::mock::mock_operation!(FilesDelete, "`DELETE /v1/files/{id}`");
     impl FilesDelete<'_> {
         /// Matches only requests whose `id` path parameter is `value` (as the client encodes it).
         pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
@@ -325,140 +144,50 @@ pub mod operations {
             self.setup.pin(0usize, "id", &value);
             self
         }
-        /// Matches only requests that `matcher` (any wiremock matcher: a query parameter, a
-        /// header, a body) accepts too.
-        pub fn matching(mut self, matcher: impl ::wiremock::Match + 'static) -> Self {
-            self.setup.builder = self.setup.builder.and(matcher);
-            self
-        }
-        /// Adds a header to the answer.
-        pub fn header(
-            mut self,
-            name: impl Into<String>,
-            value: impl Into<String>,
-        ) -> Self {
-            self.setup.headers.push((name.into(), value.into()));
-            self
-        }
-        /// Answers after `delay` (to try timeouts).
-        pub fn delay(mut self, delay: std::time::Duration) -> Self {
-            self.setup.delay = Some(delay);
-            self
-        }
-        /// Answers at most `n` requests; later ones go to the next matching mock.
-        pub fn times(mut self, n: u64) -> Self {
-            self.setup.times = Some(n);
-            self
-        }
-        /// Expects exactly `n` matching requests, checked when the server is dropped.
-        pub fn expect(mut self, n: u64) -> Self {
-            self.setup.expect = Some(n);
-            self
-        }
-        /// Answers with `template` as it is (any status and body, documented or not), and
-        /// mounts the mock.
-        pub async fn respond_with(self, template: ::wiremock::ResponseTemplate) {
-            self.setup.mount(template).await
-        }
         /// Answers 204 (a success: File deleted.), and mounts the mock.
         pub async fn respond_204(self) {
-            self.setup.mount(::wiremock::ResponseTemplate::new(204u16)).await
+            self.setup.empty(204u16).await
         }
         /// Answers 403 (`FilesDeleteError::Forbidden`: You don't have the permission to delete this file.), with this body, and mounts the mock.
         pub async fn respond_403(
             self,
             body: impl std::borrow::Borrow<crate::models::NotPermitted>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(403u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(403u16, body.borrow(), "application/json").await
         }
         /// Answers 404 (`FilesDeleteError::NotFound`: File not found.), with this body, and mounts the mock.
         pub async fn respond_404(
             self,
             body: impl std::borrow::Borrow<crate::models::ResourceNotFound>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(404u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(404u16, body.borrow(), "application/json").await
         }
         /// Answers 422 (`FilesDeleteError::UnprocessableEntity`: Validation Error), with this body, and mounts the mock.
         pub async fn respond_422(
             self,
             body: impl std::borrow::Borrow<crate::models::HttpValidationError>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(422u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(422u16, body.borrow(), "application/json").await
         }
     }
-    /// A mock of `GET /v1/files/`: pin path parameters and set the answer's headers, then mount it with a `respond_*` method.
-    #[derive(Debug)]
-    #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
-    pub struct FilesList<'a> {
-        setup: super::Setup<'a>,
-    }
+    crate::runtime::mock::mock_operation!(FilesList, "`GET /v1/files/`");
     impl FilesList<'_> {
-        /// Matches only requests that `matcher` (any wiremock matcher: a query parameter, a
-        /// header, a body) accepts too.
-        pub fn matching(mut self, matcher: impl ::wiremock::Match + 'static) -> Self {
-            self.setup.builder = self.setup.builder.and(matcher);
-            self
-        }
-        /// Adds a header to the answer.
-        pub fn header(
-            mut self,
-            name: impl Into<String>,
-            value: impl Into<String>,
-        ) -> Self {
-            self.setup.headers.push((name.into(), value.into()));
-            self
-        }
-        /// Answers after `delay` (to try timeouts).
-        pub fn delay(mut self, delay: std::time::Duration) -> Self {
-            self.setup.delay = Some(delay);
-            self
-        }
-        /// Answers at most `n` requests; later ones go to the next matching mock.
-        pub fn times(mut self, n: u64) -> Self {
-            self.setup.times = Some(n);
-            self
-        }
-        /// Expects exactly `n` matching requests, checked when the server is dropped.
-        pub fn expect(mut self, n: u64) -> Self {
-            self.setup.expect = Some(n);
-            self
-        }
-        /// Answers with `template` as it is (any status and body, documented or not), and
-        /// mounts the mock.
-        pub async fn respond_with(self, template: ::wiremock::ResponseTemplate) {
-            self.setup.mount(template).await
-        }
         /// Answers 200 (a success: Successful Response), with this body, and mounts the mock.
         pub async fn respond_200(
             self,
             body: impl std::borrow::Borrow<crate::models::ListResourceFileRead>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(200u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(200u16, body.borrow(), "application/json").await
         }
         /// Answers 422 (`FilesListError::UnprocessableEntity`: Validation Error), with this body, and mounts the mock.
         pub async fn respond_422(
             self,
             body: impl std::borrow::Borrow<crate::models::HttpValidationError>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(422u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(422u16, body.borrow(), "application/json").await
         }
     }
-    /// A mock of `PATCH /v1/files/{id}`: pin path parameters and set the answer's headers, then mount it with a `respond_*` method.
-    #[derive(Debug)]
-    #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
-    pub struct FilesUpdate<'a> {
-        setup: super::Setup<'a>,
-    }
+    crate::runtime::mock::mock_operation!(FilesUpdate, "`PATCH /v1/files/{id}`");
     impl FilesUpdate<'_> {
         /// Matches only requests whose `id` path parameter is `value` (as the client encodes it).
         pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
@@ -466,84 +195,38 @@ pub mod operations {
             self.setup.pin(0usize, "id", &value);
             self
         }
-        /// Matches only requests that `matcher` (any wiremock matcher: a query parameter, a
-        /// header, a body) accepts too.
-        pub fn matching(mut self, matcher: impl ::wiremock::Match + 'static) -> Self {
-            self.setup.builder = self.setup.builder.and(matcher);
-            self
-        }
-        /// Adds a header to the answer.
-        pub fn header(
-            mut self,
-            name: impl Into<String>,
-            value: impl Into<String>,
-        ) -> Self {
-            self.setup.headers.push((name.into(), value.into()));
-            self
-        }
-        /// Answers after `delay` (to try timeouts).
-        pub fn delay(mut self, delay: std::time::Duration) -> Self {
-            self.setup.delay = Some(delay);
-            self
-        }
-        /// Answers at most `n` requests; later ones go to the next matching mock.
-        pub fn times(mut self, n: u64) -> Self {
-            self.setup.times = Some(n);
-            self
-        }
-        /// Expects exactly `n` matching requests, checked when the server is dropped.
-        pub fn expect(mut self, n: u64) -> Self {
-            self.setup.expect = Some(n);
-            self
-        }
-        /// Answers with `template` as it is (any status and body, documented or not), and
-        /// mounts the mock.
-        pub async fn respond_with(self, template: ::wiremock::ResponseTemplate) {
-            self.setup.mount(template).await
-        }
         /// Answers 200 (a success: File updated.), with this body, and mounts the mock.
         pub async fn respond_200(
             self,
             body: impl std::borrow::Borrow<crate::models::FileRead>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(200u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(200u16, body.borrow(), "application/json").await
         }
         /// Answers 403 (`FilesUpdateError::Forbidden`: You don't have the permission to update this file.), with this body, and mounts the mock.
         pub async fn respond_403(
             self,
             body: impl std::borrow::Borrow<crate::models::NotPermitted>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(403u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(403u16, body.borrow(), "application/json").await
         }
         /// Answers 404 (`FilesUpdateError::NotFound`: File not found.), with this body, and mounts the mock.
         pub async fn respond_404(
             self,
             body: impl std::borrow::Borrow<crate::models::ResourceNotFound>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(404u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(404u16, body.borrow(), "application/json").await
         }
         /// Answers 422 (`FilesUpdateError::UnprocessableEntity`: Validation Error), with this body, and mounts the mock.
         pub async fn respond_422(
             self,
             body: impl std::borrow::Borrow<crate::models::HttpValidationError>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(422u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(422u16, body.borrow(), "application/json").await
         }
     }
-    /// A mock of `POST /v1/files/{id}/uploaded`: pin path parameters and set the answer's headers, then mount it with a `respond_*` method.
-    #[derive(Debug)]
-    #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
-    pub struct FilesUploaded<'a> {
-        setup: super::Setup<'a>,
-    }
+    crate::runtime::mock::mock_operation!(
+        FilesUploaded, "`POST /v1/files/{id}/uploaded`"
+    );
     impl FilesUploaded<'_> {
         /// Matches only requests whose `id` path parameter is `value` (as the client encodes it).
         pub fn with_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
@@ -551,76 +234,33 @@ pub mod operations {
             self.setup.pin(0usize, "id", &value);
             self
         }
-        /// Matches only requests that `matcher` (any wiremock matcher: a query parameter, a
-        /// header, a body) accepts too.
-        pub fn matching(mut self, matcher: impl ::wiremock::Match + 'static) -> Self {
-            self.setup.builder = self.setup.builder.and(matcher);
-            self
-        }
-        /// Adds a header to the answer.
-        pub fn header(
-            mut self,
-            name: impl Into<String>,
-            value: impl Into<String>,
-        ) -> Self {
-            self.setup.headers.push((name.into(), value.into()));
-            self
-        }
-        /// Answers after `delay` (to try timeouts).
-        pub fn delay(mut self, delay: std::time::Duration) -> Self {
-            self.setup.delay = Some(delay);
-            self
-        }
-        /// Answers at most `n` requests; later ones go to the next matching mock.
-        pub fn times(mut self, n: u64) -> Self {
-            self.setup.times = Some(n);
-            self
-        }
-        /// Expects exactly `n` matching requests, checked when the server is dropped.
-        pub fn expect(mut self, n: u64) -> Self {
-            self.setup.expect = Some(n);
-            self
-        }
-        /// Answers with `template` as it is (any status and body, documented or not), and
-        /// mounts the mock.
-        pub async fn respond_with(self, template: ::wiremock::ResponseTemplate) {
-            self.setup.mount(template).await
-        }
         /// Answers 200 (a success: File upload completed.), with this body, and mounts the mock.
         pub async fn respond_200(
             self,
             body: impl std::borrow::Borrow<crate::models::FileRead>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(200u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(200u16, body.borrow(), "application/json").await
         }
         /// Answers 403 (`FilesUploadedError::Forbidden`: You don't have the permission to update this file.), with this body, and mounts the mock.
         pub async fn respond_403(
             self,
             body: impl std::borrow::Borrow<crate::models::NotPermitted>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(403u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(403u16, body.borrow(), "application/json").await
         }
         /// Answers 404 (`FilesUploadedError::NotFound`: File not found.), with this body, and mounts the mock.
         pub async fn respond_404(
             self,
             body: impl std::borrow::Borrow<crate::models::ResourceNotFound>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(404u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(404u16, body.borrow(), "application/json").await
         }
         /// Answers 422 (`FilesUploadedError::UnprocessableEntity`: Validation Error), with this body, and mounts the mock.
         pub async fn respond_422(
             self,
             body: impl std::borrow::Borrow<crate::models::HttpValidationError>,
         ) {
-            let template = ::wiremock::ResponseTemplate::new(422u16)
-                .set_body_raw(super::Setup::json(body.borrow()), "application/json");
-            self.setup.mount(template).await
+            self.setup.json(422u16, body.borrow(), "application/json").await
         }
     }
 }

@@ -594,11 +594,6 @@ impl FileServiceTypes {
         }
     }
 }
-impl std::fmt::Display for FileServiceTypes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl From<&str> for FileServiceTypes {
     fn from(value: &str) -> Self {
         match value {
@@ -610,35 +605,7 @@ impl From<&str> for FileServiceTypes {
         }
     }
 }
-impl From<String> for FileServiceTypes {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "downloadable" => Self::Downloadable,
-            "product_media" => Self::ProductMedia,
-            "organization_avatar" => Self::OrganizationAvatar,
-            "support_case_attachment" => Self::SupportCaseAttachment,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl std::str::FromStr for FileServiceTypes {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl serde::Serialize for FileServiceTypes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for FileServiceTypes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
-    }
-}
+crate::runtime::string_enum!(FileServiceTypes, Unknown);
 /// The `FileUpload` schema.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

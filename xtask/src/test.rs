@@ -13,11 +13,22 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     // Lints and docs of everything, the generated crate included, as errors.
     tools::run(Command::new(&cargo).current_dir(&root).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // The runtime with each optional part on and off (a generated crate may enable any of them).
+    tools::run(Command::new(&cargo).current_dir(&root).args([
+        "clippy",
+        "--package",
+        "openapi-rust-gen-runtime",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     tools::run(
         Command::new(&cargo)
             .current_dir(&root)
             .env("RUSTDOCFLAGS", "-D warnings")
-            .args(["doc", "--no-deps", "--package", "polar-files", "--package", "openapi-rust-gen"]),
+            .args(["doc", "--no-deps", "--package", "polar-files", "--package", "openapi-rust-gen", "--package", "openapi-rust-gen-runtime"]),
     )?;
     tools::run(Command::new(&cargo).current_dir(&root).args(["test", "--workspace"]))
 }

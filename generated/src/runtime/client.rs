@@ -95,7 +95,7 @@ impl std::error::Error for BuildError {
     }
 }
 
-/// Builds a [`Client`]. Start with [`Client::builder`].
+/// Builds a [`Client`]. Start with `Client::builder()`, which the generated crate gives the document's defaults.
 #[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
@@ -162,7 +162,8 @@ impl ClientBuilder {
 
     /// A builder starting from `defaults`: what the document says (the generated `Client::builder`
     /// passes its `client::DEFAULTS`).
-    pub(crate) fn new(defaults: super::Defaults) -> Self {
+    #[doc(hidden)]
+    pub fn new(defaults: super::Defaults) -> Self {
         ClientBuilder {
             base_url: defaults.base_url.to_owned(),
             token: None,
@@ -520,5 +521,18 @@ impl Client {
     /// The base URL requests go to (without any credentials it was given with).
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The HTTP client requests go through (for hand-written modules, such as an upload helper's
+    /// storage requests).
+    #[doc(hidden)]
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The time each attempt may take, if the client sets one.
+    #[doc(hidden)]
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.inner.timeout
     }
 }

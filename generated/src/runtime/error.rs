@@ -72,7 +72,7 @@ pub enum Error<E = DocumentedError> {
         elapsed: Duration,
     },
     /// A success response's body is larger than the maximum response size (the client's
-    /// [`max_response_size`](crate::runtime::ClientBuilder::max_response_size), or the call's).
+    /// [`max_response_size`](super::ClientBuilder::max_response_size), or the call's).
     /// Reading stopped at the limit; the body is not kept.
     ResponseTooLarge {
         /// The status.
@@ -356,10 +356,9 @@ const MAX_MESSAGE: usize = 300;
 const MAX_ENTRIES: usize = 10;
 
 /// Writes a documented error's body as one readable line: what the body offers (see
-/// [`describe_json`]). Used by the generated `Display` of each operation's errors (not by a crate
+/// `describe_json`). Used by the generated `Display` of each operation's errors (not by a crate
 /// without JSON error bodies).
-#[allow(dead_code)]
-pub(crate) fn describe<T: serde::Serialize>(body: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+pub fn describe<T: serde::Serialize>(body: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     match serde_json::to_value(body) {
         Ok(value) => f.write_str(&describe_json(&value)),
         Err(_) => f.write_str("(a body that cannot be shown)"),
@@ -367,8 +366,8 @@ pub(crate) fn describe<T: serde::Serialize>(body: &T, f: &mut fmt::Formatter<'_>
 }
 
 /// A body of unknown shape (an undocumented status's): JSON is described as
-/// [`describe_json`] does, anything else is its text on one line, cut.
-pub(crate) fn describe_bytes(body: &[u8]) -> String {
+/// `describe_json` does, anything else is its text on one line, cut.
+pub fn describe_bytes(body: &[u8]) -> String {
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(value) => describe_json(&value),
         Err(_) => one_line(&String::from_utf8_lossy(body)),

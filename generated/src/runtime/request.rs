@@ -2,8 +2,6 @@
 
 //! Building requests, sending them with retries, and reading responses.
 
-// Which encodings and decodings a crate uses depends on its document.
-#![allow(dead_code)]
 
 use std::time::{Duration, Instant};
 
@@ -22,7 +20,7 @@ use super::{Client, Error};
 /// Per-call settings: override the client's timeout, retry policy and maximum response size for
 /// one call (set through the request builders).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct RequestOptions {
+pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) max_response_size: Option<u64>,
@@ -30,19 +28,19 @@ pub(crate) struct RequestOptions {
 
 impl RequestOptions {
     /// How long each attempt may take.
-    pub(crate) fn timeout(mut self, timeout: Duration) -> Self {
+    pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// The retry policy of this call.
-    pub(crate) fn retry(mut self, policy: RetryPolicy) -> Self {
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
 
     /// The largest success body this call reads, in bytes.
-    pub(crate) fn max_response_size(mut self, bytes: u64) -> Self {
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = Some(bytes);
         self
     }
@@ -50,34 +48,38 @@ impl RequestOptions {
 
 /// A request body, encoded.
 #[derive(Clone, Debug)]
-pub(crate) struct Body {
+pub struct Body {
     bytes: Bytes,
     content_type: String,
 }
 
 impl Body {
-    pub(crate) fn json<T: Serialize, E>(value: &T, content_type: &str) -> Result<Self, Error<E>> {
+    /// A JSON body of `content_type`.
+    pub fn json<T: Serialize, E>(value: &T, content_type: &str) -> Result<Self, Error<E>> {
         let bytes = serde_json::to_vec(value).map_err(|err| Error::InvalidRequest(format!("the body cannot be encoded: {err}")))?;
         Ok(Body { bytes: bytes.into(), content_type: content_type.to_owned() })
     }
 
-    pub(crate) fn form<T: Serialize, E>(value: &T, content_type: &str) -> Result<Self, Error<E>> {
+    /// A form (`application/x-www-form-urlencoded`) body of `content_type`.
+    pub fn form<T: Serialize, E>(value: &T, content_type: &str) -> Result<Self, Error<E>> {
         let text = serde_urlencoded::to_string(value).map_err(|err| Error::InvalidRequest(format!("the form cannot be encoded: {err}")))?;
         Ok(Body { bytes: text.into(), content_type: content_type.to_owned() })
     }
 
-    pub(crate) fn text<E>(value: &str, content_type: &str) -> Result<Self, Error<E>> {
+    /// A text body of `content_type`.
+    pub fn text<E>(value: &str, content_type: &str) -> Result<Self, Error<E>> {
         Ok(Body { bytes: Bytes::copy_from_slice(value.as_bytes()), content_type: content_type.to_owned() })
     }
 
-    pub(crate) fn bytes<E>(value: &[u8], content_type: &str) -> Result<Self, Error<E>> {
+    /// A body of raw bytes of `content_type`.
+    pub fn bytes<E>(value: &[u8], content_type: &str) -> Result<Self, Error<E>> {
         Ok(Body { bytes: Bytes::copy_from_slice(value), content_type: content_type.to_owned() })
     }
 }
 
 /// How a query parameter is serialized (OpenAPI's `style`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum QueryStyle {
+pub enum QueryStyle {
     /// `ids=1&ids=2` (exploded) or `ids=1,2`; objects `a=1&b=2` (exploded) or `name=a,1,b,2`.
     Form,
     /// Arrays joined by spaces.
@@ -89,18 +91,19 @@ pub(crate) enum QueryStyle {
 }
 
 /// Query parameters, in order.
+#[doc(hidden)]
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Query(Vec<(String, String)>);
+pub struct Query(Vec<(String, String)>);
 
 impl Query {
     /// Adds a `form` parameter: `null` and absent values are left out; arrays become repeated keys
     /// (`explode`, OpenAPI's default for query) or one comma-separated value.
-    pub(crate) fn push<T: Serialize, E>(&mut self, name: &'static str, value: &T, explode: bool) -> Result<(), Error<E>> {
+    pub fn push<T: Serialize, E>(&mut self, name: &'static str, value: &T, explode: bool) -> Result<(), Error<E>> {
         self.push_styled(name, value, QueryStyle::Form, explode)
     }
 
     /// Adds a parameter in the given style.
-    pub(crate) fn push_styled<T: Serialize, E>(
+    pub fn push_styled<T: Serialize, E>(
         &mut self,
         name: &'static str,
         value: &T,
@@ -158,7 +161,7 @@ fn scalar(value: &serde_json::Value) -> String {
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
 
 /// A path parameter, percent-encoded so it stays one path segment.
-pub(crate) fn path_segment<T: Serialize, E>(name: &str, value: &T) -> Result<String, Error<E>> {
+pub fn path_segment<T: Serialize, E>(name: &str, value: &T) -> Result<String, Error<E>> {
     let text = scalar(&to_json(value, name)?);
     if text.is_empty() || text == "." || text == ".." {
         return Err(Error::InvalidRequest(format!("the path parameter `{name}` cannot be `{text}`")));
@@ -168,23 +171,27 @@ pub(crate) fn path_segment<T: Serialize, E>(name: &str, value: &T) -> Result<Str
 
 /// One call, ready to send.
 #[derive(Clone, Debug)]
-pub(crate) struct Request {
+pub struct Request {
     pub(crate) method: Method,
     /// The path template, for traces.
     pub(crate) template: &'static str,
     /// The path, parameters encoded.
     pub(crate) path: String,
-    pub(crate) query: Query,
+    /// The query parameters.
+    pub query: Query,
     pub(crate) headers: Vec<(&'static str, String)>,
     /// Cookie parameters, sent together in one `Cookie` header.
     pub(crate) cookies: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Body>,
+    /// The body, if any.
+    pub body: Option<Body>,
     /// Whether the bearer token goes with it.
-    pub(crate) authenticated: bool,
+    pub authenticated: bool,
 }
 
 impl Request {
-    pub(crate) fn new(method: Method, template: &'static str, path: String) -> Self {
+    /// A request of `method` to `path` (parameters encoded), made from the path `template`;
+    /// authenticated, without query, headers, cookies or body.
+    pub fn new(method: Method, template: &'static str, path: String) -> Self {
         Request {
             method,
             template,
@@ -198,7 +205,7 @@ impl Request {
     }
 
     /// Adds a header parameter (absent and `null` values are left out).
-    pub(crate) fn header<T: Serialize, E>(&mut self, name: &'static str, value: &T) -> Result<(), Error<E>> {
+    pub fn header<T: Serialize, E>(&mut self, name: &'static str, value: &T) -> Result<(), Error<E>> {
         match to_json(value, name)? {
             serde_json::Value::Null => {}
             serde_json::Value::Array(items) => self.headers.push((name, items.iter().map(scalar).collect::<Vec<_>>().join(","))),
@@ -210,7 +217,7 @@ impl Request {
 
 impl Request {
     /// Adds a cookie parameter (absent and `null` values are left out).
-    pub(crate) fn cookie<T: Serialize, E>(&mut self, name: &'static str, value: &T) -> Result<(), Error<E>> {
+    pub fn cookie<T: Serialize, E>(&mut self, name: &'static str, value: &T) -> Result<(), Error<E>> {
         match to_json(value, name)? {
             serde_json::Value::Null => {}
             other => self.cookies.push((name, scalar(&other))),
@@ -230,9 +237,10 @@ pub struct Response<T> {
     pub body: T,
 }
 
-/// A whole response.
+/// A whole response, handed to each generated operation's status match.
+#[doc(hidden)]
 #[derive(Debug)]
-pub(crate) struct RawResponse {
+pub struct RawResponse {
     pub(crate) status: StatusCode,
     /// Secrets scrubbed.
     pub(crate) headers: HeaderMap,
@@ -275,7 +283,7 @@ impl RawResponse {
     }
 
     /// The body as JSON of type `T`.
-    pub(crate) fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+    pub fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
         match serde_json::from_slice(&self.body) {
             Ok(value) => Ok(value),
             Err(source) => Err(self.decode_error(source)),
@@ -283,17 +291,17 @@ impl RawResponse {
     }
 
     /// The body as text (invalid UTF-8 replaced).
-    pub(crate) fn text<E>(self) -> Result<String, Error<E>> {
+    pub fn text<E>(self) -> Result<String, Error<E>> {
         Ok(String::from_utf8_lossy(&self.body).into_owned())
     }
 
     /// The body as bytes.
-    pub(crate) fn bytes<E>(self) -> Result<Vec<u8>, Error<E>> {
+    pub fn bytes<E>(self) -> Result<Vec<u8>, Error<E>> {
         Ok(self.body.to_vec())
     }
 
     /// A documented error whose body decodes into `T`, wrapped by `wrap`.
-    pub(crate) fn api_error<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
+    pub fn api_error<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
         let (body, _) = self.error_body();
         match serde_json::from_slice(&body) {
             Ok(value) => Error::Api {
@@ -308,25 +316,25 @@ impl RawResponse {
     }
 
     /// A documented error whose body is text.
-    pub(crate) fn api_error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
+    pub fn api_error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
         let (body, _) = self.error_body();
         let text = String::from_utf8_lossy(&body).into_owned();
         Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(text)), attempts: self.attempts, elapsed: self.elapsed }
     }
 
     /// A documented error whose body is bytes.
-    pub(crate) fn api_error_bytes<E>(self, wrap: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
+    pub fn api_error_bytes<E>(self, wrap: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
         let (body, _) = self.error_body();
         Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(body.to_vec())), attempts: self.attempts, elapsed: self.elapsed }
     }
 
     /// A documented error without a body.
-    pub(crate) fn api_error_empty<E>(self, error: E) -> Error<E> {
+    pub fn api_error_empty<E>(self, error: E) -> Error<E> {
         Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(error), attempts: self.attempts, elapsed: self.elapsed }
     }
 
     /// An undocumented status.
-    pub(crate) fn unexpected<E>(self) -> Error<E> {
+    pub fn unexpected<E>(self) -> Error<E> {
         let (body, _) = self.error_body();
         Error::UnexpectedStatus { status: self.status, body, headers: Box::new(self.headers), attempts: self.attempts, elapsed: self.elapsed }
     }
@@ -337,6 +345,7 @@ enum SendError {
     /// The transport's error (retried as the policy says).
     Http(reqwest::Error),
     /// A middleware's own error (feature `middleware`; not retried).
+    #[cfg_attr(not(feature = "middleware"), allow(dead_code))]
     Middleware(Box<dyn std::error::Error + Send + Sync>),
 }
 
@@ -368,7 +377,7 @@ enum Outcome {
 
 /// Reads a body up to `limit` bytes and no further; `true` if there was more. A declared length
 /// sizes the buffer (up to the limit).
-pub(crate) async fn read_limited(response: &mut reqwest::Response, limit: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
+pub async fn read_limited(response: &mut reqwest::Response, limit: usize) -> Result<(Vec<u8>, bool), reqwest::Error> {
     let declared = response.content_length().and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
     let mut body = Vec::with_capacity(declared.min(limit));
     while let Some(chunk) = response.chunk().await? {
@@ -395,9 +404,9 @@ fn redirect_target(status: StatusCode, headers: &HeaderMap, from: &reqwest::Url)
 
 impl Client {
     /// An operation's call, the whole of every generated `send_with_metadata`: the request (or
-    /// why it could not be built) sent as [`execute`](Self::execute) sends it, the response decoded
+    /// why it could not be built) sent as `execute` sends it, the response decoded
     /// by `decode` (the operation's documented statuses), its status and headers kept.
-    pub(crate) async fn call<T, E>(
+    pub async fn call<T, E>(
         &self,
         request: Result<Request, Error<E>>,
         options: &RequestOptions,

@@ -296,7 +296,7 @@ impl Upload {
         let returned = check_returned_parts(&upload, &plan)?;
 
         // The API's HTTP client carries no default headers (the token and headers go per request).
-        let storage = storage.unwrap_or_else(|| files.client.inner.http.clone());
+        let storage = storage.unwrap_or_else(|| files.client.http_client().clone());
         let file_id = upload.id;
         let sent = send_parts(returned, hashes, source, storage, &tracker, part_retry, part_timeout, memory_limit, concurrency, last_part).await;
         let completed = match sent {
@@ -315,7 +315,7 @@ impl Upload {
 
         let body = FileUploadCompleted { id: upload.upload.id.clone(), path: upload.upload.path.clone(), parts: completed };
         let mut complete = files.uploaded(upload.id, body);
-        if let Some(timeout) = files.client.inner.timeout {
+        if let Some(timeout) = files.client.attempt_timeout() {
             complete = complete.timeout(timeout.max(COMPLETE_TIMEOUT));
         }
         complete.send().await.map_err(UploadError::Complete)

@@ -1,7 +1,16 @@
 //! Support code the generated models and client use. Shipped verbatim with every generated crate.
+//!
+//! Items marked `#[doc(hidden)]` are for generated and hand-written modules of the crate the runtime
+//! is part of (request encoding, the retry loop, bounded reads); they are not the crate's API.
+
+#![deny(missing_docs)]
 
 mod client;
 mod error;
+/// What generated `mock` modules share (feature `mock`).
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+pub mod mock;
 mod nullable;
 mod pagination;
 mod request;
@@ -18,48 +27,50 @@ pub use pagination::{Items, Pages};
 pub use request::Response;
 /// Per-call settings, set through each request builder's `.timeout(..)`, `.retry(..)` and
 /// `.max_response_size(..)` (a crate without operations has none).
-#[allow(unused_imports)]
-pub(crate) use request::RequestOptions;
+#[doc(hidden)]
+pub use request::RequestOptions;
 pub use http::header::HeaderMap;
 pub use http::StatusCode;
 pub use retry::RetryPolicy;
 
-// Which of these a crate uses depends on its document (a crate without paginated operations
-// never pages), so unused ones are not a warning.
-#[allow(unused_imports)]
-pub(crate) use pagination::{items, pages};
-#[allow(unused_imports)]
-pub(crate) use request::{path_segment, Body, QueryStyle, Request};
+/// Page and item streams of paginated operations.
+#[doc(hidden)]
+pub use pagination::{items, pages};
+/// Encoding parameters and bodies of generated operations.
+#[doc(hidden)]
+pub use request::{path_segment, Body, QueryStyle, Request};
 /// The retry loop, for hand-written modules that send requests of their own (such as an upload
 /// helper's storage `PUT`s) with a [`RetryPolicy`].
-#[allow(unused_imports)]
-pub(crate) use retry::{Attempt, Exhausted, Failure};
+#[doc(hidden)]
+pub use retry::{Attempt, Exhausted, Failure};
 /// For hand-written modules that read bodies of other servers (such as an upload helper's storage
 /// errors) within a bound.
-#[allow(unused_imports)]
-pub(crate) use request::read_limited;
+#[doc(hidden)]
+pub use request::read_limited;
 /// For the generated `Display` of documented errors, and hand-written modules' messages.
-#[allow(unused_imports)]
-pub(crate) use error::{describe, describe_bytes};
+#[doc(hidden)]
+pub use error::{describe, describe_bytes};
 
-/// What the document says about reaching the API: generated into `client.rs`.
+/// What the document says about reaching the API: generated into `client.rs`, the input of
+/// `ClientBuilder::new`.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Defaults {
+pub struct Defaults {
     /// The first server of the document.
-    pub(crate) base_url: &'static str,
+    pub base_url: &'static str,
     /// A header that carries the API version, and the version (`info.version`).
-    pub(crate) version_header: Option<(&'static str, &'static str)>,
+    pub version_header: Option<(&'static str, &'static str)>,
     /// The environment variable the token is read from when none is given.
-    pub(crate) token_env: Option<&'static str>,
+    pub token_env: Option<&'static str>,
     /// `crate-name/version`.
-    pub(crate) user_agent: &'static str,
+    pub user_agent: &'static str,
 }
 
 /// Reads the properties a variant struct of a tagged union does not list (its flattened
 /// `additionalProperties` map) without the union's tag, which serde hands to a flattened map too:
 /// kept, it would be written twice. Used through a `deserialize_with` the generator writes.
-#[allow(dead_code)] // only crates with such a struct use it
-pub(crate) fn properties_without_tag<'de, D, T>(
+#[doc(hidden)]
+pub fn properties_without_tag<'de, D, T>(
     deserializer: D,
     tag: &str,
 ) -> Result<std::collections::BTreeMap<String, T>, D::Error>
@@ -170,6 +181,52 @@ macro_rules! request_builder {
 // Crates without operations have no request builders.
 #[allow(unused_imports)]
 pub(crate) use request_builder;
+
+/// The traits of a string enum with a catch-all variant, in terms of its `as_str` and its
+/// `From<&str>` (both generated, with the values): `Display`, `From<String>` (an unknown value
+/// keeps the string), `FromStr`, and serde's `Serialize`/`Deserialize` as the string.
+/// `string_enum!(Enum, Unknown)`.
+#[allow(unused_macros)] // a crate whose document has no such item does not use it
+macro_rules! string_enum {
+    ($name:ident, $unknown:ident) => {
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::$unknown(_) => Self::$unknown(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl ::core::str::FromStr for $name {
+            type Err = ::core::convert::Infallible;
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    };
+}
+// Crates without string enums have none.
+#[allow(unused_imports)]
+pub(crate) use string_enum;
 
 /// `From<Type>` for a union whose variant `Variant` holds a `Type`:
 /// `from_variant!(Union, Variant, Type)`.

@@ -1,7 +1,5 @@
 //! Streams over page/limit pagination.
 
-// Used only by crates whose document has paginated operations.
-#![allow(dead_code)]
 
 use std::future::Future;
 
@@ -20,7 +18,7 @@ pub type Items<T, E> = BoxStream<'static, Result<T, Error<E>>>;
 
 /// Pages from `first` on: each page is fetched when the stream is polled; the stream ends after
 /// the page numbered `max_page`, after an empty page, or after an error (which it yields).
-pub(crate) fn pages<P, E, F, Fut>(
+pub fn pages<P, E, F, Fut>(
     first: i64,
     fetch: F,
     max_page: fn(&P) -> i64,
@@ -47,7 +45,7 @@ where
 }
 
 /// The items of every page, in order.
-pub(crate) fn items<P, T, E, S>(pages: S, items_of: fn(P) -> Vec<T>) -> Items<T, E>
+pub fn items<P, T, E, S>(pages: S, items_of: fn(P) -> Vec<T>) -> Items<T, E>
 where
     S: Stream<Item = Result<P, Error<E>>> + Send + 'static,
     P: 'static,

@@ -44,7 +44,7 @@ impl Default for RetryPolicy {
 
 /// Why an attempt may be retried.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Failure {
+pub enum Failure {
     /// The connection could not be made: nothing was sent.
     Connect,
     /// Sent, but no complete answer (timeout, reset).
@@ -54,8 +54,8 @@ pub(crate) enum Failure {
 }
 
 /// What one attempt came to, for [`RetryPolicy::run`].
-#[allow(dead_code)] // a crate without operations sends nothing
-pub(crate) enum Attempt<T, E> {
+#[derive(Debug)]
+pub enum Attempt<T, E> {
     /// Done: a success, or a failure that no retry can mend.
     Done(Result<T, E>),
     /// A failure the policy may retry: its kind, and the answer's headers (`Retry-After`).
@@ -72,14 +72,13 @@ pub(crate) enum Attempt<T, E> {
 /// How the retry loop ended without a success: the last attempt's error, after how many
 /// attempts and how long.
 #[derive(Debug)]
-#[allow(dead_code)] // a crate without operations sends nothing
-pub(crate) struct Exhausted<E> {
+pub struct Exhausted<E> {
     /// The last attempt's error.
-    pub(crate) error: E,
+    pub error: E,
     /// The attempts made.
-    pub(crate) attempts: u32,
+    pub attempts: u32,
     /// From the first attempt's start to the end of the last.
-    pub(crate) elapsed: Duration,
+    pub elapsed: Duration,
 }
 
 impl RetryPolicy {
@@ -141,10 +140,9 @@ impl RetryPolicy {
     /// hand-written modules' such as an upload helper's): runs `attempt` (called with the attempt's
     /// number, from 1; it returns the attempt's span and its work, run in that span) until it
     /// succeeds, fails in a way that is not retried, or the policy allows no further attempt,
-    /// waiting in between as [`retry_after`](Self::retry_after) says. Each retry is logged in the
+    /// waiting in between as `retry_after` says. Each retry is logged in the
     /// span of the attempt that failed.
-    #[allow(dead_code)] // a crate without operations sends nothing
-    pub(crate) async fn run<T, E, F, Fut>(&self, method: &Method, mut attempt: F) -> Result<T, Exhausted<E>>
+    pub async fn run<T, E, F, Fut>(&self, method: &Method, mut attempt: F) -> Result<T, Exhausted<E>>
     where
         F: FnMut(u32) -> (tracing::Span, Fut),
         Fut: Future<Output = Attempt<T, E>>,

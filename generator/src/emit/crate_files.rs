@@ -13,6 +13,7 @@ pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../../runtime/src/lib.rs")),
     ("src/runtime/client.rs", include_str!("../../runtime/src/client.rs")),
     ("src/runtime/error.rs", include_str!("../../runtime/src/error.rs")),
+    ("src/runtime/mock.rs", include_str!("../../runtime/src/mock.rs")),
     ("src/runtime/nullable.rs", include_str!("../../runtime/src/nullable.rs")),
     ("src/runtime/pagination.rs", include_str!("../../runtime/src/pagination.rs")),
     ("src/runtime/request.rs", include_str!("../../runtime/src/request.rs")),
@@ -79,25 +80,19 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     }
 }
 
+/// The runtime's manifest (`generator/runtime/Cargo.toml`): the home of the dependency list.
+const RUNTIME_MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
+
+/// [`RUNTIME_MANIFEST`], parsed (a constant of this crate: a unit test parses it).
+#[allow(clippy::expect_used, reason = "a constant of this crate, parsed by a unit test")]
+fn runtime_manifest() -> toml_edit::DocumentMut {
+    RUNTIME_MANIFEST.parse().expect("the runtime's manifest is TOML")
+}
+
 /// The generated crate's manifest, written with a TOML library: document text (the title) and
 /// settings land in it as TOML strings, escaped whatever they hold.
 pub(crate) fn cargo_toml(api: &Api, settings: &Settings) -> String {
-    use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table};
-
-    fn features(names: &[&str]) -> Array {
-        names.iter().copied().collect()
-    }
-    fn dependency(version: &str, default_features: bool, with: &[&str]) -> Item {
-        let mut table = InlineTable::new();
-        table.insert("version", version.into());
-        if !default_features {
-            table.insert("default-features", false.into());
-        }
-        if !with.is_empty() {
-            table.insert("features", features(with).into());
-        }
-        value(table)
-    }
+    use toml_edit::{value, DocumentMut, Item, Table};
 
     let title = docs::plain(&api.title);
     let mut package = Table::new();
@@ -108,48 +103,16 @@ pub(crate) fn cargo_toml(api: &Api, settings: &Settings) -> String {
     package.insert("description", value(format!("Typed async client for {title}")));
     package.insert("publish", value(false));
 
-    let mut dependencies = Table::new();
-    dependencies.insert("bytes", value("1.5"));
-    dependencies.insert("chrono", dependency("0.4.38", false, &["serde", "std", "clock"]));
-    dependencies.insert("fastrand", value("2"));
-    dependencies.insert("futures-util", dependency("0.3.30", false, &["std"]));
-    dependencies.insert("http", value("1"));
-    dependencies.insert("httpdate", value("1"));
-    dependencies.insert("percent-encoding", value("2.3"));
-    // Untagged unions check `pattern`s when ranking their members (runtime/untagged.rs).
-    dependencies.insert("regex", dependency("1.10", false, &["std", "unicode"]));
-    dependencies.insert("reqwest", dependency("0.13.5", false, &[]));
-    dependencies.insert("serde", dependency("1.0.190", true, &["derive"]));
-    dependencies.insert("serde_json", value("1.0.100"));
-    dependencies.insert("serde_urlencoded", value("0.7"));
-    dependencies.insert("tokio", dependency("1.38", true, &["time"]));
-    dependencies.insert("tracing", value("0.1.40"));
-    dependencies.insert("uuid", dependency("1.8", true, &["serde"]));
-    // Behind the `middleware` feature: `ClientBuilder::middleware` takes a `ClientWithMiddleware`.
-    let mut middleware = InlineTable::new();
-    middleware.insert("version", "0.5.2".into());
-    middleware.insert("optional", true.into());
-    dependencies.insert("reqwest-middleware", value(middleware));
-    // Behind the `mock` feature: the `mock` module (typed fake responses for tests).
-    let mut wiremock = InlineTable::new();
-    wiremock.insert("version", "0.6.5".into());
-    wiremock.insert("optional", true.into());
-    dependencies.insert("wiremock", value(wiremock));
-
+    // One dependency list: the runtime's manifest holds every generated crate's dependencies
+    // and features (with their comments), copied as they are.
+    let runtime = runtime_manifest();
     let mut manifest = DocumentMut::new();
     manifest.insert("package", Item::Table(package));
-    manifest.insert("dependencies", Item::Table(dependencies));
-    // TLS backends (reqwest's), one chosen with `default-features = false, features = [..]`:
-    // rustls (with aws-lc-rs, the platform's verifier and roots) by default, or the platform's TLS.
-    let mut tls = Table::new();
-    tls.insert("default", value(features(&["rustls"])));
-    tls.insert("rustls", value(features(&["reqwest/rustls"])));
-    tls.insert("native-tls", value(features(&["reqwest/native-tls"])));
-    // Requests through a `reqwest_middleware::ClientWithMiddleware` (`ClientBuilder::middleware`).
-    tls.insert("middleware", value(features(&["dep:reqwest-middleware"])));
-    // The `mock` module: typed fake responses for a downstream crate's tests (wiremock).
-    tls.insert("mock", value(features(&["dep:wiremock"])));
-    manifest.insert("features", Item::Table(tls));
+    for section in ["dependencies", "features"] {
+        if let Some(table) = runtime.get(section) {
+            manifest.insert(section, table.clone());
+        }
+    }
     if settings.standalone_workspace {
         // Its own workspace resolves dependencies with the MSRV-aware resolver, so a fresh lock
         // file picks versions that build with `rust-version`.
@@ -185,5 +148,10 @@ mod tests {
         );
         assert!(manifest.contains("\n[workspace]\nresolver = \"3\"\n"), "{manifest}");
         assert!(manifest.starts_with("[package]\nname = \"a-b\"\n"), "{manifest}");
+        // The dependencies and features are the runtime's manifest's, comments included.
+        assert!(manifest.contains("\n[dependencies]\nbytes = \"1.5\"\n"), "{manifest}");
+        assert!(manifest.contains("\nreqwest = { version = \"0.13.5\", default-features = false }\n"), "{manifest}");
+        assert!(manifest.contains("\n[features]\ndefault = [\"rustls\"]\n"), "{manifest}");
+        assert!(manifest.contains("# Untagged unions check `pattern`s"), "{manifest}");
     }
 }

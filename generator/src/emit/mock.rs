@@ -1,7 +1,7 @@
 //! Operations → `mock.rs` (behind the generated crate's `mock` feature): typed fake responses for
 //! a downstream crate's tests, on a wiremock server.
 //!
-//! The module's own items (`MockServer`, `Mocks`, `Setup`) have fixed names; the IR's names
+//! The module's own items (`MockServer`, `Mocks`) have fixed names; the IR's names
 //! (groups, operations' builder types, parameters) live apart from them, so no document can make
 //! them collide: group accessors are methods of `Mocks` (which `MockServer` derefs to), the
 //! per-group and per-operation types are in the inner module `operations`, and a path parameter
@@ -47,7 +47,7 @@ pub(crate) fn mock(api: &Api, settings: &Settings) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 pub fn #name(&self) -> #builder<'a> {
-                    #builder { setup: super::Setup::new(self.server, #method, super::path_pieces(&[#(#pieces),*])) }
+                    #builder::new(self.server, #method, &[#(#pieces),*])
                 }
             }
         });
@@ -144,104 +144,6 @@ pub(crate) fn mock(api: &Api, settings: &Settings) -> TokenStream {
             #(#group_accessors)*
         }
 
-        /// The literal pieces of a path template, regex-escaped; `None` where a parameter goes.
-        // Which helpers a crate uses depends on its document (one without operations, none).
-        #[allow(dead_code)]
-        fn path_pieces(pieces: &[::std::option::Option<&str>]) -> ::std::vec::Vec<::std::option::Option<::std::string::String>> {
-            pieces.iter().map(|piece| piece.map(::regex::escape)).collect()
-        }
-
-        /// What every operation's mock holds: the server, the request matchers, the answer's
-        /// settings.
-        #[derive(::std::fmt::Debug)]
-        #[allow(dead_code)]
-        struct Setup<'a> {
-            server: &'a ::wiremock::MockServer,
-            builder: ::wiremock::MockBuilder,
-            /// The path template: literal pieces (escaped) and, for parameters, `None` or the pinned
-            /// value (escaped).
-            pieces: ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-            /// The parameter slots, in template order (their index in `pieces`).
-            slots: ::std::vec::Vec<usize>,
-            /// A pinned value that no request can carry (empty, `.` or `..`): the mock matches nothing.
-            unmatchable: bool,
-            headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-            delay: ::std::option::Option<::std::time::Duration>,
-            times: ::std::option::Option<u64>,
-            expect: ::std::option::Option<u64>,
-        }
-
-        #[allow(dead_code)]
-        impl<'a> Setup<'a> {
-            fn new(server: &'a ::wiremock::MockServer, method: &str, pieces: ::std::vec::Vec<::std::option::Option<::std::string::String>>) -> Self {
-                let slots = pieces.iter().enumerate().filter(|(_, piece)| piece.is_none()).map(|(index, _)| index).collect();
-                Setup {
-                    server,
-                    builder: ::wiremock::Mock::given(::wiremock::matchers::method(method)),
-                    pieces,
-                    slots,
-                    unmatchable: false,
-                    headers: ::std::vec::Vec::new(),
-                    delay: ::std::option::Option::None,
-                    times: ::std::option::Option::None,
-                    expect: ::std::option::Option::None,
-                }
-            }
-
-            /// Pins the `slot`th path parameter to `value`, encoded as the client encodes it.
-            fn pin<T: ::serde::Serialize>(&mut self, slot: usize, name: &str, value: &T) {
-                match crate::runtime::path_segment::<T, ()>(name, value) {
-                    ::std::result::Result::Ok(encoded) => {
-                        if let ::std::option::Option::Some(index) = self.slots.get(slot) {
-                            self.pieces[*index] = ::std::option::Option::Some(::regex::escape(&encoded));
-                        }
-                    }
-                    ::std::result::Result::Err(_) => self.unmatchable = true,
-                }
-            }
-
-            /// The path matcher: the template with each parameter one segment (or its pinned value).
-            fn path_regex(&self) -> ::std::string::String {
-                if self.unmatchable {
-                    // Every request path starts with `/`.
-                    return "^$".to_owned();
-                }
-                let path: ::std::string::String = self.pieces.iter().map(|piece| piece.as_deref().unwrap_or("[^/]+")).collect();
-                ::std::format!("^{path}$")
-            }
-
-            /// Serializes a JSON body; a generated type always serializes.
-            fn json<T: ::serde::Serialize>(body: &T) -> ::std::vec::Vec<u8> {
-                #[allow(clippy::expect_used)] // models serialize infallibly (string keys, no custom errors)
-                ::serde_json::to_vec(body).expect("a generated type serializes to JSON")
-            }
-
-            /// Serializes a form body.
-            fn form<T: ::serde::Serialize>(body: &T) -> ::std::vec::Vec<u8> {
-                #[allow(clippy::expect_used)] // models serialize infallibly (string keys, no custom errors)
-                ::serde_urlencoded::to_string(body).expect("a generated type serializes as a form").into_bytes()
-            }
-
-            /// Mounts the mock, answering with `template` and the settings.
-            async fn mount(self, mut template: ::wiremock::ResponseTemplate) {
-                for (name, value) in &self.headers {
-                    template = template.insert_header(name.as_str(), value.as_str());
-                }
-                if let ::std::option::Option::Some(delay) = self.delay {
-                    template = template.set_delay(delay);
-                }
-                let path = self.path_regex();
-                let mut mock = self.builder.and(::wiremock::matchers::path_regex(path)).respond_with(template);
-                if let ::std::option::Option::Some(times) = self.times {
-                    mock = mock.up_to_n_times(times);
-                }
-                if let ::std::option::Option::Some(expect) = self.expect {
-                    mock = mock.expect(expect);
-                }
-                mock.mount(self.server).await;
-            }
-        }
-
         /// The mocks of each group and operation, named as the client's (`operations::FilesList`
         /// mocks what `client::FilesList` sends).
         pub mod operations {
@@ -316,28 +218,27 @@ fn respond_method(r: &Response, what: &str) -> TokenStream {
         None => quote! {
             #[doc = #doc]
             pub async fn #name(self, #status_argument) {
-                self.setup.mount(::wiremock::ResponseTemplate::new(#status)).await
+                self.setup.empty(#status).await
             }
         },
         Some(body) => {
             let content_type = &body.content_type;
-            let (argument, bytes) = match body.encoding {
+            let (argument, answer) = match body.encoding {
                 BodyEncoding::Json => {
                     let ty = type_tokens(&body.ty);
-                    (quote! { body: impl ::std::borrow::Borrow<#ty> }, quote! { super::Setup::json(body.borrow()) })
+                    (quote! { body: impl ::std::borrow::Borrow<#ty> }, quote! { json(#status, body.borrow(), #content_type) })
                 }
                 BodyEncoding::Form => {
                     let ty = type_tokens(&body.ty);
-                    (quote! { body: impl ::std::borrow::Borrow<#ty> }, quote! { super::Setup::form(body.borrow()) })
+                    (quote! { body: impl ::std::borrow::Borrow<#ty> }, quote! { form(#status, body.borrow(), #content_type) })
                 }
-                BodyEncoding::Text => (quote! { body: &str }, quote! { body.as_bytes().to_vec() }),
-                BodyEncoding::Bytes => (quote! { body: &[u8] }, quote! { body.to_vec() }),
+                BodyEncoding::Text => (quote! { body: &str }, quote! { bytes(#status, body.as_bytes(), #content_type) }),
+                BodyEncoding::Bytes => (quote! { body: &[u8] }, quote! { bytes(#status, body, #content_type) }),
             };
             quote! {
                 #[doc = #doc]
                 pub async fn #name(self, #status_argument #argument) {
-                    let template = ::wiremock::ResponseTemplate::new(#status).set_body_raw(#bytes, #content_type);
-                    self.setup.mount(template).await
+                    self.setup.#answer.await
                 }
             }
         }
@@ -346,11 +247,8 @@ fn respond_method(r: &Response, what: &str) -> TokenStream {
 
 fn operation(op: &Operation) -> TokenStream {
     let builder = naming::ident(&op.builder_type);
-    let doc = format!(
-        " A mock of {}: pin path parameters and set the answer's headers, then mount it with a `respond_*` method.",
-        docs::code(&format!("{} {}", op.method.as_str(), op.path))
-    );
-    let pins = path_parameters(op).into_iter().map(|(slots, p)| {
+    let operation = docs::code(&format!("{} {}", op.method.as_str(), op.path));
+    let pins: Vec<TokenStream> = path_parameters(op).into_iter().map(|(slots, p)| {
         let setter = naming::ident(&format!("with_{}", p.rust_name));
         let ty = type_tokens(&p.ty);
         let name = &p.name;
@@ -363,7 +261,7 @@ fn operation(op: &Operation) -> TokenStream {
                 self
             }
         }
-    });
+    }).collect();
     let mut seen = std::collections::BTreeSet::new();
     let mut responds = Vec::new();
     for r in &op.success {
@@ -376,56 +274,19 @@ fn operation(op: &Operation) -> TokenStream {
             responds.push(respond_method(r, &format!("`{}::{}`", op.error_type, r.rust_name)));
         }
     }
+    let own = if pins.is_empty() && responds.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            impl #builder<'_> {
+                #(#pins)*
+                #(#responds)*
+            }
+        }
+    };
     quote! {
-        #[doc = #doc]
-        #[derive(::std::fmt::Debug)]
-        #[must_use = "a mock answers nothing until a `respond_*` method mounts it"]
-        pub struct #builder<'a> {
-            setup: super::Setup<'a>,
-        }
-
-        impl #builder<'_> {
-            #(#pins)*
-
-            /// Matches only requests that `matcher` (any wiremock matcher: a query parameter, a
-            /// header, a body) accepts too.
-            pub fn matching(mut self, matcher: impl ::wiremock::Match + 'static) -> Self {
-                self.setup.builder = self.setup.builder.and(matcher);
-                self
-            }
-
-            /// Adds a header to the answer.
-            pub fn header(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.setup.headers.push((name.into(), value.into()));
-                self
-            }
-
-            /// Answers after `delay` (to try timeouts).
-            pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
-                self.setup.delay = ::std::option::Option::Some(delay);
-                self
-            }
-
-            /// Answers at most `n` requests; later ones go to the next matching mock.
-            pub fn times(mut self, n: u64) -> Self {
-                self.setup.times = ::std::option::Option::Some(n);
-                self
-            }
-
-            /// Expects exactly `n` matching requests, checked when the server is dropped.
-            pub fn expect(mut self, n: u64) -> Self {
-                self.setup.expect = ::std::option::Option::Some(n);
-                self
-            }
-
-            /// Answers with `template` as it is (any status and body, documented or not), and
-            /// mounts the mock.
-            pub async fn respond_with(self, template: ::wiremock::ResponseTemplate) {
-                self.setup.mount(template).await
-            }
-
-            #(#responds)*
-        }
+        crate::runtime::mock::mock_operation!(#builder, #operation);
+        #own
     }
 }
 

@@ -786,11 +786,12 @@ async fn documented_errors_read_as_status_and_what_the_body_says() {
     let err = client(&server).files().update(Uuid::nil(), patch.clone()).await.unwrap_err();
     assert_eq!(err.to_string(), "409 Conflict (a status this operation does not document): Conflict: name taken");
 
-    // A body that does not decode: the status and what happened, the decoder's error as the source.
+    // A body that does not decode: the status, what happened and what the body reads (a proxy's
+    // page), the decoder's error as the source.
     server.reset().await;
     Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(404).set_body_string("<html>nginx</html>")).mount(&server).await;
     let err = client(&server).files().update(Uuid::nil(), patch).await.unwrap_err();
-    assert_eq!(err.to_string(), "404 Not Found: the response body does not decode as documented");
+    assert_eq!(err.to_string(), "404 Not Found: the response body does not decode as documented (it reads: <html>nginx</html>)");
     assert_each_cause_once(&err);
 }
 

@@ -114,3 +114,49 @@ async fn unmet_expectations_fail_the_test() {
     server.files().list().expect(1).respond_200(ListResourceFileRead::new(vec![], Pagination::new(0, 1))).await;
     drop(server); // never called
 }
+
+/// A created file whose one part goes to `server`'s `/storage/part1`.
+fn created(server: &MockServer, size: i64) -> FileUpload {
+    serde_json::from_value(serde_json::json!({
+        "id": FILE_ID, "organization_id": "1dbfc517-0bbf-4301-9ba8-555ca42b9737", "name": "f.bin", "path": "p",
+        "mime_type": "application/octet-stream", "size": size, "storage_version": null, "checksum_etag": null,
+        "checksum_sha256_base64": null, "checksum_sha256_hex": null, "last_modified_at": null,
+        "upload": {"id": "upload-1", "path": "p", "parts": [{
+            "number": 1, "chunk_start": 0, "chunk_end": size, "checksum_sha256_base64": null,
+            "url": format!("{}/storage/part1?sig=abc", server.uri()), "expires_at": "2099-01-01T00:00:00Z", "headers": {}
+        }]},
+        "version": null, "service": "downloadable", "size_readable": "5 B", "is_uploaded": false
+    }))
+    .unwrap()
+}
+
+/// Storage refuses the part with an empty body, then deleting the created file times out: the
+/// error says the status without a dangling colon, and the delete's failure with its causes
+/// (the upload's own failure is the `source()`).
+#[tokio::test]
+async fn a_failed_upload_whose_delete_fails_says_both_whole() {
+    use polar_files::mock::wiremock::matchers::{method, path};
+    use polar_files::mock::wiremock::Mock;
+    use polar_files::upload::{UploadError, UploadSource};
+
+    let server = MockServer::start().await;
+    server.files().create().respond_201(created(&server, 5)).await;
+    Mock::given(method("PUT")).and(path("/storage/part1")).respond_with(ResponseTemplate::new(500)).mount(server.wiremock()).await;
+    server.files().delete().delay(Duration::from_secs(2)).respond_204().await;
+    let client = server.client_builder().timeout(Duration::from_millis(200)).retry(RetryPolicy::none()).build().unwrap();
+    let err = client
+        .files()
+        .upload(UploadSource::bytes(b"hello".to_vec()), FileServiceTypes::Downloadable)
+        .name("f.bin")
+        .part_retry(RetryPolicy::none())
+        .send()
+        .await
+        .unwrap_err();
+    let UploadError::Abandoned { delete_error: Some(_), cause, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(cause.to_string(), "part 1: storage answered 500 Internal Server Error");
+    let text = err.to_string();
+    assert!(text.starts_with(&format!("the upload failed; the created file {FILE_ID} was left behind (deleting it failed: the request timed out")), "{text}");
+    // The delete's transport error and its own cause, said once each.
+    assert!(text.contains(": error sending request for url ("), "{text}");
+    assert!(text.ends_with("operation timed out)"), "{text}");
+}

@@ -104,7 +104,7 @@ impl Files {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: polar_files::Client, id: ::uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
+    /// # async fn example(client: polar_files::Client, id: polar_files::uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.files().delete(id).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -180,7 +180,7 @@ impl Files {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: polar_files::Client, id: ::uuid::Uuid, body: polar_files::models::FilePatch) -> Result<(), Box<dyn std::error::Error>> {
+    /// # async fn example(client: polar_files::Client, id: polar_files::uuid::Uuid, body: polar_files::models::FilePatch) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.files().update(id, body).send().await?;
     /// # let _ = response;
     /// # Ok(())
@@ -221,7 +221,7 @@ impl Files {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example(client: polar_files::Client, id: ::uuid::Uuid, body: polar_files::models::FileUploadCompleted) -> Result<(), Box<dyn std::error::Error>> {
+    /// # async fn example(client: polar_files::Client, id: polar_files::uuid::Uuid, body: polar_files::models::FileUploadCompleted) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.files().uploaded(id, body).send().await?;
     /// # let _ = response;
     /// # Ok(())

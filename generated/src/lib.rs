@@ -42,6 +42,9 @@ pub use ::chrono;
 pub use ::http;
 #[doc(no_inline)]
 pub use ::reqwest;
+#[cfg(feature = "middleware")]
+#[doc(no_inline)]
+pub use ::reqwest_middleware;
 #[doc(no_inline)]
 pub use ::serde_json;
 #[doc(no_inline)]

@@ -30,5 +30,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             .env("RUSTDOCFLAGS", "-D warnings")
             .args(["doc", "--no-deps", "--package", "polar-files", "--package", "openapi-rust-gen", "--package", "openapi-rust-gen-runtime"]),
     )?;
+    // The runtime without a TLS backend (tests/no_tls.rs: an `https` URL is refused at once).
+    tools::run(Command::new(&cargo).current_dir(&root).args(["test", "--package", "openapi-rust-gen-runtime", "--no-default-features"]))?;
     tools::run(Command::new(&cargo).current_dir(&root).args(["test", "--workspace"]))
 }

@@ -268,7 +268,14 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
                 }
             }
             // The decoder's error is the source.
-            Error::Decode { status, .. } => write!(f, "{status}: the response body does not decode as documented")?,
+            // The body, on one line, when it is not what the document says (a proxy's HTML page).
+            Error::Decode { status, body, .. } => {
+                write!(f, "{status}: the response body does not decode as documented")?;
+                let text = describe_bytes(body);
+                if !text.is_empty() {
+                    write!(f, " (it reads: {text})")?;
+                }
+            }
             Error::ResponseTooLarge { status, limit, declared: Some(declared), .. } => write!(
                 f,
                 "{status}: the response declares {declared} bytes, more than the limit of {limit} (see `max_response_size`)"
@@ -278,6 +285,9 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             }
             // The transport's error is the source.
             Error::Timeout { .. } => f.write_str("the request timed out")?,
+            Error::Transport { source, .. } if lacks_tls(source) => f.write_str(
+                "the request failed: this build has no TLS for `https` URLs (enable the crate's `rustls` or `native-tls` feature, or give the client an `http_client` with TLS)",
+            )?,
             Error::Transport { .. } => f.write_str("the request failed")?,
             // The middleware's error is the source.
             Error::Middleware { .. } => f.write_str("a middleware failed the request")?,
@@ -297,6 +307,23 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {
             _ => None,
         }
     }
+}
+
+/// Whether `err` is reqwest refusing an `https` URL because no TLS backend was compiled in (a
+/// crate built with `default-features = false` and no TLS feature): hyper-util's connector says
+/// `invalid URL, scheme is not http`. No retry can mend it.
+pub(crate) fn lacks_tls(err: &reqwest::Error) -> bool {
+    if err.url().is_none_or(|url| url.scheme() != "https") {
+        return false;
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(error) = cause {
+        if error.to_string().contains("scheme is not http") {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// The enum of documented errors of an operation (generated for each one): what converts into the

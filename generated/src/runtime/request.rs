@@ -495,6 +495,10 @@ impl Client {
                         recorded.record("error.type", "middleware");
                         Attempt::Done(Err(Ended::Middleware(source)))
                     }
+                    Err(SendError::Http(err)) if super::error::lacks_tls(&err) => {
+                        recorded.record("error.type", "no_tls");
+                        Attempt::Done(Err(Ended::Failed(err)))
+                    }
                     Err(SendError::Http(err)) if err.is_connect() => {
                         recorded.record("error.type", "connect");
                         Attempt::Failed { failure: Failure::Connect, headers: None, error: Ended::Failed(err) }

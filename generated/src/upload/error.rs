@@ -71,6 +71,9 @@ impl fmt::Display for UploadError {
             UploadError::PartExpired { number, expires_at } => {
                 write!(f, "part {number}: its upload URL expired at {expires_at} before it could be sent")
             }
+            UploadError::Part { number, status: Some(status), message, .. } if message.is_empty() => {
+                write!(f, "part {number}: storage answered {status}")
+            }
             UploadError::Part { number, status: Some(status), message, .. } => {
                 write!(f, "part {number}: storage answered {status}: {message}")
             }
@@ -82,8 +85,16 @@ impl fmt::Display for UploadError {
             UploadError::Abandoned { file_id, delete_error: None, .. } => {
                 write!(f, "the upload failed; the created file {file_id} was kept")
             }
+            // `source()` is the upload's failure, so the delete's error is said here whole, its
+            // causes included.
             UploadError::Abandoned { file_id, delete_error: Some(err), .. } => {
-                write!(f, "the upload failed; the created file {file_id} was left behind (deleting it failed: {err})")
+                write!(f, "the upload failed; the created file {file_id} was left behind (deleting it failed: {err}")?;
+                let mut cause = std::error::Error::source(&**err);
+                while let Some(error) = cause {
+                    write!(f, ": {error}")?;
+                    cause = error.source();
+                }
+                f.write_str(")")
             }
         }
     }

@@ -275,8 +275,14 @@ pub(crate) fn quick_start(api: &Api, settings: &Settings) -> Vec<String> {
     lines
 }
 
+/// A type as a user's code names it: the crate's items and the crates it re-exports
+/// (`polar_files::uuid::Uuid`) through the crate.
 fn example_type(ty: &TypeRef, krate: &str) -> String {
-    type_tokens(ty).to_string().replace(' ', "").replace("crate::", &format!("{krate}::"))
+    let mut text = type_tokens(ty).to_string().replace(' ', "").replace("crate::", &format!("{krate}::"));
+    for reexported in ["uuid", "chrono", "serde_json", "bytes"] {
+        text = text.replace(&format!("::{reexported}::"), &format!("{krate}::{reexported}::"));
+    }
+    text
 }
 
 fn group_method(op: &Operation, settings: &Settings) -> TokenStream {

@@ -70,6 +70,9 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         pub use ::http;
         #[doc(no_inline)]
         pub use ::reqwest;
+        #[cfg(feature = "middleware")]
+        #[doc(no_inline)]
+        pub use ::reqwest_middleware;
         #[doc(no_inline)]
         pub use ::serde_json;
         #[doc(no_inline)]

@@ -18,6 +18,15 @@ use crate::ir::{Api, BodyEncoding, Operation, ParameterLocation, PathSegment, Re
 use crate::naming;
 use crate::Settings;
 
+/// Every name `mock.rs` declares as an item or import: the fixed ones (`MockServer`, `Mocks`,
+/// `Setup`, `path_pieces`, the module `operations`, the re-exported `wiremock`, the generic
+/// parameter `T`), each group's struct and each operation's mock (named as its builder).
+pub(crate) fn declared_names(api: &Api) -> impl Iterator<Item = &str> {
+    let groups = api.groups.iter().map(|group| group.type_name.as_str());
+    let operations = api.operations.iter().map(|op| op.builder_type.as_str());
+    ["MockServer", "Mocks", "Setup", "path_pieces", "operations", "wiremock", "T"].into_iter().chain(groups).chain(operations)
+}
+
 pub(crate) fn mock(api: &Api, settings: &Settings) -> TokenStream {
     let krate = settings.crate_name.replace('-', "_");
     let mut by_group: std::collections::BTreeMap<&str, Vec<&Operation>> = std::collections::BTreeMap::new();

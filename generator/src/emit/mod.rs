@@ -3,14 +3,16 @@
 //! Nothing here reads OpenAPI types: the IR is the only input.
 //!
 //! Re-reading the tokens with `syn` and printing them costs most of a generation, so [`emit`]
-//! does it part by part on every core: `lib.rs`, `mock.rs`, the head of `client.rs`, each group,
-//! batches of operations, the head of `models.rs`, batches of named types. Each thread emits,
+//! does it part by part on every core: `lib.rs`, the head of `mock.rs` and batches of its
+//! operations' mocks (printed inside a module `operations` of their own, whose first and last
+//! lines go), the head of `client.rs`, each group, batches of operations, the head of `models.rs`,
+//! batches of named types. Each thread emits,
 //! parses, shortens the paths of (`paths`) and prints the parts it takes, keeping only their
 //! text; the texts are put together in the parts' order. `prettyplease` prints a file's items one
 //! after the other, each from the start of a line, so a file printed by parts is the file printed
 //! whole, byte for byte (a test compares the two). Tokens never cross threads (`proc_macro2`'s
 //! are not `Send`): a part's tokens and syntax tree live and die on the thread that prints it, so
-//! no file is ever held whole as tokens or a syntax tree (but `mock.rs`, one part).
+//! no file is ever held whole as tokens or a syntax tree.
 //!
 //! `paths` shortens a path only where nothing in the whole file can shadow it, so each file's
 //! names are decided before any part is printed: each emitter lists the names its file declares
@@ -52,8 +54,17 @@ fn emit_parts(api: &Api, settings: &Settings) -> (Result<Vec<GeneratedFile>, Err
     let declared: Vec<Declared> = RustFile::ALL.iter().map(|file| file.declared(api)).collect();
     let types: Vec<&TypeDef> = api.types.values().collect();
     let by_group = client::by_group(api);
-    // The one part that is a whole file first, so the small ones fill in beside it.
-    let mut parts = vec![Part::Mock, Part::Lib, Part::ClientHead];
+    let mut parts = vec![Part::Lib];
+    // The operations' mocks go inside a module, after the groups' (an operation is in a group).
+    if api.groups.is_empty() || api.operations.is_empty() {
+        parts.push(Part::Mock);
+    } else {
+        parts.push(Part::MockHead);
+        let batches = api.operations.chunks(OPERATIONS_PER_PART);
+        let last = batches.len() - 1;
+        parts.extend(batches.enumerate().map(|(index, operations)| Part::MockOperations(operations, index == last)));
+    }
+    parts.push(Part::ClientHead);
     parts.extend(api.groups.iter().map(|group| Part::Group(group, by_group.get(group.name.as_str()).map_or(&[][..], Vec::as_slice))));
     parts.extend(api.operations.chunks(OPERATIONS_PER_PART).map(Part::Operations));
     parts.push(Part::ModelsHead);
@@ -66,7 +77,7 @@ fn emit_parts(api: &Api, settings: &Settings) -> (Result<Vec<GeneratedFile>, Err
             let Some(part) = parts.get(index) else { return done };
             let file = part.file();
             let paths = if file.lean() { Paths::Declared(&declared[file as usize]) } else { Paths::Kept };
-            done.push((index, pretty(part.tokens(api, settings), paths)));
+            done.push((index, pretty(part.tokens(api, settings), paths).and_then(|(text, names)| Ok((part.joined(text)?, names)))));
         }
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(parts.len());
@@ -168,7 +179,12 @@ impl RustFile {
 #[derive(Debug)]
 enum Part<'a> {
     Lib,
+    /// `mock.rs` whole.
     Mock,
+    /// `mock.rs` without the operations' mocks (the end of the module they go in).
+    MockHead,
+    /// Operations' mocks, and whether they are the last.
+    MockOperations(&'a [Operation], bool),
     ClientHead,
     /// A group, and its operations.
     Group(&'a Group, &'a [&'a Operation]),
@@ -181,7 +197,7 @@ impl Part<'_> {
     fn file(&self) -> RustFile {
         match self {
             Part::Lib => RustFile::Lib,
-            Part::Mock => RustFile::Mock,
+            Part::Mock | Part::MockHead | Part::MockOperations(..) => RustFile::Mock,
             Part::ClientHead | Part::Group(..) | Part::Operations(_) => RustFile::Client,
             Part::ModelsHead | Part::Types(_) => RustFile::Models,
         }
@@ -191,6 +207,8 @@ impl Part<'_> {
         match self {
             Part::Lib => crate_files::lib_rs(api, settings),
             Part::Mock => mock::mock(api, settings),
+            Part::MockHead => mock::head(api, settings, TokenStream::new()),
+            Part::MockOperations(operations, _) => mock::operations(operations),
             Part::ClientHead => client::head(api, settings),
             Part::Group(group, operations) => client::group_items(group, operations, settings),
             Part::Operations(operations) => operations.iter().map(client::operation).collect(),
@@ -287,6 +305,32 @@ fn header_prefix(settings: &Settings, comment: &str) -> String {
 
 /// A printed unit: its text and the names it declares, or what went wrong.
 type Printed = Result<(String, Declared), String>;
+
+impl Part<'_> {
+    /// The part's text as it goes into its file: the operations' mocks are printed inside a module
+    /// of their own (`mod operations {`, indented, `}`), and the head of `mock.rs` ends with that
+    /// module's `}`: those lines go but for the last part's `}`.
+    fn joined(&self, mut text: String) -> Result<String, String> {
+        let broken = || Err("the generator's parts of mock.rs do not join".to_owned());
+        match self {
+            Part::MockHead | Part::MockOperations(_, false) => {
+                if !text.ends_with("\n}\n") {
+                    return broken();
+                }
+                text.truncate(text.len() - 2);
+            }
+            _ => {}
+        }
+        if let Part::MockOperations(..) = self {
+            let opening = "mod operations {\n";
+            if !text.starts_with(opening) {
+                return broken();
+            }
+            text.drain(..opening.len());
+        }
+        Ok(text)
+    }
+}
 
 /// How a printed unit's paths are shortened (see `paths`).
 #[derive(Debug, Clone, Copy)]

@@ -200,10 +200,10 @@ impl Shorten<'_> {
         if path.leading_colon.is_none() || !self.shorten {
             return 0;
         }
-        let idents: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        // Compared in place: most paths are none of these, and a string per segment adds up.
         for (prefix, drop) in table {
-            let matches = idents.len() >= prefix.len()
-                && idents.iter().zip(prefix.iter()).all(|(a, b)| a == b)
+            let matches = path.segments.len() >= prefix.len()
+                && path.segments.iter().zip(prefix.iter()).all(|(segment, name)| segment.ident == name)
                 // Generic arguments on a dropped segment (`Option::<T>::None`) stay spelled out.
                 && path.segments.iter().take(*drop).all(|s| s.arguments.is_none());
             if matches && !self.taken.contains(prefix[*drop]) {
@@ -214,8 +214,8 @@ impl Shorten<'_> {
                 return *drop;
             }
         }
-        if let Some(first) = idents.first() {
-            if CRATES.contains(&first.as_str()) && !self.taken.contains(first) {
+        if let Some(first) = path.segments.first() {
+            if CRATES.iter().any(|krate| first.ident == krate && !self.taken.contains(*krate)) {
                 path.leading_colon = None;
             }
         }
@@ -300,13 +300,14 @@ impl VisitMut for Shorten<'_> {
         if !attr.path().is_ident("derive") {
             return;
         }
-        let Ok(mut paths) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) else {
+        let syn::Meta::List(list) = &mut attr.meta else { return };
+        let Ok(mut paths) = list.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) else {
             return;
         };
         for path in &mut paths {
             self.shorten_with(path, PRELUDE_DERIVES);
         }
-        *attr = syn::parse_quote!(#[derive(#paths)]);
+        list.tokens = quote::ToTokens::into_token_stream(paths);
     }
 }
 

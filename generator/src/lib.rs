@@ -146,6 +146,12 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
     drop(loaded);
     drop(filtered);
     warnings.extend(resolve_warnings);
+    // Every warning is known: placed now, while neither the document's structures nor the printed
+    // crate are held (reading the text again for positions holds much of it at once).
+    locate::locate(source, &mut warnings);
+    warnings.sort_by_key(|d| d.location.unwrap_or((usize::MAX, usize::MAX)));
+    // A shared component (a request body used twice) is reported once.
+    warnings.dedup();
     customize::rename(&mut api, settings)?;
     let files = if customize::changes_syntax(settings) {
         // Derives and replacements rewrite the emitted files' syntax: whole files, one by one.
@@ -155,10 +161,6 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
     } else {
         emit::emit(&api, settings)?
     };
-    locate::locate(source, &mut warnings);
-    warnings.sort_by_key(|d| d.location.unwrap_or((usize::MAX, usize::MAX)));
-    // A shared component (a request body used twice) is reported once.
-    warnings.dedup();
     Ok(Output { files, warnings, api })
 }
 

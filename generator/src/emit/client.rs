@@ -41,6 +41,18 @@ pub(crate) fn head(api: &Api, settings: &Settings) -> TokenStream {
     }
 }
 
+/// Every name `client.rs` declares as an item: `Server`, `DEFAULTS`, each group's struct and each
+/// operation's builder, error enum and success enum (when it has one). Paths are shortened with
+/// these before any part is printed.
+pub(crate) fn declared_names(api: &Api) -> impl Iterator<Item = &str> {
+    let groups = api.groups.iter().map(|group| group.type_name.as_str());
+    let operations = api.operations.iter().flat_map(|op| {
+        let response = has_success_enum(op).then_some(op.response_type.as_str());
+        [op.builder_type.as_str(), op.error_type.as_str()].into_iter().chain(response)
+    });
+    ["Server", "DEFAULTS"].into_iter().chain(groups).chain(operations)
+}
+
 /// Each group's operations, in order (one pass, not one scan of every operation per group).
 pub(crate) fn by_group(api: &Api) -> std::collections::BTreeMap<&str, Vec<&Operation>> {
     let mut by_group: std::collections::BTreeMap<&str, Vec<&Operation>> = std::collections::BTreeMap::new();
@@ -326,13 +338,23 @@ fn group_method(op: &Operation, settings: &Settings) -> TokenStream {
     }
 }
 
+/// The distinct bodies of an operation's successes (`None` for a success without one).
+fn distinct_success_bodies(op: &Operation) -> Vec<Option<&TypeRef>> {
+    let mut distinct: Vec<Option<&TypeRef>> = op.success.iter().map(|r| r.body.as_ref().map(|b| &b.ty)).collect();
+    distinct.sort();
+    distinct.dedup();
+    distinct
+}
+
+/// Whether a call returns an enum of its successes (they have different bodies).
+fn has_success_enum(op: &Operation) -> bool {
+    !matches!(distinct_success_bodies(op).as_slice(), [] | [None] | [Some(_)])
+}
+
 /// The type a call returns on success.
 fn success_type(op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let successes = &op.success;
-    let mut distinct: Vec<Option<&TypeRef>> = successes.iter().map(|r| r.body.as_ref().map(|b| &b.ty)).collect();
-    distinct.sort();
-    distinct.dedup();
-    match distinct.as_slice() {
+    match distinct_success_bodies(op).as_slice() {
         [] | [None] => (quote! { () }, None),
         [Some(ty)] => (type_tokens(ty), None),
         _ => {

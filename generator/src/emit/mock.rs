@@ -18,7 +18,23 @@ use crate::ir::{Api, BodyEncoding, Operation, ParameterLocation, PathSegment, Re
 use crate::naming;
 use crate::Settings;
 
+/// Every name `mock.rs` declares as an item or import: the fixed ones (`MockServer`, `Mocks`,
+/// `Setup`, `path_pieces`, the module `operations`, the re-exported `wiremock`, the generic
+/// parameter `T`), each group's struct and each operation's mock (named as its builder).
+pub(crate) fn declared_names(api: &Api) -> impl Iterator<Item = &str> {
+    let groups = api.groups.iter().map(|group| group.type_name.as_str());
+    let operations = api.operations.iter().map(|op| op.builder_type.as_str());
+    ["MockServer", "Mocks", "Setup", "path_pieces", "operations", "wiremock", "T"].into_iter().chain(groups).chain(operations)
+}
+
 pub(crate) fn mock(api: &Api, settings: &Settings) -> TokenStream {
+    head(api, settings, api.operations.iter().map(operation).collect())
+}
+
+/// The file, with `operations` (each operation's [`operation`], or none) at the end of the module
+/// `operations`, after the groups' types: printed in parts, the file is this without them, then
+/// [`operations`] of each batch.
+pub(crate) fn head(api: &Api, settings: &Settings, operations: TokenStream) -> TokenStream {
     let krate = settings.crate_name.replace('-', "_");
     let mut by_group: std::collections::BTreeMap<&str, Vec<&Operation>> = std::collections::BTreeMap::new();
     for op in &api.operations {
@@ -63,7 +79,6 @@ pub(crate) fn mock(api: &Api, settings: &Settings) -> TokenStream {
             }
         }
     });
-    let operation_types = api.operations.iter().map(operation);
     let example = example(api, &krate);
     quote! {
         //! Typed fake responses for tests (feature `mock`): a local wiremock server that answers
@@ -148,7 +163,18 @@ pub(crate) fn mock(api: &Api, settings: &Settings) -> TokenStream {
         /// mocks what `client::FilesList` sends).
         pub mod operations {
             #(#group_types)*
-            #(#operation_types)*
+            #operations
+        }
+    }
+}
+
+/// Operations' mocks in a module named as the one they go in (`mod operations { .. }`), for
+/// printing them as part of it: inside, they print as they do in the whole file.
+pub(crate) fn operations(operations: &[Operation]) -> TokenStream {
+    let items = operations.iter().map(operation);
+    quote! {
+        mod operations {
+            #(#items)*
         }
     }
 }

@@ -18,6 +18,20 @@ pub(crate) fn models(api: &Api) -> TokenStream {
     }
 }
 
+/// Every name `models.rs` declares as an item: each type's, and its default functions' (the
+/// file's other items are impls and macro invocations; its generic parameters, `D` and `S`, are no
+/// name a path is shortened to). Paths are shortened with these before any part is printed.
+pub(crate) fn declared_names(api: &Api) -> impl Iterator<Item = &str> {
+    api.types.values().flat_map(|def| {
+        let defaults: &[Field] = match &def.kind {
+            TypeKind::Struct(s) => &s.fields,
+            _ => &[],
+        };
+        let defaults = defaults.iter().filter(|field| field.presence == Presence::Defaulted).map(default_function);
+        std::iter::once(def.name.as_str()).chain(defaults)
+    })
+}
+
 /// What `models.rs` says before its types (the file is this, then each type's [`type_def`]).
 pub(crate) fn header() -> TokenStream {
     quote! {

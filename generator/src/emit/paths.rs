@@ -71,30 +71,71 @@ const RUNTIME_MACROS: &[&str] = &["setter", "optional_setter", "request_builder"
 /// write has such a name; a file that has one keeps the `::`).
 const CRATES: &[&str] = &["std", "serde", "serde_json", "uuid", "chrono", "bytes", "http", "reqwest"];
 
-/// Shortens the paths of `file` where the file's own names cannot shadow them (when
-/// `shorten_paths`), and takes the arguments of the runtime's setter invocations out, rendered,
-/// for [`render_setters`] to put back after pretty-printing.
-pub(crate) fn shorten(file: &mut syn::File, shorten_paths: bool) -> Vec<String> {
-    let mut names = Names::default();
-    if shorten_paths {
-        names.visit_file_mut(file);
+/// Whether [`shorten`] ever asks if a file declares `name`: the prelude names paths shorten to
+/// and the crates' names.
+fn asked(name: &str) -> bool {
+    PRELUDE.iter().chain(PRELUDE_DERIVES).any(|(prefix, drop)| prefix[*drop] == name) || CRATES.contains(&name)
+}
+
+/// What [`shorten`] needs to know of a file's names: which of the names it asks about
+/// ([`asked`]) the file declares or imports anywhere, and whether it has a glob import.
+///
+/// A file printed in parts gets this from the IR before any part is printed (each emitter
+/// lists the names it declares); the parts' own ([`Declared::of`]) together must be the same.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Declared {
+    taken: HashSet<String>,
+    glob: bool,
+}
+
+impl Declared {
+    /// From the names a file declares (a leading `r#` is no part of a name).
+    pub(crate) fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let taken = names.into_iter().map(|name| name.strip_prefix("r#").unwrap_or(name)).filter(|name| asked(name)).map(str::to_owned).collect();
+        Declared { taken, glob: false }
     }
-    let mut pass = Shorten { taken: &names.taken, shorten: shorten_paths && !names.glob, setters: Vec::new() };
+
+    /// What `file` declares or imports (any item, in any namespace or scope, or any import).
+    pub(crate) fn of(file: &mut syn::File) -> Self {
+        let mut names = Names::default();
+        names.visit_file_mut(file);
+        names.declared
+    }
+
+    /// Adds what `part` declares.
+    pub(crate) fn extend(&mut self, part: Declared) {
+        self.glob |= part.glob;
+        self.taken.extend(part.taken);
+    }
+}
+
+/// Shortens the paths of `file` where no name `declared` (the whole file's, see [`Declared`])
+/// can shadow them (none when `None`), and takes the arguments of the runtime's setter
+/// invocations out, rendered, for [`render_setters`] to put back after pretty-printing.
+pub(crate) fn shorten(file: &mut syn::File, declared: Option<&Declared>) -> Vec<String> {
+    let none = Declared::default();
+    let (declared, shorten) = match declared {
+        Some(declared) => (declared, !declared.glob),
+        None => (&none, false),
+    };
+    let mut pass = Shorten { taken: &declared.taken, shorten, setters: Vec::new() };
     pass.visit_file_mut(file);
     pass.setters
 }
 
-/// Every name the file defines or imports, anywhere.
+/// Every name the file defines or imports, anywhere (those [`asked`] about).
 #[derive(Default)]
 struct Names {
-    taken: HashSet<String>,
-    glob: bool,
+    declared: Declared,
 }
 
 impl Names {
     fn add(&mut self, ident: &syn::Ident) {
         let name = ident.to_string();
-        self.taken.insert(name.strip_prefix("r#").map(str::to_owned).unwrap_or(name));
+        let name = name.strip_prefix("r#").unwrap_or(&name);
+        if asked(name) {
+            self.declared.taken.insert(name.to_owned());
+        }
     }
 }
 
@@ -116,7 +157,7 @@ impl VisitMut for Names {
             syn::Item::Union(i) => Some(&i.ident),
             // Unparsed items could define anything.
             syn::Item::Verbatim(_) => {
-                self.glob = true;
+                self.declared.glob = true;
                 None
             }
             _ => None,
@@ -131,7 +172,7 @@ impl VisitMut for Names {
         match tree {
             syn::UseTree::Name(name) => self.add(&name.ident),
             syn::UseTree::Rename(rename) => self.add(&rename.rename),
-            syn::UseTree::Glob(_) => self.glob = true,
+            syn::UseTree::Glob(_) => self.declared.glob = true,
             syn::UseTree::Path(_) | syn::UseTree::Group(_) => {}
         }
         syn::visit_mut::visit_use_tree_mut(self, tree);
@@ -159,10 +200,10 @@ impl Shorten<'_> {
         if path.leading_colon.is_none() || !self.shorten {
             return 0;
         }
-        let idents: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        // Compared in place: most paths are none of these, and a string per segment adds up.
         for (prefix, drop) in table {
-            let matches = idents.len() >= prefix.len()
-                && idents.iter().zip(prefix.iter()).all(|(a, b)| a == b)
+            let matches = path.segments.len() >= prefix.len()
+                && path.segments.iter().zip(prefix.iter()).all(|(segment, name)| segment.ident == name)
                 // Generic arguments on a dropped segment (`Option::<T>::None`) stay spelled out.
                 && path.segments.iter().take(*drop).all(|s| s.arguments.is_none());
             if matches && !self.taken.contains(prefix[*drop]) {
@@ -173,8 +214,8 @@ impl Shorten<'_> {
                 return *drop;
             }
         }
-        if let Some(first) = idents.first() {
-            if CRATES.contains(&first.as_str()) && !self.taken.contains(first) {
+        if let Some(first) = path.segments.first() {
+            if CRATES.iter().any(|krate| first.ident == krate && !self.taken.contains(*krate)) {
                 path.leading_colon = None;
             }
         }
@@ -259,22 +300,23 @@ impl VisitMut for Shorten<'_> {
         if !attr.path().is_ident("derive") {
             return;
         }
-        let Ok(mut paths) = attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) else {
+        let syn::Meta::List(list) = &mut attr.meta else { return };
+        let Ok(mut paths) = list.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) else {
             return;
         };
         for path in &mut paths {
             self.shorten_with(path, PRELUDE_DERIVES);
         }
-        *attr = syn::parse_quote!(#[derive(#paths)]);
+        list.tokens = quote::ToTokens::into_token_stream(paths);
     }
 }
 
 /// Puts the runtime's setter invocations back into pretty-printed `text`: [`shorten`] replaced
 /// their arguments by placeholders (prettyplease prints a macro's tokens spaced as tokens,
 /// `Option < String >`); each becomes one line, or three when it is longer than a line.
-pub(crate) fn render_setters(text: &str, setters: &[String]) -> String {
+pub(crate) fn render_setters(text: String, setters: &[String]) -> String {
     if setters.is_empty() {
-        return text.to_owned();
+        return text;
     }
     let mut out = String::with_capacity(text.len() + setters.iter().map(String::len).sum::<usize>());
     for line in text.split_inclusive('\n') {
@@ -400,8 +442,9 @@ mod tests {
 
     fn shortened(tokens: proc_macro2::TokenStream) -> String {
         let mut file: syn::File = syn::parse2(tokens).unwrap();
-        let setters = super::shorten(&mut file, true);
-        super::render_setters(&prettyplease::unparse(&file), &setters)
+        let declared = super::Declared::of(&mut file);
+        let setters = super::shorten(&mut file, Some(&declared));
+        super::render_setters(prettyplease::unparse(&file), &setters)
     }
 
     #[test]

@@ -18,13 +18,13 @@ use crate::ir::{Api, BodyEncoding, Operation, ParameterLocation, PathSegment, Re
 use crate::naming;
 use crate::Settings;
 
-/// Every name `mock.rs` declares as an item or import: the fixed ones (`MockServer`, `Mocks`,
-/// `Setup`, `path_pieces`, the module `operations`, the re-exported `wiremock`, the generic
-/// parameter `T`), each group's struct and each operation's mock (named as its builder).
+/// Every name `mock.rs` declares as an item or import: the fixed ones (`MockServer`, `Mocks`, the
+/// module `operations`, the re-exported `wiremock`), each group's struct and each operation's
+/// mock (named as its builder, declared by the runtime's `mock_operation!`).
 pub(crate) fn declared_names(api: &Api) -> impl Iterator<Item = &str> {
     let groups = api.groups.iter().map(|group| group.type_name.as_str());
     let operations = api.operations.iter().map(|op| op.builder_type.as_str());
-    ["MockServer", "Mocks", "Setup", "path_pieces", "operations", "wiremock", "T"].into_iter().chain(groups).chain(operations)
+    ["MockServer", "Mocks", "operations", "wiremock"].into_iter().chain(groups).chain(operations)
 }
 
 pub(crate) fn mock(api: &Api, settings: &Settings) -> TokenStream {

@@ -147,6 +147,13 @@ impl VisitMut for Names {
             syn::Item::Enum(i) => Some(&i.ident),
             syn::Item::ExternCrate(i) => Some(i.rename.as_ref().map_or(&i.ident, |(_, rename)| rename)),
             syn::Item::Fn(i) => Some(&i.sig.ident),
+            // `macro_rules! name`; the runtime's `mock_operation!(Name, ..)` declares the struct `Name`.
+            syn::Item::Macro(i) if i.ident.is_none() && i.mac.path.segments.last().is_some_and(|s| s.ident == "mock_operation") => {
+                if let Some(proc_macro2::TokenTree::Ident(name)) = i.mac.tokens.clone().into_iter().next() {
+                    self.add(&name);
+                }
+                None
+            }
             syn::Item::Macro(i) => i.ident.as_ref(),
             syn::Item::Mod(i) => Some(&i.ident),
             syn::Item::Static(i) => Some(&i.ident),

@@ -288,7 +288,10 @@ impl VisitMut for ReplaceFormats<'_> {
                             Some(rest) => format!("{}{rest}", self.crate_path),
                             None => to,
                         };
-                        text = text.replace(original.as_str(), &to);
+                        // Doc examples name a re-exported crate's type through the crate
+                        // (`polar_files::uuid::Uuid`), other docs as the generator does (`::uuid::Uuid`).
+                        let through_crate = format!("{}{}", self.crate_path, original.trim_start_matches("::"));
+                        text = text.replace(&through_crate, &to).replace(original.as_str(), &to);
                     }
                     nv.value = syn::parse_quote!(#text);
                 }

@@ -611,7 +611,8 @@ fn decode_response(op: &Operation, enum_success: bool) -> TokenStream {
     for r in &op.success {
         let value = match &r.body {
             Some(body) => match body.encoding {
-                BodyEncoding::Json | BodyEncoding::Form => quote! { response.json() },
+                BodyEncoding::Json => quote! { response.json() },
+                BodyEncoding::Form => quote! { response.form() },
                 BodyEncoding::Text => quote! { response.text() },
                 BodyEncoding::Bytes => quote! { response.bytes() },
             },
@@ -642,8 +643,11 @@ fn decode_response(op: &Operation, enum_success: bool) -> TokenStream {
     for r in &op.errors {
         let variant = naming::ident(&r.rust_name);
         let value = match &r.body {
-            Some(body) if matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) => {
+            Some(body) if body.encoding == BodyEncoding::Json => {
                 quote! { ::std::result::Result::Err(response.api_error(#error::#variant)) }
+            }
+            Some(body) if body.encoding == BodyEncoding::Form => {
+                quote! { ::std::result::Result::Err(response.api_error_form(#error::#variant)) }
             }
             Some(body) if body.encoding == BodyEncoding::Text => quote! {
                 ::std::result::Result::Err(response.api_error_text(#error::#variant))

@@ -311,13 +311,7 @@ impl RawResponse {
     pub fn api_error<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
         let (body, _) = self.error_body();
         match serde_json::from_slice(&body) {
-            Ok(value) => Error::Api {
-                status: self.status,
-                headers: Box::new(self.headers),
-                error: Box::new(wrap(value)),
-                attempts: self.attempts,
-                elapsed: self.elapsed,
-            },
+            Ok(value) => self.api_error_empty(wrap(value)),
             Err(source) => self.decode_error(source),
         }
     }
@@ -326,13 +320,7 @@ impl RawResponse {
     pub fn api_error_form<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
         let (body, _) = self.error_body();
         match serde_urlencoded::from_bytes(&body) {
-            Ok(value) => Error::Api {
-                status: self.status,
-                headers: Box::new(self.headers),
-                error: Box::new(wrap(value)),
-                attempts: self.attempts,
-                elapsed: self.elapsed,
-            },
+            Ok(value) => self.api_error_empty(wrap(value)),
             Err(err) => self.decode_error(<serde_json::Error as serde::de::Error>::custom(err)),
         }
     }
@@ -340,17 +328,16 @@ impl RawResponse {
     /// A documented error whose body is text.
     pub fn api_error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
         let (body, _) = self.error_body();
-        let text = String::from_utf8_lossy(&body).into_owned();
-        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(text)), attempts: self.attempts, elapsed: self.elapsed }
+        self.api_error_empty(wrap(String::from_utf8_lossy(&body).into_owned()))
     }
 
     /// A documented error whose body is bytes.
     pub fn api_error_bytes<E>(self, wrap: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
         let (body, _) = self.error_body();
-        Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(wrap(body.to_vec())), attempts: self.attempts, elapsed: self.elapsed }
+        self.api_error_empty(wrap(body.to_vec()))
     }
 
-    /// A documented error without a body.
+    /// A documented error without a body (and what the others make of theirs).
     pub fn api_error_empty<E>(self, error: E) -> Error<E> {
         Error::Api { status: self.status, headers: Box::new(self.headers), error: Box::new(error), attempts: self.attempts, elapsed: self.elapsed }
     }

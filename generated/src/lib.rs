@@ -42,12 +42,12 @@ pub use ::chrono;
 pub use ::http;
 #[doc(no_inline)]
 pub use ::reqwest;
-#[cfg(feature = "middleware")]
-#[doc(no_inline)]
-pub use ::reqwest_middleware;
 #[doc(no_inline)]
 pub use ::serde_json;
 #[doc(no_inline)]
 pub use ::uuid;
+#[cfg(feature = "middleware")]
+#[doc(no_inline)]
+pub use ::reqwest_middleware;
 /// The version of the API this crate was generated for (`info.version`).
 pub const API_VERSION: &str = "2026-10";

@@ -291,7 +291,7 @@ pub(crate) fn quick_start(api: &Api, settings: &Settings) -> Vec<String> {
 /// (`polar_files::uuid::Uuid`) through the crate.
 fn example_type(ty: &TypeRef, krate: &str) -> String {
     let mut text = type_tokens(ty).to_string().replace(' ', "").replace("crate::", &format!("{krate}::"));
-    for reexported in ["uuid", "chrono", "serde_json", "bytes"] {
+    for reexported in super::crate_files::REEXPORTED_CRATES {
         text = text.replace(&format!("::{reexported}::"), &format!("{krate}::{reexported}::"));
     }
     text

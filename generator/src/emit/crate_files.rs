@@ -21,6 +21,10 @@ pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/untagged.rs", include_str!("../../runtime/src/untagged.rs")),
 ];
 
+/// The crates whose types appear in every generated crate's public API, re-exported by its
+/// `lib.rs` (and named through the crate in doc examples: `polar_files::uuid::Uuid`).
+pub(crate) const REEXPORTED_CRATES: &[&str] = &["bytes", "chrono", "http", "reqwest", "serde_json", "uuid"];
+
 pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     let mut paragraphs = vec![vec![format!("# {}", docs::inline(&api.title))]];
     if let Some(description) = &api.description {
@@ -35,6 +39,7 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
     )]);
     let lines: Vec<String> = docs::join(paragraphs).into_iter().map(|l| if l.is_empty() { l } else { format!(" {l}") }).collect();
     let version = &api.version;
+    let reexported = REEXPORTED_CRATES.iter().map(|name| naming::ident(name));
     let extra = settings.extra_modules.iter().map(|module| {
         let ident = naming::ident(module);
         quote! { pub mod #ident; }
@@ -62,21 +67,13 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
 
         // The crates whose types appear in this crate's public API, so a user names them
         // (`polar_files::uuid::Uuid`) without adding and version-matching them.
-        #[doc(no_inline)]
-        pub use ::bytes;
-        #[doc(no_inline)]
-        pub use ::chrono;
-        #[doc(no_inline)]
-        pub use ::http;
-        #[doc(no_inline)]
-        pub use ::reqwest;
+        #(
+            #[doc(no_inline)]
+            pub use ::#reexported;
+        )*
         #[cfg(feature = "middleware")]
         #[doc(no_inline)]
         pub use ::reqwest_middleware;
-        #[doc(no_inline)]
-        pub use ::serde_json;
-        #[doc(no_inline)]
-        pub use ::uuid;
 
         /// The version of the API this crate was generated for (`info.version`).
         pub const API_VERSION: &str = #version;

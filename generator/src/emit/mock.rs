@@ -36,10 +36,7 @@ pub(crate) fn mock(api: &Api, settings: &Settings) -> TokenStream {
 /// [`operations`] of each batch.
 pub(crate) fn head(api: &Api, settings: &Settings, operations: TokenStream) -> TokenStream {
     let krate = settings.crate_name.replace('-', "_");
-    let mut by_group: std::collections::BTreeMap<&str, Vec<&Operation>> = std::collections::BTreeMap::new();
-    for op in &api.operations {
-        by_group.entry(op.group.as_str()).or_default().push(op);
-    }
+    let by_group = super::client::by_group(api);
     let group_accessors = api.groups.iter().map(|group| {
         let accessor = naming::ident(&group.name);
         let type_name = naming::ident(&group.type_name);

@@ -282,19 +282,15 @@ impl RawResponse {
 
     /// The body as JSON of type `T`.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        match serde_json::from_slice(&self.body) {
-            Ok(value) => Ok(value),
-            Err(source) => Err(self.decode_error(source)),
-        }
+        let decoded = serde_json::from_slice(&self.body);
+        decoded.map_err(|source| self.decode_error(source))
     }
 
     /// The body as a form (`application/x-www-form-urlencoded`) of type `T`; what does not decode
     /// is an `Error::Decode` (the form decoder's message in its source).
     pub fn form<T: DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        match serde_urlencoded::from_bytes(&self.body) {
-            Ok(value) => Ok(value),
-            Err(err) => Err(self.decode_error(<serde_json::Error as serde::de::Error>::custom(err))),
-        }
+        let decoded = from_form(&self.body);
+        decoded.map_err(|source| self.decode_error(source))
     }
 
     /// The body as text (invalid UTF-8 replaced).
@@ -310,18 +306,20 @@ impl RawResponse {
     /// A documented error whose body decodes into `T`, wrapped by `wrap`.
     pub fn api_error<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
         let (body, _) = self.error_body();
-        match serde_json::from_slice(&body) {
-            Ok(value) => self.api_error_empty(wrap(value)),
-            Err(source) => self.decode_error(source),
-        }
+        self.api_error_decoded(serde_json::from_slice(&body), wrap)
     }
 
     /// A documented error whose body is a form that decodes into `T`, wrapped by `wrap`.
     pub fn api_error_form<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
         let (body, _) = self.error_body();
-        match serde_urlencoded::from_bytes(&body) {
+        self.api_error_decoded(from_form(&body), wrap)
+    }
+
+    /// A documented error from its decoded body, or the decoding's error.
+    fn api_error_decoded<T, E>(self, decoded: Result<T, serde_json::Error>, wrap: impl FnOnce(T) -> E) -> Error<E> {
+        match decoded {
             Ok(value) => self.api_error_empty(wrap(value)),
-            Err(err) => self.decode_error(<serde_json::Error as serde::de::Error>::custom(err)),
+            Err(source) => self.decode_error(source),
         }
     }
 
@@ -347,6 +345,11 @@ impl RawResponse {
         let (body, _) = self.error_body();
         Error::UnexpectedStatus { status: self.status, body, headers: Box::new(self.headers), attempts: self.attempts, elapsed: self.elapsed }
     }
+}
+
+/// A form body decoded; its error as a `serde_json::Error`, the type `Error::Decode` holds.
+fn from_form<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    serde_urlencoded::from_bytes(body).map_err(<serde_json::Error as serde::de::Error>::custom)
 }
 
 /// Why one attempt got no response.

@@ -5,16 +5,14 @@
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "downloadable"`, is not a field: the type writes it itself.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[serde(tag = "service", rename = "downloadable")]
 pub struct DownloadableFileCreate {
     /// The organization ID.
     ///
     /// - Format: `uuid4`
     ///
     /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub organization_id: crate::runtime::Nullable<uuid::Uuid>,
     /// Example: `"app-1.4.2.zip"`
     pub name: String,
@@ -25,12 +23,14 @@ pub struct DownloadableFileCreate {
     /// Example: `5368709120`
     pub size: i64,
     /// SHA-256 of the whole file, base64-encoded.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<String>,
     pub upload: crate::models::S3FileCreateMultipart,
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<String>,
 }
+crate::runtime::serde_struct!(DownloadableFileCreate {
+    "service": "downloadable", organization_id default, name, mime_type, size,
+    checksum_sha256_base64 default, upload, version default,
+});
 #[allow(deprecated)]
 impl DownloadableFileCreate {
     /// A `DownloadableFileCreate` from its required fields; set the others with the methods named after them.
@@ -62,9 +62,8 @@ impl DownloadableFileCreate {
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "downloadable"`, is not a field: the type writes it itself.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[serde(tag = "service", rename = "downloadable")]
 pub struct DownloadableFileRead {
     /// The ID of the object.
     ///
@@ -93,6 +92,11 @@ pub struct DownloadableFileRead {
     /// - Format: `date-time`
     pub flagged_malicious_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+crate::runtime::serde_struct!(DownloadableFileRead {
+    "service": "downloadable", id, organization_id, name, path, mime_type, size, storage_version,
+    checksum_etag, checksum_sha256_base64, checksum_sha256_hex, last_modified_at, version,
+    is_uploaded, created_at, size_readable, flagged_malicious_at,
+});
 #[allow(deprecated)]
 impl DownloadableFileRead {
     /// A `DownloadableFileRead` from its required fields; set the others with the methods named after them.
@@ -308,14 +312,13 @@ impl FileCreate {
 ///
 /// Example: `{"name":"app-1.4.3.zip","version":null}`
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FilePatch {
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub name: crate::runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<String>,
 }
+crate::runtime::serde_struct!(FilePatch { name default, version default });
 #[allow(deprecated)]
 impl FilePatch {
     /// A `FilePatch` with every field absent or at its default; set fields with the methods named after them.
@@ -608,7 +611,7 @@ impl From<&str> for FileServiceTypes {
 crate::runtime::string_enum!(FileServiceTypes, Unknown);
 /// The `FileUpload` schema.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FileUpload {
     /// The ID of the object.
@@ -633,9 +636,13 @@ pub struct FileUpload {
     /// - Read-only: set by the server
     pub size_readable: String,
     /// - Default: `false`
-    #[serde(default = "default_file_upload_is_uploaded")]
     pub is_uploaded: bool,
 }
+crate::runtime::serde_struct!(FileUpload {
+    id, organization_id, name, path, mime_type, size, storage_version, checksum_etag,
+    checksum_sha256_base64, checksum_sha256_hex, last_modified_at, upload, version, service,
+    size_readable, is_uploaded default = default_file_upload_is_uploaded,
+});
 fn default_file_upload_is_uploaded() -> bool {
     false
 }
@@ -698,13 +705,14 @@ impl FileUpload {
 }
 /// The `FileUploadCompleted` schema.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FileUploadCompleted {
     pub id: String,
     pub path: String,
     pub parts: Vec<crate::models::S3FileUploadCompletedPart>,
 }
+crate::runtime::serde_struct!(FileUploadCompleted { id, path, parts });
 #[allow(deprecated)]
 impl FileUploadCompleted {
     /// A `FileUploadCompleted` from its required fields; set the others with the methods named after them.
@@ -791,12 +799,12 @@ crate::runtime::from_variant!(FilesListOrganizationId, Many, Vec<uuid::Uuid>);
 ///
 /// Example: `{"detail":[{"loc":["body","upload","parts",0,"chunk_end"],"msg":"Field required","type":"missing","input":{"number":1,"chunk_start":0}}]}`
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HttpValidationError {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: Option<Vec<crate::models::ValidationError>>,
 }
+crate::runtime::serde_struct!(HttpValidationError { detail default });
 #[allow(deprecated)]
 impl HttpValidationError {
     /// A `HttpValidationError` with every field absent or at its default; set fields with the methods named after them.
@@ -807,12 +815,13 @@ impl HttpValidationError {
 }
 /// The `ListResourceFileRead` schema.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourceFileRead {
     pub items: Vec<crate::models::FileRead>,
     pub pagination: crate::models::Pagination,
 }
+crate::runtime::serde_struct!(ListResourceFileRead { items, pagination });
 #[allow(deprecated)]
 impl ListResourceFileRead {
     /// A `ListResourceFileRead` from its required fields; set the others with the methods named after them.
@@ -832,13 +841,14 @@ impl ListResourceFileRead {
 ///
 /// Example: `{"error":"NotPermitted","detail":"You don't have the permission to update this file."}`
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct NotPermitted {
     /// Example: `"NotPermitted"`
     pub error: crate::models::NotPermittedError,
     pub detail: String,
 }
+crate::runtime::serde_struct!(NotPermitted { error, detail });
 #[allow(deprecated)]
 impl NotPermitted {
     /// A `NotPermitted` from its required fields; set the others with the methods named after them.
@@ -891,16 +901,14 @@ impl<'de> serde::Deserialize<'de> for NotPermittedError {
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "organization_avatar"`, is not a field: the type writes it itself.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[serde(tag = "service", rename = "organization_avatar")]
 pub struct OrganizationAvatarFileCreate {
     /// The organization ID.
     ///
     /// - Format: `uuid4`
     ///
     /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub organization_id: crate::runtime::Nullable<uuid::Uuid>,
     /// Example: `"avatar.png"`
     pub name: String,
@@ -915,12 +923,14 @@ pub struct OrganizationAvatarFileCreate {
     /// Example: `48211`
     pub size: i64,
     /// SHA-256 of the whole file, base64-encoded.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<String>,
     pub upload: crate::models::S3FileCreateMultipart,
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<String>,
 }
+crate::runtime::serde_struct!(OrganizationAvatarFileCreate {
+    "service": "organization_avatar", organization_id default, name, mime_type, size,
+    checksum_sha256_base64 default, upload, version default,
+});
 #[allow(deprecated)]
 impl OrganizationAvatarFileCreate {
     /// `mime_type` matches this regular expression (the document's `pattern`, as written there).
@@ -956,9 +966,8 @@ impl OrganizationAvatarFileCreate {
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "organization_avatar"`, is not a field: the type writes it itself.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[serde(tag = "service", rename = "organization_avatar")]
 pub struct OrganizationAvatarFileRead {
     /// The ID of the object.
     ///
@@ -985,6 +994,11 @@ pub struct OrganizationAvatarFileRead {
     /// - Read-only: set by the server
     pub public_url: String,
 }
+crate::runtime::serde_struct!(OrganizationAvatarFileRead {
+    "service": "organization_avatar", id, organization_id, name, path, mime_type, size,
+    storage_version, checksum_etag, checksum_sha256_base64, checksum_sha256_hex, last_modified_at,
+    version, is_uploaded, created_at, size_readable, public_url,
+});
 #[allow(deprecated)]
 impl OrganizationAvatarFileRead {
     /// A `OrganizationAvatarFileRead` from its required fields; set the others with the methods named after them.
@@ -1047,12 +1061,13 @@ impl OrganizationAvatarFileRead {
 ///
 /// Example: `{"total_count":4,"max_page":1}`
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Pagination {
     pub total_count: i64,
     pub max_page: i64,
 }
+crate::runtime::serde_struct!(Pagination { total_count, max_page });
 #[allow(deprecated)]
 impl Pagination {
     /// A `Pagination` from its required fields; set the others with the methods named after them.
@@ -1069,16 +1084,14 @@ impl Pagination {
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "product_media"`, is not a field: the type writes it itself.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[serde(tag = "service", rename = "product_media")]
 pub struct ProductMediaFileCreate {
     /// The organization ID.
     ///
     /// - Format: `uuid4`
     ///
     /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub organization_id: crate::runtime::Nullable<uuid::Uuid>,
     /// Example: `"cover.png"`
     pub name: String,
@@ -1093,12 +1106,14 @@ pub struct ProductMediaFileCreate {
     /// Example: `482113`
     pub size: i64,
     /// SHA-256 of the whole file, base64-encoded.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<String>,
     pub upload: crate::models::S3FileCreateMultipart,
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<String>,
 }
+crate::runtime::serde_struct!(ProductMediaFileCreate {
+    "service": "product_media", organization_id default, name, mime_type, size,
+    checksum_sha256_base64 default, upload, version default,
+});
 #[allow(deprecated)]
 impl ProductMediaFileCreate {
     /// `mime_type` matches this regular expression (the document's `pattern`, as written there).
@@ -1134,9 +1149,8 @@ impl ProductMediaFileCreate {
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "product_media"`, is not a field: the type writes it itself.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[serde(tag = "service", rename = "product_media")]
 pub struct ProductMediaFileRead {
     /// The ID of the object.
     ///
@@ -1163,6 +1177,11 @@ pub struct ProductMediaFileRead {
     /// - Read-only: set by the server
     pub public_url: String,
 }
+crate::runtime::serde_struct!(ProductMediaFileRead {
+    "service": "product_media", id, organization_id, name, path, mime_type, size, storage_version,
+    checksum_etag, checksum_sha256_base64, checksum_sha256_hex, last_modified_at, version,
+    is_uploaded, created_at, size_readable, public_url,
+});
 #[allow(deprecated)]
 impl ProductMediaFileRead {
     /// A `ProductMediaFileRead` from its required fields; set the others with the methods named after them.
@@ -1225,13 +1244,14 @@ impl ProductMediaFileRead {
 ///
 /// Example: `{"error":"ResourceNotFound","detail":"Not found"}`
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceNotFound {
     /// Example: `"ResourceNotFound"`
     pub error: crate::models::ResourceNotFoundError,
     pub detail: String,
 }
+crate::runtime::serde_struct!(ResourceNotFound { error, detail });
 #[allow(deprecated)]
 impl ResourceNotFound {
     /// A `ResourceNotFound` from its required fields; set the others with the methods named after them.
@@ -1283,12 +1303,13 @@ impl<'de> serde::Deserialize<'de> for ResourceNotFoundError {
 /// The `S3FileCreateMultipart` schema.
 ///
 /// Example: `{"parts":[{"number":1,"chunk_start":0,"chunk_end":10000000,"checksum_sha256_base64":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}]}`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct S3FileCreateMultipart {
     /// - Maximum items: 10000
     pub parts: Vec<crate::models::S3FileCreatePart>,
 }
+crate::runtime::serde_struct!(S3FileCreateMultipart { parts });
 #[allow(deprecated)]
 impl S3FileCreateMultipart {
     /// `parts` has this many items at most (the document's `maxItems`).
@@ -1302,7 +1323,7 @@ impl S3FileCreateMultipart {
 /// The `S3FileCreatePart` schema.
 ///
 /// Example: `{"number":1,"chunk_start":0,"chunk_end":10000000,"checksum_sha256_base64":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct S3FileCreatePart {
     /// Part number, from 1.
@@ -1318,9 +1339,11 @@ pub struct S3FileCreatePart {
     /// Example: `10000000`
     pub chunk_end: i64,
     /// SHA-256 of the part's bytes, base64-encoded.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<String>,
 }
+crate::runtime::serde_struct!(S3FileCreatePart {
+    number, chunk_start, chunk_end, checksum_sha256_base64 default,
+});
 #[allow(deprecated)]
 impl S3FileCreatePart {
     /// A `S3FileCreatePart` from its required fields; set the others with the methods named after them.
@@ -1345,7 +1368,7 @@ impl S3FileCreatePart {
 ///
 /// Example: `{"number":1,"checksum_etag":"\"a54357aff0632cce46d942af68356b38\"","checksum_sha256_base64":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}`
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct S3FileUploadCompletedPart {
     pub number: i64,
@@ -1353,6 +1376,9 @@ pub struct S3FileUploadCompletedPart {
     pub checksum_etag: String,
     pub checksum_sha256_base64: Option<String>,
 }
+crate::runtime::serde_struct!(S3FileUploadCompletedPart {
+    number, checksum_etag, checksum_sha256_base64,
+});
 #[allow(deprecated)]
 impl S3FileUploadCompletedPart {
     /// A `S3FileUploadCompletedPart` from its required fields; set the others with the methods named after them.
@@ -1373,7 +1399,7 @@ impl S3FileUploadCompletedPart {
 }
 /// The `S3FileUploadMultipart` schema.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct S3FileUploadMultipart {
     /// The storage's multipart upload ID.
@@ -1381,6 +1407,7 @@ pub struct S3FileUploadMultipart {
     pub path: String,
     pub parts: Vec<crate::models::S3FileUploadPart>,
 }
+crate::runtime::serde_struct!(S3FileUploadMultipart { id, path, parts });
 #[allow(deprecated)]
 impl S3FileUploadMultipart {
     /// A `S3FileUploadMultipart` from its required fields; set the others with the methods named after them.
@@ -1401,13 +1428,12 @@ impl S3FileUploadMultipart {
 }
 /// The `S3FileUploadPart` schema.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct S3FileUploadPart {
     pub number: i64,
     pub chunk_start: i64,
     pub chunk_end: i64,
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<String>,
     /// Presigned URL to `PUT` the part's bytes to.
     pub url: String,
@@ -1418,9 +1444,12 @@ pub struct S3FileUploadPart {
     /// Headers to send with the `PUT`, exactly as given: they are part of the signature.
     ///
     /// - Default: `{}`
-    #[serde(default = "default_s3_file_upload_part_headers")]
     pub headers: std::collections::BTreeMap<String, String>,
 }
+crate::runtime::serde_struct!(S3FileUploadPart {
+    number, chunk_start, chunk_end, checksum_sha256_base64 default, url, expires_at,
+    headers default = default_s3_file_upload_part_headers,
+});
 fn default_s3_file_upload_part_headers() -> std::collections::BTreeMap<String, String> {
     Default::default()
 }
@@ -1456,16 +1485,14 @@ impl S3FileUploadPart {
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "support_case_attachment"`, is not a field: the type writes it itself.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[serde(tag = "service", rename = "support_case_attachment")]
 pub struct SupportCaseAttachmentFileCreate {
     /// The organization ID.
     ///
     /// - Format: `uuid4`
     ///
     /// Example: `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub organization_id: crate::runtime::Nullable<uuid::Uuid>,
     /// Example: `"screenshot.pdf"`
     pub name: String,
@@ -1480,12 +1507,14 @@ pub struct SupportCaseAttachmentFileCreate {
     /// Example: `1204118`
     pub size: i64,
     /// SHA-256 of the whole file, base64-encoded.
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::runtime::Nullable<String>,
     pub upload: crate::models::S3FileCreateMultipart,
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub version: crate::runtime::Nullable<String>,
 }
+crate::runtime::serde_struct!(SupportCaseAttachmentFileCreate {
+    "service": "support_case_attachment", organization_id default, name, mime_type, size,
+    checksum_sha256_base64 default, upload, version default,
+});
 #[allow(deprecated)]
 impl SupportCaseAttachmentFileCreate {
     /// `mime_type` matches this regular expression (the document's `pattern`, as written there).
@@ -1521,9 +1550,8 @@ impl SupportCaseAttachmentFileCreate {
 ///
 /// A variant of [`FileRead`]. Its tag, `"service": "support_case_attachment"`, is not a field: the type writes it itself.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-#[serde(tag = "service", rename = "support_case_attachment")]
 pub struct SupportCaseAttachmentFileRead {
     /// The ID of the object.
     ///
@@ -1548,6 +1576,11 @@ pub struct SupportCaseAttachmentFileRead {
     /// - Read-only: set by the server
     pub size_readable: String,
 }
+crate::runtime::serde_struct!(SupportCaseAttachmentFileRead {
+    "service": "support_case_attachment", id, organization_id, name, path, mime_type, size,
+    storage_version, checksum_etag, checksum_sha256_base64, checksum_sha256_hex, last_modified_at,
+    version, is_uploaded, created_at, size_readable,
+});
 #[allow(deprecated)]
 impl SupportCaseAttachmentFileRead {
     /// A `SupportCaseAttachmentFileRead` from its required fields; set the others with the methods named after them.
@@ -1607,7 +1640,7 @@ impl SupportCaseAttachmentFileRead {
 ///
 /// Example: `{"loc":["body","upload","parts",0,"chunk_end"],"msg":"Field required","type":"missing","input":{"number":1,"chunk_start":0}}`
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationError {
     /// Location
@@ -1616,12 +1649,13 @@ pub struct ValidationError {
     pub msg: String,
     /// Error Type
     pub r#type: String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input: Option<serde_json::Value>,
     /// Context
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ctx: Option<serde_json::Map<String, serde_json::Value>>,
 }
+crate::runtime::serde_struct!(ValidationError {
+    loc, msg, r#type: "type", input default, ctx default,
+});
 #[allow(deprecated)]
 impl ValidationError {
     /// A `ValidationError` from its required fields; set the others with the methods named after them.

@@ -245,6 +245,9 @@ fn replace_types(file: &mut syn::File, replaced: &BTreeMap<String, syn::Type>) {
             syn::Item::Enum(e) => Some(e.ident.to_string()),
             syn::Item::Type(t) => Some(t.ident.to_string()),
             syn::Item::Impl(i) if names_self(&i.self_ty) => continue,
+            // The runtime's macros that write impls for the type named first
+            // (`serde_struct!(Name { .. })`, `string_enum!(Name, Unknown)`).
+            syn::Item::Macro(m) if implements_replaced(&m.mac, replaced) => continue,
             _ => None,
         };
         match name {
@@ -252,6 +255,14 @@ fn replace_types(file: &mut syn::File, replaced: &BTreeMap<String, syn::Type>) {
             _ => file.items.push(item),
         }
     }
+}
+
+/// Whether `mac` is one of the runtime's macros (`crate::runtime::..!`) whose first argument, the
+/// type it writes impls for, is replaced.
+fn implements_replaced(mac: &syn::Macro, replaced: &BTreeMap<String, syn::Type>) -> bool {
+    let runtime = mac.path.segments.len() == 3 && mac.path.segments[0].ident == "crate" && mac.path.segments[1].ident == "runtime";
+    let first = mac.tokens.clone().into_iter().next();
+    runtime && matches!(first, Some(proc_macro2::TokenTree::Ident(name)) if replaced.contains_key(&name.to_string()))
 }
 
 /// Replaces the types of formats (`::uuid::Uuid`) everywhere, and in doc examples.

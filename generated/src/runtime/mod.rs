@@ -17,6 +17,7 @@ mod nullable;
 mod pagination;
 mod request;
 mod retry;
+pub mod serde_struct;
 pub mod untagged;
 
 pub use client::{
@@ -68,25 +69,6 @@ pub struct Defaults {
     pub user_agent: &'static str,
 }
 
-/// Reads the properties a variant struct of a tagged union does not list (its flattened
-/// `additionalProperties` map) without the union's tag, which serde hands to a flattened map too:
-/// kept, it would be written twice. Used through a `deserialize_with` the generator writes.
-#[doc(hidden)]
-pub fn properties_without_tag<'de, D, T>(
-    deserializer: D,
-    tag: &str,
-) -> Result<std::collections::BTreeMap<String, T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    use serde::de::Error as _;
-    use serde::Deserialize as _;
-    let mut properties = std::collections::BTreeMap::<String, serde_json::Value>::deserialize(deserializer)?;
-    properties.remove(tag);
-    properties.into_iter().map(|(name, value)| serde_json::from_value(value).map(|value| (name, value)).map_err(D::Error::custom)).collect()
-}
-
 /// A builder method of a generated struct, one line per field: `setter!(name, Type)` is
 /// `pub fn name(mut self, value: impl Into<Type>) -> Self`, setting the field `name`;
 /// `setter!(with_clone = clone, Type)` names the method apart from its field (a name a trait's
@@ -134,6 +116,8 @@ macro_rules! optional_setter {
 // Crates without structs have no setters.
 #[allow(unused_imports)]
 pub(crate) use {optional_setter, setter};
+#[allow(unused_imports)]
+pub(crate) use serde_struct::serde_struct;
 
 /// What every request builder has besides its parameters and its `send_with_metadata`: the
 /// per-call settings (`timeout`, `retry`, `max_response_size`, on its `options` field), `send`,
@@ -245,3 +229,12 @@ macro_rules! from_variant {
 // Crates without unions have none.
 #[allow(unused_imports)]
 pub(crate) use from_variant;
+
+/// The path generated code reaches the runtime by (`crate::runtime::...`), for the tests of its
+/// macros (in a generated crate's tests, a path to itself).
+#[cfg(test)]
+#[allow(clippy::module_inception, reason = "the path generated code uses")]
+mod runtime {
+    #[allow(unused_imports, reason = "a generated crate's tests do not use it")]
+    pub(crate) use crate::*;
+}

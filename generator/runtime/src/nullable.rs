@@ -19,7 +19,7 @@ pub enum Nullable<T> {
 }
 
 impl<T> Nullable<T> {
-    /// Whether the field is left out (used by `skip_serializing_if`).
+    /// Whether the value is left out (a generated struct does not write an absent field).
     pub fn is_absent(&self) -> bool {
         matches!(self, Nullable::Absent)
     }
@@ -77,7 +77,7 @@ impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Nullable::Value(value) => value.serialize(serializer),
-            // `Absent` is skipped by the field's `skip_serializing_if`; elsewhere it is `null`.
+            // `Absent` is left out by a generated struct (`serde_struct!`); elsewhere it is `null`.
             Nullable::Absent | Nullable::Null => serializer.serialize_none(),
         }
     }
@@ -85,7 +85,7 @@ impl<T: serde::Serialize> serde::Serialize for Nullable<T> {
 
 impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Nullable<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // A missing field never gets here: `#[serde(default)]` makes it `Absent`.
+        // A missing field never gets here: a generated struct reads it as `Absent` (`default`).
         Ok(match Option::<T>::deserialize(deserializer)? {
             Some(value) => Nullable::Value(value),
             None => Nullable::Null,

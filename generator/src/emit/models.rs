@@ -90,46 +90,17 @@ fn struct_def(def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
     let name = naming::ident(&def.name);
     let mut defaults = Vec::new();
     let fields: Vec<TokenStream> = s.fields.iter().map(|field| field_def(field, &mut defaults)).collect();
-    let mut without_tag = None;
     let additional = s.additional.as_ref().map(|additional| {
         let ident = naming::ident(&additional.rust_name);
         let ty = type_tokens(&additional.ty);
-        // A variant struct reads its properties without the tag (serde gives a flattened map
-        // the tag too; kept, it would be written twice).
-        let read = match &s.tag {
-            Some(tag) => {
-                let property = &tag.property;
-                let function = format!("{}::properties_without_tag", def.name);
-                without_tag = Some(quote! {
-                    impl #name {
-                        fn properties_without_tag<'de, D: ::serde::Deserializer<'de>>(
-                            deserializer: D,
-                        ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, #ty>, D::Error> {
-                            crate::runtime::properties_without_tag(deserializer, #property)
-                        }
-                    }
-                });
-                quote! { #[serde(flatten, deserialize_with = #function)] }
-            }
-            None => quote! { #[serde(flatten)] },
-        };
         quote! {
             /// Properties the schema does not list, by name.
-            #read
             pub #ident: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
     let all_optional = s.fields.iter().all(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
     let default = if all_optional { quote! { ::std::default::Default, } } else { quote! {} };
-    // A variant struct writes its own tag (serde's internally tagged struct), so it serializes the
-    // same alone as through its union; reading ignores the tag, the union has checked it.
-    let tag = match &s.tag {
-        Some(tag) => {
-            let (property, value) = (&tag.property, &tag.value);
-            quote! { #[serde(tag = #property, rename = #value)] }
-        }
-        None => quote! {},
-    };
+    let serde = serde_struct(def, s);
     let builder = struct_builder(def, s, all_optional);
     // A field the document says nothing about has no doc (see `field_def`).
     let undescribed = if s.fields.iter().any(|f| docs::lines(&f.docs, "").is_empty()) {
@@ -140,16 +111,51 @@ fn struct_def(def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
     quote! {
         #docs
         #undescribed
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, #default ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, #default ::std::cmp::PartialEq)]
         #[non_exhaustive]
-        #tag
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #serde
         #(#defaults)*
-        #without_tag
         #builder
+    }
+}
+
+/// The struct's `Serialize` and `Deserialize`: `serde_struct!(Name { "tag": "value", field,
+/// r#type: "type", optional default, defaulted default = function, ..map })` (see the runtime's
+/// `serde_struct.rs`: serde's derives write about six times the code, the largest part of a
+/// generated crate's build). A variant struct writes its union's tag itself, so it serializes the
+/// same alone as through its union; reading ignores the tag, the union has checked it (and the
+/// map of unlisted properties leaves it out: kept, it would be written twice).
+fn serde_struct(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = naming::ident(&def.name);
+    let tag = s.tag.as_ref().map(|tag| {
+        let (property, value) = (&tag.property, &tag.value);
+        quote! { #property: #value }
+    });
+    let fields = s.fields.iter().map(|field| {
+        let ident = naming::ident(&field.rust_name);
+        let property = &field.json_name;
+        // The property's name when it is not the field's (`stringify!(r#type)` is `r#type`).
+        let named = if ident == field.json_name.as_str() { quote! { #ident } } else { quote! { #ident: #property } };
+        match field.presence {
+            Presence::Required | Presence::RequiredNullable => named,
+            Presence::Optional | Presence::OptionalNullable => quote! { #named default },
+            Presence::Defaulted => {
+                let function = naming::ident(default_function(field));
+                quote! { #named default = #function }
+            }
+        }
+    });
+    let map = s.additional.as_ref().map(|additional| {
+        let ident = naming::ident(&additional.rust_name);
+        quote! { ..#ident }
+    });
+    let entries = tag.into_iter().chain(fields).chain(map);
+    quote! {
+        crate::runtime::serde_struct!(#name { #(#entries),* });
     }
 }
 
@@ -348,40 +354,24 @@ fn field_def(field: &Field, defaults: &mut Vec<TokenStream>) -> TokenStream {
     // What the document says of the field, and nothing when it says nothing: a sentence that only
     // repeats the name and type would be filler (the struct then allows `missing_docs`).
     let doc_attrs = docs::attrs(&docs::lines(&field.docs, ""));
-    let rename = if field.rust_name != field.json_name {
-        let json = &field.json_name;
-        quote! { #[serde(rename = #json)] }
-    } else {
-        quote! {}
-    };
     let deprecated = deprecated_attr(field.deprecated);
     let inner = type_tokens(&field.ty);
-    let (ty, serde) = match field.presence {
-        Presence::Required => (inner, quote! {}),
-        Presence::RequiredNullable => (quote! { ::std::option::Option<#inner> }, quote! {}),
-        Presence::Optional => (
-            quote! { ::std::option::Option<#inner> },
-            quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] },
-        ),
-        Presence::OptionalNullable => (
-            quote! { crate::runtime::Nullable<#inner> },
-            quote! { #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")] },
-        ),
+    let ty = match field.presence {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => quote! { ::std::option::Option<#inner> },
+        Presence::OptionalNullable => quote! { crate::runtime::Nullable<#inner> },
         Presence::Defaulted => {
-            let function = default_function(field);
-            let function_ident = naming::ident(function);
+            let function_ident = naming::ident(default_function(field));
             let value = default_value(&field.ty, field.default.as_ref());
             defaults.push(quote! {
                 fn #function_ident() -> #inner { #value }
             });
-            (inner, quote! { #[serde(default = #function)] })
+            inner
         }
     };
     quote! {
         #doc_attrs
         #deprecated
-        #rename
-        #serde
         pub #ident: #ty,
     }
 }

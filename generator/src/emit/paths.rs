@@ -67,6 +67,10 @@ const PRELUDE_DERIVES: &[(&[&str], usize)] = &[
 /// prettyplease (see [`render_setters`]).
 const RUNTIME_MACROS: &[&str] = &["setter", "optional_setter", "request_builder", "from_variant"];
 
+/// The runtime's macro that takes a struct's properties (`Name { "tag": "value", field, other:
+/// "property" default, ..map }`), rendered by [`fields`].
+const FIELDS_MACRO: &str = "serde_struct";
+
 /// Crates whose paths lose their leading `::` (lower case: no type or variant the emitters
 /// write has such a name; a file that has one keeps the `::`).
 const CRATES: &[&str] = &["std", "serde", "serde_json", "uuid", "chrono", "bytes", "http", "reqwest"];
@@ -288,6 +292,14 @@ impl VisitMut for Shorten<'_> {
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         // The runtime's `setter!`/`optional_setter!` take a type after their names: shortened
         // as the type would be anywhere else.
+        if mac.path.segments.last().is_some_and(|s| s.ident == FIELDS_MACRO) {
+            if let Some(rendered) = fields(mac.tokens.clone()) {
+                let placeholder = quote::format_ident!("__oag_setter_{}", self.setters.len());
+                self.setters.push(rendered);
+                mac.tokens = quote::quote! { #placeholder };
+                return;
+            }
+        }
         if is_runtime_macro(mac) {
             if let Ok(mut args) = mac.parse_body::<SetterArgs>() {
                 self.visit_type_mut(&mut args.ty);
@@ -333,12 +345,21 @@ pub(crate) fn render_setters(text: String, setters: &[String]) -> String {
             .strip_prefix("crate::runtime::")
             .and_then(|rest| rest.split_once("!(__oag_setter_"))
             .and_then(|(name, rest)| Some((name, rest.strip_suffix(");")?.parse::<usize>().ok()?)))
-            .filter(|(name, _)| RUNTIME_MACROS.contains(name))
+            .filter(|(name, _)| RUNTIME_MACROS.contains(name) || *name == FIELDS_MACRO)
             .and_then(|(name, index)| Some((name, setters.get(index)?)));
         match placeholder {
             Some((name, args)) => {
                 let one_line = format!("{indent}crate::runtime::{name}!({args});");
-                if one_line.len() <= 100 {
+                if let Some((head, rest)) = args.split_once('\n') {
+                    // A field per line.
+                    out.push_str(&format!("{indent}crate::runtime::{name}!({head}"));
+                    for line in rest.lines() {
+                        out.push('\n');
+                        out.push_str(indent);
+                        out.push_str(line);
+                    }
+                    out.push_str(");");
+                } else if one_line.len() <= 100 {
                     out.push_str(&one_line);
                 } else {
                     out.push_str(&format!("{indent}crate::runtime::{name}!(\n{indent}    {args}\n{indent});"));
@@ -402,6 +423,61 @@ fn spaced(tokens: proc_macro2::TokenStream, out: &mut String) {
         }
         joint = false;
     }
+}
+
+/// `Name { "tag": "value", field, other: "property" default = function, ..map }` as written by
+/// hand: on one line when it fits, else the entries filling lines of 100 columns; `None` for
+/// other tokens.
+fn fields(tokens: proc_macro2::TokenStream) -> Option<String> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut tokens = tokens.into_iter();
+    let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(group)), None) = (tokens.next(), tokens.next(), tokens.next()) else {
+        return None;
+    };
+    if group.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let mut entries = vec![String::new()];
+    for token in group.stream() {
+        let entry = entries.last_mut()?;
+        match token {
+            TokenTree::Punct(punct) if punct.as_char() == ',' => entries.push(String::new()),
+            TokenTree::Punct(punct) if punct.as_char() == ':' => entry.push(':'),
+            TokenTree::Punct(punct) if punct.as_char() == '.' => entry.push('.'),
+            TokenTree::Punct(punct) => {
+                entry.push(' ');
+                entry.push(punct.as_char());
+            }
+            TokenTree::Ident(_) | TokenTree::Literal(_) => {
+                if !entry.is_empty() && !entry.ends_with('.') {
+                    entry.push(' ');
+                }
+                entry.push_str(&token.to_string());
+            }
+            TokenTree::Group(_) => return None,
+        }
+    }
+    entries.retain(|entry| !entry.is_empty());
+    let one_line = if entries.is_empty() { format!("{name} {{}}") } else { format!("{name} {{ {} }}", entries.join(", ")) };
+    // `crate::runtime::serde_struct!(` and `);` beside a module's item.
+    if one_line.len() + 32 <= 100 {
+        return Some(one_line);
+    }
+    let mut text = format!("{name} {{");
+    let mut line = String::new();
+    for entry in &entries {
+        if !line.is_empty() && 4 + line.len() + 1 + entry.len() + 1 > 100 {
+            text.push_str(&format!("\n    {}", line.trim_end()));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(entry);
+        line.push(',');
+    }
+    text.push_str(&format!("\n    {}\n}}", line.trim_end()));
+    Some(text)
 }
 
 fn is_runtime_macro(mac: &syn::Macro) -> bool {

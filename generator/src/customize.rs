@@ -179,7 +179,7 @@ pub(crate) fn apply(emitted: &mut Emitted, api: &Api, settings: &Settings) -> Re
         }
         if is_models {
             add_derives(&mut file, &global, &per_type);
-            replace_types(&mut file, &replaced);
+            replace_types(&mut file, &replaced, &default_functions(api, &replaced));
         }
         *tokens = file.into_token_stream();
     }
@@ -207,7 +207,9 @@ fn add_derives(file: &mut syn::File, global: &[syn::Path], per_type: &BTreeMap<S
         };
         let last = |p: &syn::Path| p.segments.last().map(|s| s.ident.to_string());
         for path in wanted {
-            if !paths.iter().any(|p| last(p) == last(path)) {
+            // Every model implements serde's traits already (a struct through `serde_struct!`).
+            let serde = last(path).is_some_and(|name| name == "Serialize" || name == "Deserialize");
+            if !serde && !paths.iter().any(|p| last(p) == last(path)) {
                 paths.push(path.clone());
             }
         }
@@ -219,7 +221,19 @@ fn add_derives(file: &mut syn::File, global: &[syn::Path], per_type: &BTreeMap<S
     }
 }
 
-fn replace_types(file: &mut syn::File, replaced: &BTreeMap<String, syn::Type>) {
+/// The default functions of the replaced structs' fields, which go with them.
+fn default_functions(api: &Api, replaced: &BTreeMap<String, syn::Type>) -> Vec<String> {
+    replaced
+        .keys()
+        .filter_map(|name| match &api.types.get(name)?.kind {
+            crate::ir::TypeKind::Struct(s) => Some(s.fields.iter().filter_map(|field| field.default_function.clone())),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+fn replace_types(file: &mut syn::File, replaced: &BTreeMap<String, syn::Type>, default_functions: &[String]) {
     if replaced.is_empty() {
         return;
     }
@@ -248,6 +262,7 @@ fn replace_types(file: &mut syn::File, replaced: &BTreeMap<String, syn::Type>) {
             // The runtime's macros that write impls for the type named first
             // (`serde_struct!(Name { .. })`, `string_enum!(Name, Unknown)`).
             syn::Item::Macro(m) if implements_replaced(&m.mac, replaced) => continue,
+            syn::Item::Fn(f) if default_functions.iter().any(|name| f.sig.ident == name) => continue,
             _ => None,
         };
         match name {

@@ -43,6 +43,7 @@ components:
       type: object
       properties:
         name: {type: string}
+        size: {type: integer, default: 20}
 "#;
 
 /// A `not` schema is generated as `serde_json::Value` with a warning.
@@ -210,8 +211,8 @@ version-header = "Pets-Version"
 [filter]
 tags = ["pets"]
 [types]
-derives = ["Eq"]
-derive = { Pet = ["Hash", "PartialOrd"] }
+derives = ["Eq", "serde::Serialize"]
+derive = { Pet = ["Hash", "PartialOrd", "serde::Deserialize"] }
 format = { uuid = "::std::string::String" }
 rename = { Pet = "Animal" }
 "#;
@@ -230,6 +231,9 @@ rename = { Pet = "Animal" }
     for wanted in ["Eq", "Hash", "PartialOrd"] {
         assert!(derive.contains(wanted), "{derive}");
     }
+    // serde's traits are implemented already (`serde_struct!`): a derive would conflict.
+    assert!(!derive.contains("serde"), "{derive}");
+    assert!(models.contains("serde_struct!(Animal"), "{models}");
     assert!(models.contains("pub id: String"), "{models}");
     assert!(!models.contains("::uuid::") && !client.contains("::uuid::"), "{models}");
     assert!(client.contains("Animal"), "{client}");
@@ -246,6 +250,8 @@ fn a_document_on_the_command_line_is_not_mixed_with_a_configuration_found_by_cha
     let scratch = Scratch::new(&[("openapi-rust-gen.toml", config), ("pets.yaml", PETS)]);
     let text = scratch.run(&["generate", "--spec", "pets.yaml", "--out", "other"]);
     assert!(text.contains("exit: 0") && text.contains("2 types, 2 operations"), "{text}");
+    let models = std::fs::read_to_string(scratch.path().join("other/src/models.rs")).unwrap();
+    assert!(models.contains("fn default_owner_size()"), "{models}");
     let cargo = std::fs::read_to_string(scratch.path().join("other/Cargo.toml")).unwrap();
     assert!(cargo.contains("name = \"other\""), "{cargo}");
     // Named with --config, it is used with the document given.
@@ -263,6 +269,8 @@ fn a_type_replaced_by_an_existing_type_becomes_an_alias() {
     // The path as the file can spell it (nothing in it is named `serde_json`).
     assert!(models.contains("pub type Owner = serde_json::Value;"), "{models}");
     assert!(!models.contains("pub struct Owner") && !models.contains("for Owner"), "{models}");
+    // Nor its serde impls and field defaults.
+    assert!(!models.contains("serde_struct!(Owner") && !models.contains("fn default_owner_size"), "{models}");
 }
 
 fn root() -> PathBuf {

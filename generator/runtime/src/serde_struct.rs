@@ -17,7 +17,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap};
+use serde::ser::{self, Serialize, SerializeMap, SerializeStruct, Serializer};
 
 use super::Nullable;
 
@@ -32,6 +32,7 @@ pub enum Key<'de> {
 
 impl Key<'_> {
     /// The name.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
             Key::Borrowed(name) => name,
@@ -40,6 +41,7 @@ impl Key<'_> {
     }
 
     /// The name, owned (a key of the map of unlisted properties).
+    #[must_use]
     pub fn into_string(self) -> String {
         match self {
             Key::Borrowed(name) => name.to_owned(),
@@ -64,6 +66,13 @@ impl<'de> Deserialize<'de> for Key<'de> {
             }
             fn visit_string<E: de::Error>(self, name: String) -> Result<Key<'de>, E> {
                 Ok(Key::Owned(name))
+            }
+            // Formats that name fields in bytes (csv's headers).
+            fn visit_borrowed_bytes<E: de::Error>(self, name: &'de [u8]) -> Result<Key<'de>, E> {
+                std::str::from_utf8(name).map(Key::Borrowed).map_err(|_| E::invalid_value(de::Unexpected::Bytes(name), &self))
+            }
+            fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Key<'de>, E> {
+                std::str::from_utf8(name).map(|name| Key::Owned(name.to_owned())).map_err(|_| E::invalid_value(de::Unexpected::Bytes(name), &self))
             }
         }
         deserializer.deserialize_str(KeyVisitor)
@@ -110,16 +119,29 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
 
 /// A generated struct's reading of an object's properties, which `serde_struct!` writes.
 pub trait Fields<'de>: Sized {
+    /// The struct's name.
+    const NAME: &'static str;
     /// `struct Name`, for errors (`expected struct Name`).
     const EXPECTING: &'static str;
+    /// The properties it reads (a tag included), for formats and serde's `flatten`, which hand a
+    /// struct only these.
+    const PROPERTIES: &'static [&'static str];
+    /// Whether it keeps the properties it does not list (then it reads every property).
+    const KEEPS_UNLISTED: bool;
 
     /// Reads the properties into the struct.
     fn visit_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 
 /// Reads a `T` from an object (the body of each `serde_struct!`'s `Deserialize`).
+/// As serde's derive reads: a struct that keeps unlisted properties as a map, any other as a
+/// struct of its properties.
 pub fn deserialize<'de, D: Deserializer<'de>, T: Fields<'de>>(deserializer: D) -> Result<T, D::Error> {
-    deserializer.deserialize_map(StructVisitor(PhantomData))
+    if T::KEEPS_UNLISTED {
+        deserializer.deserialize_map(StructVisitor(PhantomData))
+    } else {
+        deserializer.deserialize_struct(T::NAME, T::PROPERTIES, StructVisitor(PhantomData))
+    }
 }
 
 /// serde's visitor of an object, for every generated struct.
@@ -155,12 +177,73 @@ impl<T> Omitted for Nullable<T> {
     }
 }
 
-/// Writes an optional field's property unless its value is [`Omitted`].
-pub fn write_optional<M: SerializeMap, T: Serialize + Omitted>(map: &mut M, name: &'static str, value: &T) -> Result<(), M::Error> {
-    if value.omitted() {
-        return Ok(());
+/// What a generated struct writes to, as serde's derive writes it: a struct of its properties,
+/// or a map when it keeps unlisted properties (their names are not `'static`).
+pub enum Writer<S: Serializer> {
+    /// A struct's properties.
+    Struct(S::SerializeStruct),
+    /// A map's entries.
+    Map(S::SerializeMap),
+}
+
+impl<S: Serializer> fmt::Debug for Writer<S> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(match self {
+            Writer::Struct(_) => "Writer::Struct",
+            Writer::Map(_) => "Writer::Map",
+        })
     }
-    map.serialize_entry(name, value)
+}
+
+impl<S: Serializer> Writer<S> {
+    /// Starts writing a struct `name` of `len` properties (its tag included), as a map if it
+    /// `keeps_unlisted`.
+    pub fn new(serializer: S, name: &'static str, len: usize, keeps_unlisted: bool) -> Result<Self, S::Error> {
+        Ok(if keeps_unlisted {
+            Writer::Map(serializer.serialize_map(None)?)
+        } else {
+            Writer::Struct(serializer.serialize_struct(name, len)?)
+        })
+    }
+
+    /// Writes property `name`.
+    pub fn property<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), S::Error> {
+        match self {
+            Writer::Struct(properties) => properties.serialize_field(name, value),
+            Writer::Map(entries) => entries.serialize_entry(name, value),
+        }
+    }
+
+    /// Writes an optional property unless its value is [`Omitted`].
+    pub fn optional<T: Serialize + Omitted>(&mut self, name: &'static str, value: &T) -> Result<(), S::Error> {
+        match self {
+            _ if !value.omitted() => self.property(name, value),
+            Writer::Struct(properties) => properties.skip_field(name),
+            Writer::Map(_) => Ok(()),
+        }
+    }
+
+    /// Writes the unlisted properties (a struct that keeps them is written as a map).
+    pub fn unlisted<V: Serialize>(&mut self, properties: &std::collections::BTreeMap<String, V>) -> Result<(), S::Error> {
+        match self {
+            Writer::Map(entries) => properties.iter().try_for_each(|(name, value)| entries.serialize_entry(name, value)),
+            Writer::Struct(_) => Err(ser::Error::custom("unlisted properties are written as a map")),
+        }
+    }
+
+    /// Ends the object.
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        match self {
+            Writer::Struct(properties) => properties.end(),
+            Writer::Map(entries) => entries.end(),
+        }
+    }
+}
+
+/// How many properties a struct writes: 1 for a property always written, 0 or 1 for an
+/// optional one.
+pub fn count<T: Omitted>(value: &T) -> usize {
+    usize::from(!value.omitted())
 }
 
 /// `Serialize` and `Deserialize` for a generated struct, from its properties:
@@ -186,15 +269,14 @@ macro_rules! serde_struct {
     (@impl $name:ident [$($tag:literal: $value:literal)?] { $($field:ident $(: $property:literal)? $($default:ident $(= $function:ident)?)?),* $(,)? $(..$map:ident $(,)?)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeMap as _;
+                let len = 0 $(+ $crate::runtime::serde_struct!(@one $tag))? $(+ $crate::runtime::serde_struct!(@count self $field $($default $(= $function)?)?))*;
+                let keeps_unlisted = <Self as $crate::runtime::serde_struct::Fields<'_>>::KEEPS_UNLISTED;
                 #[allow(unused_mut, reason = "a struct without properties writes none")]
-                let mut map = serializer.serialize_map(::core::option::Option::None)?;
-                $(map.serialize_entry($tag, $value)?;)?
-                $($crate::runtime::serde_struct!(@write map self $field [$($property)?] $($default $(= $function)?)?);)*
-                $(for (name, value) in &self.$map {
-                    map.serialize_entry(name, value)?;
-                })?
-                map.end()
+                let mut writer = $crate::runtime::serde_struct::Writer::new(serializer, ::core::stringify!($name), len, keeps_unlisted)?;
+                $(writer.property($tag, $value)?;)?
+                $($crate::runtime::serde_struct!(@write writer self $field [$($property)?] $($default $(= $function)?)?);)*
+                $(writer.unlisted(&self.$map)?;)?
+                writer.end()
             }
         }
 
@@ -205,7 +287,10 @@ macro_rules! serde_struct {
         }
 
         impl<'de> $crate::runtime::serde_struct::Fields<'de> for $name {
+            const NAME: &'static str = ::core::stringify!($name);
             const EXPECTING: &'static str = ::core::concat!("struct ", ::core::stringify!($name));
+            const PROPERTIES: &'static [&'static str] = &[$($tag,)? $($crate::runtime::serde_struct!(@name $field $($property)?)),*];
+            const KEEPS_UNLISTED: bool = false $(|| $crate::runtime::serde_struct!(@true $map))?;
 
             fn visit_map<A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<Self, A::Error> {
                 $(let mut $field = ::core::option::Option::None;)*
@@ -231,28 +316,37 @@ macro_rules! serde_struct {
     (@name $field:ident $property:literal) => {
         $property
     };
-    (@write $access:ident $this:ident $field:ident [$($property:literal)?]) => {
-        $access.serialize_entry($crate::runtime::serde_struct!(@name $field $($property)?), &$this.$field)?
+    (@one $tag:literal) => {
+        1
     };
-    (@write $access:ident $this:ident $field:ident [$($property:literal)?] default) => {
-        $crate::runtime::serde_struct::write_optional(&mut $access, $crate::runtime::serde_struct!(@name $field $($property)?), &$this.$field)?
+    (@true $map:ident) => {
+        true
     };
-    (@write $access:ident $this:ident $field:ident [$($property:literal)?] default = $function:ident) => {
-        $access.serialize_entry($crate::runtime::serde_struct!(@name $field $($property)?), &$this.$field)?
+    (@count $this:ident $field:ident default) => {
+        $crate::runtime::serde_struct::count(&$this.$field)
+    };
+    (@count $this:ident $field:ident $($default:ident $(= $function:ident)?)?) => {
+        1
+    };
+    (@write $writer:ident $this:ident $field:ident [$($property:literal)?] default) => {
+        $writer.optional($crate::runtime::serde_struct!(@name $field $($property)?), &$this.$field)?
+    };
+    (@write $writer:ident $this:ident $field:ident [$($property:literal)?] $($default:ident $(= $function:ident)?)?) => {
+        $writer.property($crate::runtime::serde_struct!(@name $field $($property)?), &$this.$field)?
     };
     (@unlisted $access:ident $key:ident [$($tag:literal)?]) => {{
-        $access.next_value::<::serde::de::IgnoredAny>()?;
+        let _: ::serde::de::IgnoredAny = $access.next_value()?;
     }};
     (@unlisted $access:ident $key:ident [] $map:ident) => {{
         let value = $access.next_value()?;
-        $map.insert($key.into_string(), value);
+        let _: ::core::option::Option<_> = $map.insert($key.into_string(), value);
     }};
     (@unlisted $access:ident $key:ident [$tag:literal] $map:ident) => {{
         if $key.as_str() == $tag {
-            $access.next_value::<::serde::de::IgnoredAny>()?;
+            let _: ::serde::de::IgnoredAny = $access.next_value()?;
         } else {
             let value = $access.next_value()?;
-            $map.insert($key.into_string(), value);
+            let _: ::core::option::Option<_> = $map.insert($key.into_string(), value);
         }
     }};
     (@missing $field:ident [$($property:literal)?]) => {
@@ -265,7 +359,8 @@ macro_rules! serde_struct {
         $field.unwrap_or_default()
     };
     (@missing $field:ident [$($property:literal)?] default = $function:ident) => {
-        $field.unwrap_or_else($function)
+        // `self::`: a field's local of the same name must not shadow the function.
+        $field.unwrap_or_else(self::$function)
     };
 }
 #[allow(unused_imports)]
@@ -343,6 +438,73 @@ mod tests {
     }
 
     crate::runtime::serde_struct!(TaggedBag { "kind": "bag", ..properties, });
+
+    /// A defaulted field beside a field named like its default function.
+    #[derive(Debug, PartialEq)]
+    struct Page {
+        size: u32,
+        default_page_size: Option<u32>,
+    }
+
+    fn default_page_size() -> u32 {
+        20
+    }
+
+    crate::runtime::serde_struct!(Page { size default = default_page_size, default_page_size: "defaultPageSize" default });
+
+    #[test]
+    fn a_field_named_like_a_default_function_does_not_hide_it() {
+        let page: Page = serde_json::from_str(r#"{"defaultPageSize": 5}"#).unwrap();
+        assert_eq!(page, Page { size: 20, default_page_size: Some(5) });
+    }
+
+    /// A user's type that flattens a generated struct beside a map of the rest.
+    #[derive(Debug, PartialEq, serde::Deserialize, serde::Serialize)]
+    struct Mine {
+        #[serde(flatten)]
+        plain: Variant2,
+        #[serde(flatten)]
+        rest: BTreeMap<String, serde_json::Value>,
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Variant2 {
+        w: u8,
+        z: Option<String>,
+    }
+
+    crate::runtime::serde_struct!(Variant2 { "kind": "v", w, z default });
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code, reason = "only its decoding is checked")]
+    struct Strict {
+        #[serde(flatten)]
+        plain: Variant2,
+    }
+
+    #[test]
+    fn flattened_into_a_users_type_it_takes_only_its_properties() {
+        let text = r#"{"kind":"v","w":2,"z":"q","other":1}"#;
+        let mine: Mine = serde_json::from_str(text).unwrap();
+        assert_eq!(mine.plain, Variant2 { w: 2, z: Some("q".into()) });
+        assert_eq!(mine.rest, BTreeMap::from([("other".to_owned(), json!(1))]));
+        assert_eq!(serde_json::to_string(&mine).unwrap(), text);
+        let error = serde_json::from_str::<Strict>(text).unwrap_err().to_string();
+        assert!(error.starts_with("unknown field `other`"), "{error}");
+    }
+
+    #[test]
+    fn names_given_as_bytes_are_read() {
+        use serde::de::value::{Error, MapDeserializer};
+        use serde::de::IntoDeserializer;
+        let entries = [(b"w".as_slice(), 3u8.into_deserializer()), (b"other".as_slice(), 4u8.into_deserializer())];
+        let read: Variant2 = serde::Deserialize::deserialize(MapDeserializer::<_, Error>::new(entries.into_iter())).unwrap();
+        assert_eq!(read, Variant2 { w: 3, z: None });
+        let entries = [(b"\xff".as_slice(), 3u8.into_deserializer())];
+        let error = <Variant2 as serde::Deserialize>::deserialize(MapDeserializer::<_, Error>::new(entries.into_iter())).unwrap_err();
+        assert!(error.to_string().starts_with("invalid value: byte array, expected a property name"), "{error}");
+    }
 
     #[test]
     fn structs_of_only_a_tag_or_only_a_map() {

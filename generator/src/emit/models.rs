@@ -222,6 +222,8 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
         inits.push(quote! { #ident: ::std::default::Default::default(), });
     }
     let many = if parameters.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
+    // A type named `New` has its constructor named like itself, as every struct has.
+    let many = if def.name == "New" { quote! { #many #[allow(clippy::self_named_constructors)] } } else { many };
     let doc = if parameters.is_empty() {
         format!(" A `{}` with every field absent or at its default; set fields with the methods named after them.", def.name)
     } else {

@@ -121,10 +121,8 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
 
 /// A generated struct's reading of an object's properties, which `serde_struct!` writes.
 pub trait Fields<'de>: Sized {
-    /// The struct's name.
+    /// The struct's name (errors say `expected struct Name`).
     const NAME: &'static str;
-    /// `struct Name`, for errors (`expected struct Name`).
-    const EXPECTING: &'static str;
     /// The properties it reads (a tag included), for formats and serde's `flatten`, which hand a
     /// struct only these.
     const PROPERTIES: &'static [&'static str];
@@ -153,7 +151,7 @@ impl<'de, T: Fields<'de>> Visitor<'de> for StructVisitor<T> {
     type Value = T;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str(T::EXPECTING)
+        write!(formatter, "struct {}", T::NAME)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
@@ -198,13 +196,13 @@ impl<S: Serializer> fmt::Debug for Writer<S> {
 }
 
 impl<S: Serializer> Writer<S> {
-    /// Starts writing a struct `name` of `len` properties (its tag included), as a map if it
-    /// `keeps_unlisted`.
-    pub fn new(serializer: S, name: &'static str, len: usize, keeps_unlisted: bool) -> Result<Self, S::Error> {
-        Ok(if keeps_unlisted {
+    /// Starts writing a `T` of `len` properties (its tag included), as a map if it keeps
+    /// unlisted properties.
+    pub fn new<'de, T: Fields<'de>>(serializer: S, len: usize) -> Result<Self, S::Error> {
+        Ok(if T::KEEPS_UNLISTED {
             Writer::Map(serializer.serialize_map(None)?)
         } else {
-            Writer::Struct(serializer.serialize_struct(name, len)?)
+            Writer::Struct(serializer.serialize_struct(T::NAME, len)?)
         })
     }
 
@@ -272,9 +270,8 @@ macro_rules! serde_struct {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 let len = 0 $(+ $crate::runtime::serde_struct!(@one $tag))? $(+ $crate::runtime::serde_struct!(@count self $field $($default $(= $function)?)?))*;
-                let keeps_unlisted = <Self as $crate::runtime::serde_struct::Fields<'_>>::KEEPS_UNLISTED;
                 #[allow(unused_mut, reason = "a struct without properties writes none")]
-                let mut writer = $crate::runtime::serde_struct::Writer::new(serializer, ::core::stringify!($name), len, keeps_unlisted)?;
+                let mut writer = $crate::runtime::serde_struct::Writer::new::<Self>(serializer, len)?;
                 $(writer.property($tag, $value)?;)?
                 $($crate::runtime::serde_struct!(@write writer self $field [$($property)?] $($default $(= $function)?)?);)*
                 $(writer.unlisted(&self.$map)?;)?
@@ -290,7 +287,6 @@ macro_rules! serde_struct {
 
         impl<'de> $crate::runtime::serde_struct::Fields<'de> for $name {
             const NAME: &'static str = ::core::stringify!($name);
-            const EXPECTING: &'static str = ::core::concat!("struct ", ::core::stringify!($name));
             const PROPERTIES: &'static [&'static str] = &[$($tag,)? $($crate::runtime::serde_struct!(@name $field $($property)?)),*];
             const KEEPS_UNLISTED: bool = false $(|| $crate::runtime::serde_struct!(@true $map))?;
 

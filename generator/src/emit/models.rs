@@ -223,7 +223,7 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
     }
     let many = if parameters.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { quote! {} };
     // A type named `New` has its constructor named like itself, as every struct has.
-    let many = if def.name == "New" { quote! { #many #[allow(clippy::self_named_constructors)] } } else { many };
+    let named_like_type = if def.name == "New" { quote! { #[allow(clippy::self_named_constructors)] } } else { quote! {} };
     let doc = if parameters.is_empty() {
         format!(" A `{}` with every field absent or at its default; set fields with the methods named after them.", def.name)
     } else {
@@ -252,6 +252,7 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
 
             #[doc = #doc]
             #many
+            #named_like_type
             pub fn new(#(#parameters),*) -> Self {
                 Self { #(#inits)* }
             }

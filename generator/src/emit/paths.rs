@@ -206,6 +206,14 @@ struct Shorten<'a> {
 }
 
 impl Shorten<'_> {
+    /// Replaces a runtime macro's arguments by a placeholder that [`render_setters`] puts
+    /// `rendered` back in for, after pretty-printing.
+    fn put_back_later(&mut self, mac: &mut syn::Macro, rendered: String) {
+        let placeholder = quote::format_ident!("__oag_setter_{}", self.setters.len());
+        self.setters.push(rendered);
+        mac.tokens = quote::quote! { #placeholder };
+    }
+
     /// Shortens `path`; returns how many leading segments went.
     fn shorten_with(&self, path: &mut syn::Path, table: &[(&[&str], usize)]) -> usize {
         if path.leading_colon.is_none() || !self.shorten {
@@ -294,9 +302,7 @@ impl VisitMut for Shorten<'_> {
         // as the type would be anywhere else.
         if mac.path.segments.last().is_some_and(|s| s.ident == FIELDS_MACRO) {
             if let Some(rendered) = fields(mac.tokens.clone()) {
-                let placeholder = quote::format_ident!("__oag_setter_{}", self.setters.len());
-                self.setters.push(rendered);
-                mac.tokens = quote::quote! { #placeholder };
+                self.put_back_later(mac, rendered);
                 return;
             }
         }
@@ -306,9 +312,7 @@ impl VisitMut for Shorten<'_> {
                 let SetterArgs { attrs, names, ty } = args;
                 let mut rendered = String::new();
                 spaced(quote::quote! { #(#attrs)* #names #ty }, &mut rendered);
-                let placeholder = quote::format_ident!("__oag_setter_{}", self.setters.len());
-                self.setters.push(rendered.trim_end().to_owned());
-                mac.tokens = quote::quote! { #placeholder };
+                self.put_back_later(mac, rendered.trim_end().to_owned());
                 return;
             }
         }
@@ -351,7 +355,7 @@ pub(crate) fn render_setters(text: String, setters: &[String]) -> String {
             Some((name, args)) => {
                 let one_line = format!("{indent}crate::runtime::{name}!({args});");
                 if let Some((head, rest)) = args.split_once('\n') {
-                    // A field per line.
+                    // Rendered on several lines already (`fields`): indented as the invocation.
                     out.push_str(&format!("{indent}crate::runtime::{name}!({head}"));
                     for line in rest.lines() {
                         out.push('\n');

@@ -263,23 +263,19 @@ impl FilesCreate {
         Ok(request)
     }
     /// Sends the request and decodes the response, keeping its status and headers.
-    pub async fn send_with_metadata(
+    pub fn send_with_metadata(
         self,
-    ) -> Result<
-        crate::runtime::Response<crate::models::FileUpload>,
-        crate::runtime::Error<FilesCreateError>,
-    > {
-        self.client
-            .call(
-                self.request(),
-                &self.options,
-                |response| match response.status.as_u16() {
-                    201 => response.json(),
-                    422 => Err(response.api_error(FilesCreateError::UnprocessableEntity)),
-                    _ => Err(response.unexpected()),
-                },
-            )
-            .await
+    ) -> crate::runtime::ResponseFuture<crate::models::FileUpload, FilesCreateError> {
+        crate::runtime::ResponseFuture::new(
+            &self.client,
+            self.request(),
+            &self.options,
+            |response| match response.status.as_u16() {
+                201 => response.json(),
+                422 => Err(response.api_error(FilesCreateError::UnprocessableEntity)),
+                _ => Err(response.unexpected()),
+            },
+        )
     }
 }
 crate::runtime::request_builder!(FilesCreate, FilesCreateError, crate::models::FileUpload);
@@ -325,22 +321,21 @@ impl FilesDelete {
         Ok(request)
     }
     /// Sends the request and decodes the response, keeping its status and headers.
-    pub async fn send_with_metadata(
+    pub fn send_with_metadata(
         self,
-    ) -> Result<crate::runtime::Response<()>, crate::runtime::Error<FilesDeleteError>> {
-        self.client
-            .call(
-                self.request(),
-                &self.options,
-                |response| match response.status.as_u16() {
-                    204 => Ok(()),
-                    403 => Err(response.api_error(FilesDeleteError::Forbidden)),
-                    404 => Err(response.api_error(FilesDeleteError::NotFound)),
-                    422 => Err(response.api_error(FilesDeleteError::UnprocessableEntity)),
-                    _ => Err(response.unexpected()),
-                },
-            )
-            .await
+    ) -> crate::runtime::ResponseFuture<(), FilesDeleteError> {
+        crate::runtime::ResponseFuture::new(
+            &self.client,
+            self.request(),
+            &self.options,
+            |response| match response.status.as_u16() {
+                204 => Ok(()),
+                403 => Err(response.api_error(FilesDeleteError::Forbidden)),
+                404 => Err(response.api_error(FilesDeleteError::NotFound)),
+                422 => Err(response.api_error(FilesDeleteError::UnprocessableEntity)),
+                _ => Err(response.unexpected()),
+            },
+        )
     }
 }
 crate::runtime::request_builder!(FilesDelete, FilesDeleteError, ());
@@ -435,23 +430,22 @@ impl FilesList {
         Ok(request)
     }
     /// Sends the request and decodes the response, keeping its status and headers.
-    pub async fn send_with_metadata(
+    pub fn send_with_metadata(
         self,
-    ) -> Result<
-        crate::runtime::Response<crate::models::ListResourceFileRead>,
-        crate::runtime::Error<FilesListError>,
+    ) -> crate::runtime::ResponseFuture<
+        crate::models::ListResourceFileRead,
+        FilesListError,
     > {
-        self.client
-            .call(
-                self.request(),
-                &self.options,
-                |response| match response.status.as_u16() {
-                    200 => response.json(),
-                    422 => Err(response.api_error(FilesListError::UnprocessableEntity)),
-                    _ => Err(response.unexpected()),
-                },
-            )
-            .await
+        crate::runtime::ResponseFuture::new(
+            &self.client,
+            self.request(),
+            &self.options,
+            |response| match response.status.as_u16() {
+                200 => response.json(),
+                422 => Err(response.api_error(FilesListError::UnprocessableEntity)),
+                _ => Err(response.unexpected()),
+            },
+        )
     }
     /// Every page from this one (default the first) on, fetched as the stream is polled.
     /// The stream ends after the last page (`max_page`), after an empty page, or after an
@@ -527,25 +521,21 @@ impl FilesUpdate {
         Ok(request)
     }
     /// Sends the request and decodes the response, keeping its status and headers.
-    pub async fn send_with_metadata(
+    pub fn send_with_metadata(
         self,
-    ) -> Result<
-        crate::runtime::Response<crate::models::FileRead>,
-        crate::runtime::Error<FilesUpdateError>,
-    > {
-        self.client
-            .call(
-                self.request(),
-                &self.options,
-                |response| match response.status.as_u16() {
-                    200 => response.json(),
-                    403 => Err(response.api_error(FilesUpdateError::Forbidden)),
-                    404 => Err(response.api_error(FilesUpdateError::NotFound)),
-                    422 => Err(response.api_error(FilesUpdateError::UnprocessableEntity)),
-                    _ => Err(response.unexpected()),
-                },
-            )
-            .await
+    ) -> crate::runtime::ResponseFuture<crate::models::FileRead, FilesUpdateError> {
+        crate::runtime::ResponseFuture::new(
+            &self.client,
+            self.request(),
+            &self.options,
+            |response| match response.status.as_u16() {
+                200 => response.json(),
+                403 => Err(response.api_error(FilesUpdateError::Forbidden)),
+                404 => Err(response.api_error(FilesUpdateError::NotFound)),
+                422 => Err(response.api_error(FilesUpdateError::UnprocessableEntity)),
+                _ => Err(response.unexpected()),
+            },
+        )
     }
 }
 crate::runtime::request_builder!(FilesUpdate, FilesUpdateError, crate::models::FileRead);
@@ -601,27 +591,21 @@ impl FilesUploaded {
         Ok(request)
     }
     /// Sends the request and decodes the response, keeping its status and headers.
-    pub async fn send_with_metadata(
+    pub fn send_with_metadata(
         self,
-    ) -> Result<
-        crate::runtime::Response<crate::models::FileRead>,
-        crate::runtime::Error<FilesUploadedError>,
-    > {
-        self.client
-            .call(
-                self.request(),
-                &self.options,
-                |response| match response.status.as_u16() {
-                    200 => response.json(),
-                    403 => Err(response.api_error(FilesUploadedError::Forbidden)),
-                    404 => Err(response.api_error(FilesUploadedError::NotFound)),
-                    422 => {
-                        Err(response.api_error(FilesUploadedError::UnprocessableEntity))
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
-            .await
+    ) -> crate::runtime::ResponseFuture<crate::models::FileRead, FilesUploadedError> {
+        crate::runtime::ResponseFuture::new(
+            &self.client,
+            self.request(),
+            &self.options,
+            |response| match response.status.as_u16() {
+                200 => response.json(),
+                403 => Err(response.api_error(FilesUploadedError::Forbidden)),
+                404 => Err(response.api_error(FilesUploadedError::NotFound)),
+                422 => Err(response.api_error(FilesUploadedError::UnprocessableEntity)),
+                _ => Err(response.unexpected()),
+            },
+        )
     }
 }
 crate::runtime::request_builder!(FilesUploaded, FilesUploadedError, crate::models::FileRead);

@@ -3,6 +3,7 @@
 //! Building requests, sending them with retries, and reading responses.
 
 
+use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -56,14 +57,18 @@ pub struct Body {
 impl Body {
     /// A JSON body of `content_type`.
     pub fn json<T: Serialize, E>(value: &T, content_type: &str) -> Result<Self, Error<E>> {
-        let bytes = serde_json::to_vec(value).map_err(|err| Error::InvalidRequest(format!("the body cannot be encoded: {err}")))?;
-        Ok(Body { bytes: bytes.into(), content_type: content_type.to_owned() })
+        match serde_json::to_vec(value) {
+            Ok(bytes) => Ok(Body { bytes: bytes.into(), content_type: content_type.to_owned() }),
+            Err(err) => Err(Error::InvalidRequest(format!("the body cannot be encoded: {err}"))),
+        }
     }
 
     /// A form (`application/x-www-form-urlencoded`) body of `content_type`.
     pub fn form<T: Serialize, E>(value: &T, content_type: &str) -> Result<Self, Error<E>> {
-        let text = serde_urlencoded::to_string(value).map_err(|err| Error::InvalidRequest(format!("the form cannot be encoded: {err}")))?;
-        Ok(Body { bytes: text.into(), content_type: content_type.to_owned() })
+        match serde_urlencoded::to_string(value) {
+            Ok(text) => Ok(Body { bytes: text.into(), content_type: content_type.to_owned() }),
+            Err(err) => Err(Error::InvalidRequest(format!("the form cannot be encoded: {err}"))),
+        }
     }
 
     /// A text body of `content_type`.
@@ -110,7 +115,14 @@ impl Query {
         style: QueryStyle,
         explode: bool,
     ) -> Result<(), Error<E>> {
-        match to_json(value, name)? {
+        self.push_value(name, to_json(value, name)?, style, explode);
+        Ok(())
+    }
+
+    /// [`push_styled`](Self::push_styled) of the value encoded (apart, so that only the encoding
+    /// is compiled per parameter type).
+    fn push_value(&mut self, name: &'static str, value: serde_json::Value, style: QueryStyle, explode: bool) {
+        match value {
             serde_json::Value::Null => {}
             serde_json::Value::Array(items) => {
                 let items: Vec<String> = items.iter().filter(|v| !v.is_null()).map(scalar).collect();
@@ -140,12 +152,16 @@ impl Query {
             }
             other => self.0.push((name.to_owned(), scalar(&other))),
         }
-        Ok(())
     }
 }
 
+/// A parameter's value as JSON; what does not encode is an `Error::InvalidRequest` naming it.
 fn to_json<T: Serialize, E>(value: &T, name: &str) -> Result<serde_json::Value, Error<E>> {
-    serde_json::to_value(value).map_err(|err| Error::InvalidRequest(format!("`{name}` cannot be encoded: {err}")))
+    serde_json::to_value(value).map_err(|err| Error::InvalidRequest(cannot_encode(name, &err)))
+}
+
+fn cannot_encode(name: &str, err: &serde_json::Error) -> String {
+    format!("`{name}` cannot be encoded: {err}")
 }
 
 /// A JSON scalar as it goes in a URL or header (objects as JSON text).
@@ -162,9 +178,13 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remo
 
 /// A path parameter, percent-encoded so it stays one path segment.
 pub fn path_segment<T: Serialize, E>(name: &str, value: &T) -> Result<String, Error<E>> {
-    let text = scalar(&to_json(value, name)?);
+    encode_segment(name, &to_json(value, name)?).map_err(Error::InvalidRequest)
+}
+
+fn encode_segment(name: &str, value: &serde_json::Value) -> Result<String, String> {
+    let text = scalar(value);
     if text.is_empty() || text == "." || text == ".." {
-        return Err(Error::InvalidRequest(format!("the path parameter `{name}` cannot be `{text}`")));
+        return Err(format!("the path parameter `{name}` cannot be `{text}`"));
     }
     Ok(utf8_percent_encode(&text, PATH_SEGMENT).to_string())
 }
@@ -206,21 +226,25 @@ impl Request {
 
     /// Adds a header parameter (absent and `null` values are left out).
     pub fn header<T: Serialize, E>(&mut self, name: &'static str, value: &T) -> Result<(), Error<E>> {
-        match to_json(value, name)? {
+        self.push_header(name, to_json(value, name)?);
+        Ok(())
+    }
+
+    fn push_header(&mut self, name: &'static str, value: serde_json::Value) {
+        match value {
             serde_json::Value::Null => {}
             serde_json::Value::Array(items) => self.headers.push((name, items.iter().map(scalar).collect::<Vec<_>>().join(","))),
             other => self.headers.push((name, scalar(&other))),
         }
-        Ok(())
     }
 }
 
 impl Request {
     /// Adds a cookie parameter (absent and `null` values are left out).
     pub fn cookie<T: Serialize, E>(&mut self, name: &'static str, value: &T) -> Result<(), Error<E>> {
-        match to_json(value, name)? {
-            serde_json::Value::Null => {}
-            other => self.cookies.push((name, scalar(&other))),
+        let value = to_json(value, name)?;
+        if !value.is_null() {
+            self.cookies.push((name, scalar(&value)));
         }
         Ok(())
     }
@@ -417,23 +441,10 @@ fn redirect_target(status: StatusCode, headers: &HeaderMap, from: &reqwest::Url)
 }
 
 impl Client {
-    /// An operation's call, the whole of every generated `send_with_metadata`: the request (or
-    /// why it could not be built) sent as `execute` sends it, the response decoded
-    /// by `decode` (the operation's documented statuses), its status and headers kept.
-    pub async fn call<T, E>(
-        &self,
-        request: Result<Request, Error<E>>,
-        options: &RequestOptions,
-        decode: impl FnOnce(RawResponse) -> Result<T, Error<E>>,
-    ) -> Result<Response<T>, Error<E>> {
-        let response = self.execute::<E>(request?, options).await?;
-        let (status, headers) = (response.status, response.headers.clone());
-        decode(response).map(|body| Response { status, headers, body })
-    }
-
     /// Sends `request`, retrying as the policy says; any complete response is returned (the
-    /// caller decodes it), including the last one of a retried error status.
-    pub(crate) async fn execute<E>(&self, request: Request, options: &RequestOptions) -> Result<RawResponse, Error<E>> {
+    /// caller decodes it), including the last one of a retried error status. Not generic, so
+    /// that it is compiled once, not per operation.
+    pub(crate) async fn execute(&self, request: Request, options: &RequestOptions) -> Result<RawResponse, Error<Infallible>> {
         let inner = &self.inner;
         let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path))
             .map_err(|err| Error::InvalidRequest(format!("invalid URL for {}: {err}", request.template)))?;

@@ -254,6 +254,13 @@ impl fmt::Display for Attempts {
     }
 }
 
+impl Error<std::convert::Infallible> {
+    /// An error that holds no documented error, as an operation's.
+    pub(crate) fn widen<F>(self) -> Error<F> {
+        self.map_api(|never| match never {})
+    }
+}
+
 impl<E: fmt::Display> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -5,6 +5,7 @@
 
 #![deny(missing_docs)]
 
+mod call;
 mod client;
 mod error;
 /// What generated `mock` modules share (feature `mock`).
@@ -18,6 +19,7 @@ mod retry;
 pub mod serde_struct;
 pub mod untagged;
 
+pub use call::{BodyFuture, ResponseFuture};
 pub use client::{
     AfterResponse, BeforeRequest, BuildError, Client, ClientBuilder, SecretToken, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, MIN_SCRUBBED_SECRET,
 };
@@ -145,19 +147,17 @@ macro_rules! request_builder {
             }
 
             /// Sends the request and decodes the response.
-            pub async fn send(self) -> ::core::result::Result<$success, $crate::runtime::Error<$error>> {
-                self.send_with_metadata().await.map(|response| response.body)
+            pub fn send(self) -> $crate::runtime::BodyFuture<$success, $error> {
+                $crate::runtime::BodyFuture::new(self.send_with_metadata())
             }
         }
 
         impl ::core::future::IntoFuture for $builder {
             type Output = ::core::result::Result<$success, $crate::runtime::Error<$error>>;
-            type IntoFuture = ::core::pin::Pin<
-                ::std::boxed::Box<dyn ::core::future::Future<Output = Self::Output> + ::core::marker::Send>,
-            >;
+            type IntoFuture = $crate::runtime::BodyFuture<$success, $error>;
 
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                self.send()
             }
         }
     };

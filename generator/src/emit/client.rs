@@ -475,8 +475,8 @@ pub(crate) fn operation(op: &Operation) -> TokenStream {
             }
 
             /// Sends the request and decodes the response, keeping its status and headers.
-            pub async fn send_with_metadata(self) -> ::std::result::Result<crate::runtime::Response<#success>, crate::runtime::Error<#error>> {
-                self.client.call(self.request(), &self.options, |#response| #decode).await
+            pub fn send_with_metadata(self) -> crate::runtime::ResponseFuture<#success, #error> {
+                crate::runtime::ResponseFuture::new(&self.client, self.request(), &self.options, |#response| #decode)
             }
 
             #pagination

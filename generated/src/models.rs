@@ -738,8 +738,7 @@ impl FileUploadCompleted {
 /// Untagged: a value decodes into the variant that accounts for it best (the document's
 /// constraints met, every property kept), not merely the first that decodes; see
 /// [`untagged`](crate::runtime::untagged).
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum FilesListIds {
     /// A value of the `One` kind.
@@ -747,19 +746,7 @@ pub enum FilesListIds {
     /// A value of the `Many` kind.
     Many(Vec<uuid::Uuid>),
 }
-impl<'de> serde::Deserialize<'de> for FilesListIds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        let mut choice = crate::runtime::untagged::Choice::new(&value);
-        choice.attempt::<uuid::Uuid>(0usize, "One", &[], Self::One);
-        choice.attempt::<Vec<uuid::Uuid>>(1usize, "Many", &[], Self::Many);
-        choice.finish("FilesListIds").map_err(<D::Error as serde::de::Error>::custom)
-    }
-}
+crate::runtime::untagged!(FilesListIds { One, Many });
 crate::runtime::from_variant!(FilesListIds, One, uuid::Uuid);
 crate::runtime::from_variant!(FilesListIds, Many, Vec<uuid::Uuid>);
 /// OrganizationID Filter
@@ -769,8 +756,7 @@ crate::runtime::from_variant!(FilesListIds, Many, Vec<uuid::Uuid>);
 /// Untagged: a value decodes into the variant that accounts for it best (the document's
 /// constraints met, every property kept), not merely the first that decodes; see
 /// [`untagged`](crate::runtime::untagged).
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum FilesListOrganizationId {
     /// A value of the `One` kind.
@@ -778,21 +764,7 @@ pub enum FilesListOrganizationId {
     /// A value of the `Many` kind.
     Many(Vec<uuid::Uuid>),
 }
-impl<'de> serde::Deserialize<'de> for FilesListOrganizationId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        let mut choice = crate::runtime::untagged::Choice::new(&value);
-        choice.attempt::<uuid::Uuid>(0usize, "One", &[], Self::One);
-        choice.attempt::<Vec<uuid::Uuid>>(1usize, "Many", &[], Self::Many);
-        choice
-            .finish("FilesListOrganizationId")
-            .map_err(<D::Error as serde::de::Error>::custom)
-    }
-}
+crate::runtime::untagged!(FilesListOrganizationId { One, Many });
 crate::runtime::from_variant!(FilesListOrganizationId, One, uuid::Uuid);
 crate::runtime::from_variant!(FilesListOrganizationId, Many, Vec<uuid::Uuid>);
 /// The `HttpValidationError` schema.
@@ -1683,8 +1655,7 @@ impl ValidationError {
 /// Untagged: a value decodes into the variant that accounts for it best (the document's
 /// constraints met, every property kept), not merely the first that decodes; see
 /// [`untagged`](crate::runtime::untagged).
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidationErrorLocItem {
     /// A value of the `String` kind.
@@ -1692,20 +1663,6 @@ pub enum ValidationErrorLocItem {
     /// A value of the `Integer` kind.
     Integer(i64),
 }
-impl<'de> serde::Deserialize<'de> for ValidationErrorLocItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        let mut choice = crate::runtime::untagged::Choice::new(&value);
-        choice.attempt::<String>(0usize, "String", &[], Self::String);
-        choice.attempt::<i64>(1usize, "Integer", &[], Self::Integer);
-        choice
-            .finish("ValidationErrorLocItem")
-            .map_err(<D::Error as serde::de::Error>::custom)
-    }
-}
+crate::runtime::untagged!(ValidationErrorLocItem { String, Integer });
 crate::runtime::from_variant!(ValidationErrorLocItem, String, String);
 crate::runtime::from_variant!(ValidationErrorLocItem, Integer, i64);

@@ -86,22 +86,21 @@ pub struct Choice<'a, U> {
     value: &'a Value,
     best: Option<(Fit, U)>,
     errors: Vec<String>,
+    /// How many variants were attempted: the next one's index in document order.
+    attempted: usize,
 }
 
 impl<'a, U> Choice<'a, U> {
     /// A choice for `value`.
     pub fn new(value: &'a Value) -> Self {
-        Choice { value, best: None, errors: Vec::new() }
+        Choice { value, best: None, errors: Vec::new(), attempted: 0 }
     }
 
-    /// Tries the variant `index` (named `label`): decodes the value as `T`, measures the fit.
-    pub fn attempt<T: serde::de::DeserializeOwned + serde::Serialize>(
-        &mut self,
-        index: usize,
-        label: &str,
-        checks: &[Check],
-        wrap: impl FnOnce(T) -> U,
-    ) {
+    /// Tries the next variant in document order (named `label`, made by `wrap`): decodes the
+    /// value as `T`, measures the fit.
+    pub fn attempt<T: serde::de::DeserializeOwned + serde::Serialize>(&mut self, label: &str, checks: &[Check], wrap: impl FnOnce(T) -> U) {
+        let index = self.attempted;
+        self.attempted += 1;
         if self.best.as_ref().is_some_and(|(fit, _)| fit.is_exact()) {
             return;
         }
@@ -124,6 +123,45 @@ impl<'a, U> Choice<'a, U> {
         }
     }
 }
+
+/// `Serialize` and `Deserialize` for a generated untagged union, from its variants in document
+/// order: `untagged!(Name { Variant, Other: [Pattern("^a"), MaxLength(3)] })`, each variant
+/// holding one value and given with the document's constraints its type does not check
+/// ([`Check`]s, named without their path), if any.
+///
+/// A value is written as the variant's value alone, and read as the variant that accounts for it
+/// best ([`Choice`]).
+#[allow(unused_macros)] // a crate whose document has no untagged union does not use it
+macro_rules! untagged {
+    ($name:ident { $($variant:ident $(: [$($check:expr),* $(,)?])?),* $(,)? }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                match *self {
+                    $(Self::$variant(ref value) => ::serde::Serialize::serialize(value, serializer),)*
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                let mut choice = $crate::runtime::untagged::Choice::new(&value);
+                $(choice.attempt(
+                    ::core::stringify!($variant),
+                    &[$($({
+                        #[allow(unused_imports, reason = "a check names one variant")]
+                        use $crate::runtime::untagged::Check::*;
+                        $check
+                    }),*)?],
+                    Self::$variant,
+                );)*
+                choice.finish(::core::stringify!($name)).map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use untagged;
 
 /// How well a decoded variant accounts for a value; smaller is better.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -189,5 +227,38 @@ fn size(value: &Value) -> usize {
         Value::Object(object) => object.values().map(|v| 1 + size(v)).sum(),
         Value::Array(items) => items.iter().map(|v| 1 + size(v)).sum(),
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// A type of the module named as a check: `untagged!` reads its checks as the runtime's.
+    #[allow(dead_code)]
+    struct Pattern {}
+
+    #[derive(Debug, PartialEq)]
+    enum Case {
+        Lower(String),
+        Upper(String),
+        Count(u8),
+    }
+    crate::runtime::untagged!(Case { Lower: [Pattern("^[a-z]+$")], Upper: [Pattern("^[A-Z]+$"), MaxLength(3)], Count });
+
+    #[test]
+    fn a_value_is_read_as_the_variant_whose_checks_it_meets_and_written_as_its_value() {
+        assert_eq!(serde_json::from_value::<Case>(json!("ABC")).unwrap(), Case::Upper("ABC".into()));
+        assert_eq!(serde_json::from_value::<Case>(json!("abc")).unwrap(), Case::Lower("abc".into()));
+        assert_eq!(serde_json::from_value::<Case>(json!(7)).unwrap(), Case::Count(7));
+        assert_eq!(serde_json::to_value(Case::Upper("ABC".into())).unwrap(), json!("ABC"));
+        assert_eq!(serde_json::to_value(Case::Count(7)).unwrap(), json!(7));
+    }
+
+    #[test]
+    fn a_value_no_variant_reads_names_each_variant_and_why() {
+        let err = serde_json::from_value::<Case>(json!(true)).unwrap_err().to_string();
+        assert!(err.starts_with("the value fits no variant of `Case` (Lower: invalid type: boolean `true`"), "{err}");
+        assert!(err.contains("; Upper: invalid type") && err.contains("; Count: invalid type"), "{err}");
     }
 }

@@ -118,6 +118,8 @@ macro_rules! optional_setter {
 pub(crate) use {optional_setter, setter};
 #[allow(unused_imports)]
 pub(crate) use serde_struct::serde_struct;
+#[allow(unused_imports)]
+pub(crate) use untagged::untagged;
 
 /// What every request builder has besides its parameters and its `send_with_metadata`: the
 /// per-call settings (`timeout`, `retry`, `max_response_size`, on its `options` field), `send`,

@@ -686,24 +686,22 @@ fn untagged(api: &Api, name: &proc_macro2::Ident, u: &Untagged, docs: TokenStrea
     let types: Vec<_> = u.variants.iter().map(|v| type_tokens(&v.ty)).collect();
     let variant_docs: Vec<_> = u.variants.iter().map(|v| format!(" A value of the `{}` kind.", v.rust_name)).collect();
     let from_impls = from_impls(api, name, &variants, &u.variants.iter().map(|v| &v.ty).collect::<Vec<_>>());
-    let attempts = u.variants.iter().enumerate().map(|(index, v)| {
+    // The variants in document order, each with the checks its type does not make.
+    let entries = u.variants.iter().map(|v| {
         let variant = naming::ident(&v.rust_name);
-        let ty = type_tokens(&v.ty);
-        let checks = v.checks.iter().map(check_tokens);
-        let label = &v.rust_name;
-        quote! {
-            choice.attempt::<#ty>(#index, #label, &[#(#checks),*], Self::#variant);
+        if v.checks.is_empty() {
+            return quote! { #variant };
         }
+        let checks = v.checks.iter().map(check_tokens);
+        quote! { #variant: [#(#checks),*] }
     });
-    let union_name = name.to_string();
     quote! {
         #docs
         ///
         /// Untagged: a value decodes into the variant that accounts for it best (the document's
         /// constraints met, every property kept), not merely the first that decodes; see
         /// [`untagged`](crate::runtime::untagged).
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(
@@ -711,15 +709,8 @@ fn untagged(api: &Api, name: &proc_macro2::Ident, u: &Untagged, docs: TokenStrea
                 #variants(#types),
             )*
         }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                let mut choice = crate::runtime::untagged::Choice::new(&value);
-                #(#attempts)*
-                choice.finish(#union_name).map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-        }
+        // `Serialize` (the variant's value) and `Deserialize` (the variant that fits best).
+        crate::runtime::untagged!(#name { #(#entries),* });
         #from_impls
     }
 }
@@ -731,33 +722,32 @@ fn float_tokens(value: f64) -> TokenStream {
 
 fn check_tokens(check: &crate::ir::Check) -> TokenStream {
     use crate::ir::Check;
-    let path = quote! { crate::runtime::untagged::Check };
     match check {
-        Check::Strings(values) => quote! { #path::Strings(&[#(#values),*]) },
+        Check::Strings(values) => quote! { Strings(&[#(#values),*]) },
         Check::Integers(values) => {
             let values = values.iter().map(|v| Literal::i64_unsuffixed(*v));
-            quote! { #path::Integers(&[#(#values),*]) }
+            quote! { Integers(&[#(#values),*]) }
         }
-        Check::Pattern(pattern) => quote! { #path::Pattern(#pattern) },
+        Check::Pattern(pattern) => quote! { Pattern(#pattern) },
         Check::Minimum(value, exclusive) => {
             let value = float_tokens(*value);
-            quote! { #path::Minimum(#value, #exclusive) }
+            quote! { Minimum(#value, #exclusive) }
         }
         Check::Maximum(value, exclusive) => {
             let value = float_tokens(*value);
-            quote! { #path::Maximum(#value, #exclusive) }
+            quote! { Maximum(#value, #exclusive) }
         }
         Check::MinLength(n) => {
             let n = Literal::usize_unsuffixed(*n);
-            quote! { #path::MinLength(#n) }
+            quote! { MinLength(#n) }
         }
         Check::MaxLength(n) => {
             let n = Literal::usize_unsuffixed(*n);
-            quote! { #path::MaxLength(#n) }
+            quote! { MaxLength(#n) }
         }
         Check::Property(name, checks) => {
             let checks = checks.iter().map(check_tokens);
-            quote! { #path::Property(#name, &[#(#checks),*]) }
+            quote! { Property(#name, &[#(#checks),*]) }
         }
     }
 }

@@ -67,9 +67,10 @@ const PRELUDE_DERIVES: &[(&[&str], usize)] = &[
 /// prettyplease (see [`render_setters`]).
 const RUNTIME_MACROS: &[&str] = &["setter", "optional_setter", "request_builder", "from_variant"];
 
-/// The runtime's macro that takes a struct's properties (`Name { "tag": "value", field, other:
-/// "property" default, ..map }`), rendered by [`fields`].
-const FIELDS_MACRO: &str = "serde_struct";
+/// The runtime's macros that take a type's name and a list in braces (a struct's properties,
+/// `serde_struct!(Name { "tag": "value", field, other: "property" default, ..map })`; a union's
+/// variants, `untagged!(Name { Variant, Other: [check] })`), rendered by [`fields`].
+const FIELDS_MACROS: &[&str] = &["serde_struct", "untagged"];
 
 /// Crates whose paths lose their leading `::` (lower case: no type or variant the emitters
 /// write has such a name; a file that has one keeps the `::`).
@@ -300,7 +301,7 @@ impl VisitMut for Shorten<'_> {
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
         // The runtime's `setter!`/`optional_setter!` take a type after their names: shortened
         // as the type would be anywhere else.
-        if mac.path.segments.last().is_some_and(|s| s.ident == FIELDS_MACRO) {
+        if mac.path.segments.last().is_some_and(|s| FIELDS_MACROS.iter().any(|name| s.ident == name)) {
             if let Some(rendered) = fields(mac.tokens.clone()) {
                 self.put_back_later(mac, rendered);
                 return;
@@ -349,7 +350,7 @@ pub(crate) fn render_setters(text: String, setters: &[String]) -> String {
             .strip_prefix("crate::runtime::")
             .and_then(|rest| rest.split_once("!(__oag_setter_"))
             .and_then(|(name, rest)| Some((name, rest.strip_suffix(");")?.parse::<usize>().ok()?)))
-            .filter(|(name, _)| RUNTIME_MACROS.contains(name) || *name == FIELDS_MACRO)
+            .filter(|(name, _)| RUNTIME_MACROS.contains(name) || FIELDS_MACROS.contains(name))
             .and_then(|(name, index)| Some((name, setters.get(index)?)));
         match placeholder {
             Some((name, args)) => {
@@ -429,9 +430,9 @@ fn spaced(tokens: proc_macro2::TokenStream, out: &mut String) {
     }
 }
 
-/// `Name { "tag": "value", field, other: "property" default = function, ..map }` as written by
-/// hand: on one line when it fits, else the entries filling lines of 100 columns; `None` for
-/// other tokens.
+/// `Name { "tag": "value", field, other: "property" default = function, ..map }` or `Name {
+/// Variant, Other: [check] }` as written by hand: on one line when it fits, else the entries
+/// filling lines of 100 columns; `None` for other tokens.
 fn fields(tokens: proc_macro2::TokenStream) -> Option<String> {
     use proc_macro2::{Delimiter, TokenTree};
     let mut tokens = tokens.into_iter();
@@ -458,7 +459,13 @@ fn fields(tokens: proc_macro2::TokenStream) -> Option<String> {
                 }
                 entry.push_str(&token.to_string());
             }
-            TokenTree::Group(_) => return None,
+            // A variant's checks: `Variant: [crate::runtime::untagged::Check::MinLength(1)]`.
+            TokenTree::Group(_) => {
+                if !entry.is_empty() {
+                    entry.push(' ');
+                }
+                spaced(token.into(), entry);
+            }
         }
     }
     entries.retain(|entry| !entry.is_empty());

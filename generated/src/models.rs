@@ -843,32 +843,7 @@ impl NotPermitted {
 /// Always `"NotPermitted"`: the type serializes itself as that value and accepts nothing else.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct NotPermittedError;
-impl NotPermittedError {
-    /// The literal value.
-    pub const VALUE: &'static str = "NotPermitted";
-}
-impl serde::Serialize for NotPermittedError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-impl<'de> serde::Deserialize<'de> for NotPermittedError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                <D::Error as serde::de::Error>::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &Self::VALUE,
-                ),
-            )
-        }
-    }
-}
+crate::runtime::literal!(NotPermittedError, "NotPermitted");
 /// Schema to create a file to be used as an organization avatar.
 ///
 /// A variant of [`FileCreate`]. Its tag, `"service": "organization_avatar"`, is not a field: the type writes it itself.
@@ -1246,32 +1221,7 @@ impl ResourceNotFound {
 /// Always `"ResourceNotFound"`: the type serializes itself as that value and accepts nothing else.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ResourceNotFoundError;
-impl ResourceNotFoundError {
-    /// The literal value.
-    pub const VALUE: &'static str = "ResourceNotFound";
-}
-impl serde::Serialize for ResourceNotFoundError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(Self::VALUE)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResourceNotFoundError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize<'de>>::deserialize(deserializer)?;
-        if value == Self::VALUE {
-            Ok(Self)
-        } else {
-            Err(
-                <D::Error as serde::de::Error>::invalid_value(
-                    serde::de::Unexpected::Str(&value),
-                    &Self::VALUE,
-                ),
-            )
-        }
-    }
-}
+crate::runtime::literal!(ResourceNotFoundError, "ResourceNotFound");
 /// The `S3FileCreateMultipart` schema.
 ///
 /// Example: `{"parts":[{"number":1,"chunk_start":0,"chunk_end":10000000,"checksum_sha256_base64":"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg="}]}`

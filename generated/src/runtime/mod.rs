@@ -10,6 +10,8 @@
 mod call;
 mod client;
 mod error;
+#[doc(hidden)]
+pub mod literal;
 /// What generated `mock` modules share (feature `mock`).
 #[cfg(feature = "mock")]
 #[doc(hidden)]
@@ -122,6 +124,8 @@ pub(crate) use {optional_setter, setter};
 pub(crate) use serde_struct::serde_struct;
 #[allow(unused_imports)]
 pub(crate) use untagged::untagged;
+#[allow(unused_imports)]
+pub(crate) use literal::literal;
 
 /// What every request builder has besides its parameters and its `send_with_metadata`: the
 /// per-call settings (`timeout`, `retry`, `max_response_size`, on its `options` field), `send`,

@@ -14,6 +14,7 @@ pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/call.rs", include_str!("../../runtime/src/call.rs")),
     ("src/runtime/client.rs", include_str!("../../runtime/src/client.rs")),
     ("src/runtime/error.rs", include_str!("../../runtime/src/error.rs")),
+    ("src/runtime/literal.rs", include_str!("../../runtime/src/literal.rs")),
     ("src/runtime/mock.rs", include_str!("../../runtime/src/mock.rs")),
     ("src/runtime/nullable.rs", include_str!("../../runtime/src/nullable.rs")),
     ("src/runtime/pagination.rs", include_str!("../../runtime/src/pagination.rs")),

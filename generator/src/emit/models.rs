@@ -796,64 +796,13 @@ fn const_def(name: &proc_macro2::Ident, value: &Value, docs: TokenStream) -> Tok
     match value {
         Value::String(text) => quote! {
             #common
-
-            impl #name {
-                /// The literal value.
-                pub const VALUE: &'static str = #text;
-            }
-
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    serializer.serialize_str(Self::VALUE)
-                }
-            }
-
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                    if value == Self::VALUE {
-                        ::std::result::Result::Ok(Self)
-                    } else {
-                        ::std::result::Result::Err(<D::Error as ::serde::de::Error>::invalid_value(
-                            ::serde::de::Unexpected::Str(&value),
-                            &Self::VALUE,
-                        ))
-                    }
-                }
-            }
+            crate::runtime::literal!(#name, #text);
         },
         other => {
             let json = other.to_string();
             quote! {
                 #common
-
-                impl #name {
-                    /// The literal value, as JSON text.
-                    pub const JSON: &'static str = #json;
-
-                    fn value() -> ::serde_json::Value {
-                        ::serde_json::from_str(Self::JSON).unwrap_or(::serde_json::Value::Null)
-                    }
-                }
-
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                        ::serde::Serialize::serialize(&Self::value(), serializer)
-                    }
-                }
-
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        let value = <::serde_json::Value as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                        if value == Self::value() {
-                            ::std::result::Result::Ok(Self)
-                        } else {
-                            ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(
-                                ::std::format!("expected the literal {}", Self::JSON),
-                            ))
-                        }
-                    }
-                }
+                crate::runtime::literal!(#name, json = #json);
             }
         }
     }

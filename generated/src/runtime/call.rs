@@ -16,8 +16,9 @@ use std::task::{Context, Poll};
 use super::request::{RawResponse, RequestOptions};
 use super::{Client, Error, Request, Response};
 
-/// The sending of one request, retries included (`Client::execute`).
-type Sending = Pin<Box<dyn Future<Output = Result<RawResponse, Error<Infallible>>> + Send>>;
+/// The sending of one request, retries included (`Client::execute`). `Sync` as `execute`'s
+/// future is, so that a call's future is `Sync` as an `async fn`'s was.
+type Sending = Pin<Box<dyn Future<Output = Result<RawResponse, Error<Infallible>>> + Send + Sync>>;
 
 /// Where a call is.
 enum State<E> {
@@ -221,9 +222,11 @@ mod tests {
     }
 
     #[test]
-    fn the_futures_are_send_and_unpin_whatever_their_types() {
-        fn send_unpin<F: Future + Send + Unpin>() {}
-        send_unpin::<ResponseFuture<std::marker::PhantomPinned, String>>();
-        send_unpin::<BodyFuture<std::marker::PhantomPinned, String>>();
+    fn the_futures_are_send_sync_and_unpin_whatever_their_types() {
+        fn send_sync_unpin<F: Future + Send + Sync + Unpin>() {}
+        send_sync_unpin::<ResponseFuture<std::marker::PhantomPinned, String>>();
+        send_sync_unpin::<BodyFuture<std::marker::PhantomPinned, String>>();
+        // Nor is a body type that is neither `Send` nor `Sync` in the way: the future holds no body.
+        send_sync_unpin::<ResponseFuture<std::rc::Rc<u8>, String>>();
     }
 }

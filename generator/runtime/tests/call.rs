@@ -79,3 +79,27 @@ async fn nothing_is_sent_before_the_first_poll_and_a_dropped_call_sends_nothing(
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     assert_eq!(listener.accept().map(|_| ()).unwrap_err().kind(), std::io::ErrorKind::WouldBlock);
 }
+
+#[tokio::test]
+async fn a_call_dropped_in_flight_closes_its_connection() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = client(&format!("http://{}", listener.local_addr().unwrap()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        let mut buffer = [0; 4096];
+        let mut request = Vec::new();
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = stream.read(&mut buffer).unwrap();
+            request.extend_from_slice(&buffer[..n]);
+        }
+        // No answer: the next read ends when the client closes the connection.
+        tx.send(stream.read(&mut buffer).map_err(|err| err.kind())).unwrap();
+    });
+    let call = ResponseFuture::<u32, String>::new(&client, get(), &RequestOptions::default(), |response| response.json());
+    let outcome = tokio::time::timeout(std::time::Duration::from_millis(200), call).await;
+    assert!(outcome.is_err(), "the server never answers");
+    let read = tokio::task::spawn_blocking(move || rx.recv().unwrap()).await.unwrap();
+    assert_eq!(read, Ok(0), "the connection is closed once the call is dropped");
+}

@@ -1110,3 +1110,27 @@ async fn a_middlewares_own_error_is_its_own_kind_and_not_retried() {
     let wide: Error = err.into();
     assert!(matches!(wide, Error::Middleware { .. }));
 }
+
+/// A call's futures are named `Send + Sync + Unpin + 'static` types: `tokio::spawn` takes them,
+/// a struct that must be `Sync` holds them, and `.await` on the builder is the same call.
+#[tokio::test]
+async fn calls_are_futures_to_spawn_and_to_hold() {
+    fn held<F: std::future::Future + Send + Sync + Unpin + 'static>(future: F) -> F {
+        future
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/files/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(list_page(&["a.zip"], 1)))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let body: polar_files::runtime::BodyFuture<ListResourceFileRead, FilesListError> = held(client.files().list().send());
+    let page = tokio::spawn(body).await.unwrap().unwrap();
+    assert_eq!(page.items.len(), 1);
+    let response = tokio::spawn(held(client.files().list().send_with_metadata())).await.unwrap().unwrap();
+    assert_eq!((response.status.as_u16(), response.body.items.len()), (200, 1));
+    let page = held(std::future::IntoFuture::into_future(client.files().list())).await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}

@@ -160,7 +160,8 @@ fn fixture_payloads_decode_and_reencode() {
 }
 
 /// What `cargo xtask generate` writes for the project's document is a crate of its own (with its
-/// own `[workspace]`) that passes `cargo clippy -D warnings` outside this workspace.
+/// own `[workspace]`) that passes `cargo clippy -D warnings` outside this workspace, its test
+/// targets too (the vendored runtime's unit tests build with the crate's own dependencies).
 #[test]
 fn standalone_crate_builds_on_its_own() {
     let source = std::fs::read_to_string(spec_path()).unwrap();
@@ -178,7 +179,7 @@ fn standalone_crate_builds_on_its_own() {
     }
     integration_tests::cargo_project::use_project_lock(&root(), &dir).unwrap();
     // In the target directory the other compile tests share, so dependencies build once.
-    if let Err(errors) = integration_tests::run_cargo_in(&dir, &["clippy", "--features", integration_tests::GENERATED_FEATURES, "--quiet", "--", "-D", "warnings"], &[]) {
+    if let Err(errors) = integration_tests::run_cargo_in(&dir, &["clippy", "--all-targets", "--features", integration_tests::GENERATED_FEATURES, "--quiet", "--", "-D", "warnings"], &[]) {
         panic!("the standalone crate does not pass clippy:\n{errors}");
     }
 }

@@ -432,7 +432,8 @@ fn spaced(tokens: proc_macro2::TokenStream, out: &mut String) {
 
 /// `Name { "tag": "value", field, other: "property" default = function, ..map }` or `Name {
 /// Variant, Other: [check] }` as written by hand: on one line when it fits, else the entries
-/// filling lines of 100 columns; `None` for other tokens.
+/// filling lines of 100 columns (an entry longer than a line wrapped after its commas, see
+/// [`wrap_after_commas`]); `None` for other tokens.
 fn fields(tokens: proc_macro2::TokenStream) -> Option<String> {
     use proc_macro2::{Delimiter, TokenTree};
     let mut tokens = tokens.into_iter();
@@ -484,11 +485,57 @@ fn fields(tokens: proc_macro2::TokenStream) -> Option<String> {
         if !line.is_empty() {
             line.push(' ');
         }
-        line.push_str(entry);
+        if 4 + entry.chars().count() + 1 > 100 {
+            // One entry longer than a line (a union variant's long list of checks): wrapped
+            // after its commas, continued 8 columns in.
+            line.push_str(&wrap_after_commas(entry, 100 - 4, 8));
+        } else {
+            line.push_str(entry);
+        }
         line.push(',');
     }
     text.push_str(&format!("\n    {}\n}}", line.trim_end()));
     Some(text)
+}
+
+/// `text` (tokens as [`spaced`] writes them) broken after its `, ` outside string literals into
+/// lines of at most `width` columns where it can be, the lines after the first indented by
+/// `indent` more than the first.
+fn wrap_after_commas(text: &str, width: usize, indent: usize) -> String {
+    // The pieces: each ends after a `,` outside a string literal (whose escapes are `\`-led).
+    let mut pieces = Vec::new();
+    let (mut piece, mut in_string, mut escaped) = (String::new(), false, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        piece.push(c);
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            ',' if !in_string && chars.peek() == Some(&' ') => {
+                chars.next();
+                pieces.push(std::mem::take(&mut piece));
+            }
+            _ => {}
+        }
+    }
+    pieces.push(piece);
+    let mut out = String::new();
+    let mut column = 0;
+    for piece in pieces {
+        let len = piece.chars().count();
+        if column > 0 && column + 1 + len > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(4 + indent));
+            column = indent;
+        } else if column > 0 {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(&piece);
+        column += len;
+    }
+    out
 }
 
 fn is_runtime_macro(mac: &syn::Macro) -> bool {

@@ -67,7 +67,7 @@ pub fn json(text: &str) -> Value {
 }
 
 /// Reads a value that must be the one of the JSON text `expected`, compared as JSON Schema
-/// compares a `const` ([`same`]: `3.0` is the literal `3`).
+/// compares a `const` (`same`: `3.0` is the literal `3`).
 pub fn value<'de, D: Deserializer<'de>>(deserializer: D, expected: &'static str) -> Result<(), D::Error> {
     let value = serde_json::Value::deserialize(deserializer)?;
     if same(&value, &json(expected)) {

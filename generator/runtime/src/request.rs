@@ -158,6 +158,7 @@ fn to_json<T: Serialize, E>(value: &T, name: &str) -> Result<serde_json::Value, 
     serde_json::to_value(value).map_err(|err| Error::InvalidRequest(cannot_encode(name, &err)))
 }
 
+/// [`to_json`]'s message, apart so that it is not compiled per parameter type.
 fn cannot_encode(name: &str, err: &serde_json::Error) -> String {
     format!("`{name}` cannot be encoded: {err}")
 }

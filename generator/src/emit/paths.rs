@@ -460,7 +460,7 @@ fn fields(tokens: proc_macro2::TokenStream) -> Option<String> {
                 }
                 entry.push_str(&token.to_string());
             }
-            // A variant's checks: `Variant: [crate::runtime::untagged::Check::MinLength(1)]`.
+            // A variant's checks: `Variant: [MinLength(1), Pattern("^a")]`.
             TokenTree::Group(_) => {
                 if !entry.is_empty() {
                     entry.push(' ');

@@ -158,8 +158,7 @@ impl DownloadableFileRead {
 /// The `FileCreate` schema.
 ///
 /// Tagged by the `service` property. An unknown tag decodes into the [`Unknown`](Self::Unknown) variant.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum FileCreate {
@@ -174,60 +173,11 @@ pub enum FileCreate {
     /// A `service` this version of the crate does not know: the whole JSON object, kept verbatim.
     Unknown(serde_json::Value),
 }
-impl FileCreate {
-    /// The value of the tag.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Downloadable(_) => Some("downloadable"),
-            Self::ProductMedia(_) => Some("product_media"),
-            Self::OrganizationAvatar(_) => Some("organization_avatar"),
-            Self::SupportCaseAttachment(_) => Some("support_case_attachment"),
-            Self::Unknown(value) => {
-                value.get("service").and_then(serde_json::Value::as_str)
-            }
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for FileCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        if !value.is_object() {
-            return Err(
-                <D::Error as serde::de::Error>::invalid_type(
-                    serde::de::Unexpected::Other("a non-object JSON value"),
-                    &"an object",
-                ),
-            );
-        }
-        match value.get("service").and_then(serde_json::Value::as_str) {
-            Some("downloadable") => {
-                serde_json::from_value(value)
-                    .map(Self::Downloadable)
-                    .map_err(<D::Error as serde::de::Error>::custom)
-            }
-            Some("product_media") => {
-                serde_json::from_value(value)
-                    .map(Self::ProductMedia)
-                    .map_err(<D::Error as serde::de::Error>::custom)
-            }
-            Some("organization_avatar") => {
-                serde_json::from_value(value)
-                    .map(Self::OrganizationAvatar)
-                    .map_err(<D::Error as serde::de::Error>::custom)
-            }
-            Some("support_case_attachment") => {
-                serde_json::from_value(value)
-                    .map(Self::SupportCaseAttachment)
-                    .map_err(<D::Error as serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::tagged!(FileCreate {
+    tag = "service", Downloadable: "downloadable", ProductMedia: "product_media",
+    OrganizationAvatar: "organization_avatar", SupportCaseAttachment: "support_case_attachment",
+    ..Unknown,
+});
 crate::runtime::from_variant!(FileCreate, Downloadable, crate::models::DownloadableFileCreate);
 crate::runtime::from_variant!(FileCreate, ProductMedia, crate::models::ProductMediaFileCreate);
 crate::runtime::from_variant!(
@@ -334,8 +284,7 @@ impl FilePatch {
 /// The `FileRead` schema.
 ///
 /// Tagged by the `service` property. An unknown tag decodes into the [`Unknown`](Self::Unknown) variant.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum FileRead {
@@ -350,60 +299,11 @@ pub enum FileRead {
     /// A `service` this version of the crate does not know: the whole JSON object, kept verbatim.
     Unknown(serde_json::Value),
 }
-impl FileRead {
-    /// The value of the tag.
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Downloadable(_) => Some("downloadable"),
-            Self::ProductMedia(_) => Some("product_media"),
-            Self::OrganizationAvatar(_) => Some("organization_avatar"),
-            Self::SupportCaseAttachment(_) => Some("support_case_attachment"),
-            Self::Unknown(value) => {
-                value.get("service").and_then(serde_json::Value::as_str)
-            }
-        }
-    }
-}
-impl<'de> serde::Deserialize<'de> for FileRead {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)?;
-        if !value.is_object() {
-            return Err(
-                <D::Error as serde::de::Error>::invalid_type(
-                    serde::de::Unexpected::Other("a non-object JSON value"),
-                    &"an object",
-                ),
-            );
-        }
-        match value.get("service").and_then(serde_json::Value::as_str) {
-            Some("downloadable") => {
-                serde_json::from_value(value)
-                    .map(Self::Downloadable)
-                    .map_err(<D::Error as serde::de::Error>::custom)
-            }
-            Some("product_media") => {
-                serde_json::from_value(value)
-                    .map(Self::ProductMedia)
-                    .map_err(<D::Error as serde::de::Error>::custom)
-            }
-            Some("organization_avatar") => {
-                serde_json::from_value(value)
-                    .map(Self::OrganizationAvatar)
-                    .map_err(<D::Error as serde::de::Error>::custom)
-            }
-            Some("support_case_attachment") => {
-                serde_json::from_value(value)
-                    .map(Self::SupportCaseAttachment)
-                    .map_err(<D::Error as serde::de::Error>::custom)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+crate::runtime::tagged!(FileRead {
+    tag = "service", Downloadable: "downloadable", ProductMedia: "product_media",
+    OrganizationAvatar: "organization_avatar", SupportCaseAttachment: "support_case_attachment",
+    ..Unknown,
+});
 crate::runtime::from_variant!(FileRead, Downloadable, crate::models::DownloadableFileRead);
 crate::runtime::from_variant!(FileRead, ProductMedia, crate::models::ProductMediaFileRead);
 crate::runtime::from_variant!(

@@ -21,6 +21,8 @@ mod pagination;
 mod request;
 mod retry;
 pub mod serde_struct;
+#[doc(hidden)]
+pub mod tagged;
 pub mod untagged;
 
 pub use call::{BodyFuture, ResponseFuture};
@@ -122,6 +124,8 @@ macro_rules! optional_setter {
 pub(crate) use {optional_setter, setter};
 #[allow(unused_imports)]
 pub(crate) use serde_struct::serde_struct;
+#[allow(unused_imports)]
+pub(crate) use tagged::tagged;
 #[allow(unused_imports)]
 pub(crate) use untagged::untagged;
 #[allow(unused_imports)]

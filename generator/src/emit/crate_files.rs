@@ -21,6 +21,7 @@ pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/request.rs", include_str!("../../runtime/src/request.rs")),
     ("src/runtime/retry.rs", include_str!("../../runtime/src/retry.rs")),
     ("src/runtime/serde_struct.rs", include_str!("../../runtime/src/serde_struct.rs")),
+    ("src/runtime/tagged.rs", include_str!("../../runtime/src/tagged.rs")),
     ("src/runtime/untagged.rs", include_str!("../../runtime/src/untagged.rs")),
 ];
 

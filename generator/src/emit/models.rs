@@ -585,7 +585,7 @@ fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -
     );
     // A variant struct writes its own tag. A variant that is itself a union (a nested
     // discriminated union) writes its own tag property; this union's tag is added when the
-    // variant's value does not already hold it.
+    // variant's value does not already hold it (`with_tag`).
     let is_struct = |ty: &TypeRef| {
         let ty = match unalias(api, ty, 0) {
             TypeRef::Boxed(inner) => *inner,
@@ -593,45 +593,20 @@ fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -
         };
         matches!(ty, TypeRef::Named(n) if matches!(api.types.get(&n), Some(TypeDef { kind: TypeKind::Struct(_), .. })))
     };
-    let (derive_serialize, serialize_impl) = if t.variants.iter().all(|v| is_struct(&v.ty)) {
-        (quote! { #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize)] #[serde(untagged)] }, quote! {})
-    } else {
-        let arms = t.variants.iter().map(|v| {
-            let variant = naming::ident(&v.rust_name);
-            let value = &v.tag_value;
-            if is_struct(&v.ty) {
-                quote! { Self::#variant(value) => ::serde::Serialize::serialize(value, serializer), }
-            } else {
-                quote! {
-                    Self::#variant(value) => {
-                        let mut value = ::serde_json::to_value(value).map_err(<S::Error as ::serde::ser::Error>::custom)?;
-                        if let ::std::option::Option::Some(object) = value.as_object_mut() {
-                            object.entry(#tag).or_insert_with(|| ::serde_json::Value::from(#value));
-                        }
-                        ::serde::Serialize::serialize(&value, serializer)
-                    }
-                }
-            }
-        });
-        (
-            quote! { #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)] },
-            quote! {
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                        match self {
-                            #(#arms)*
-                            Self::#unknown(value) => ::serde::Serialize::serialize(value, serializer),
-                        }
-                    }
-                }
-            },
-        )
-    };
+    let entries = t.variants.iter().map(|v| {
+        let variant = naming::ident(&v.rust_name);
+        let value = &v.tag_value;
+        if is_struct(&v.ty) {
+            quote! { #variant: #value, }
+        } else {
+            quote! { #variant: #value with_tag, }
+        }
+    });
     quote! {
         #docs
         ///
         #[doc = #union_doc]
-        #derive_serialize
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
         // Variants hold their structs by value, so they match without unboxing; sizes may differ.
         #[allow(clippy::large_enum_variant)]
         // The API adds kinds: a later crate knows more variants.
@@ -644,39 +619,8 @@ fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -
             #[doc = #unknown_doc]
             #unknown(::serde_json::Value),
         }
-
-        #serialize_impl
-
-        impl #name {
-            /// The value of the tag.
-            pub fn tag(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #( Self::#variants(_) => ::std::option::Option::Some(#values), )*
-                    Self::#unknown(value) => value.get(#tag).and_then(::serde_json::Value::as_str),
-                }
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
-                if !value.is_object() {
-                    return ::std::result::Result::Err(<D::Error as ::serde::de::Error>::invalid_type(
-                        ::serde::de::Unexpected::Other("a non-object JSON value"),
-                        &"an object",
-                    ));
-                }
-                match value.get(#tag).and_then(::serde_json::Value::as_str) {
-                    #(
-                        ::std::option::Option::Some(#values) => ::serde_json::from_value(value)
-                            .map(Self::#variants)
-                            .map_err(<D::Error as ::serde::de::Error>::custom),
-                    )*
-                    _ => ::std::result::Result::Ok(Self::#unknown(value)),
-                }
-            }
-        }
-
+        // `tag()`, `Serialize` (the variant's value) and `Deserialize` (the variant the tag names).
+        crate::runtime::tagged!(#name { tag = #tag, #(#entries)* ..#unknown });
         #from_impls
     }
 }

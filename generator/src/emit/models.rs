@@ -583,20 +583,27 @@ fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -
         t.unknown_variant,
         docs::code(tag)
     );
-    // A variant struct writes its own tag. A variant that is itself a union (a nested
-    // discriminated union) writes its own tag property; this union's tag is added when the
-    // variant's value does not already hold it (`with_tag`).
-    let is_struct = |ty: &TypeRef| {
+    // A variant struct that is this union's alone writes its own tag. Any other variant has this
+    // union's tag added when its JSON object does not already hold it (`with_tag`): a union in
+    // the union (a nested discriminated union), and a struct that is the variant of several tags
+    // (mapped twice, or in two unions), unless it keeps this tag property as a required field:
+    // such a struct's schema may not list the property, or leave it optional.
+    let writes_own_tag = |ty: &TypeRef, value: &str| {
         let ty = match unalias(api, ty, 0) {
             TypeRef::Boxed(inner) => *inner,
             other => other,
         };
-        matches!(ty, TypeRef::Named(n) if matches!(api.types.get(&n), Some(TypeDef { kind: TypeKind::Struct(_), .. })))
+        let TypeRef::Named(name) = ty else { return false };
+        let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(&name) else { return false };
+        match &s.tag {
+            Some(own) => own.property == t.tag && own.value == value,
+            None => s.fields.iter().any(|f| f.json_name == t.tag && f.presence == Presence::Required),
+        }
     };
     let entries = t.variants.iter().map(|v| {
         let variant = naming::ident(&v.rust_name);
         let value = &v.tag_value;
-        if is_struct(&v.ty) {
+        if writes_own_tag(&v.ty, value) {
             quote! { #variant: #value, }
         } else {
             quote! { #variant: #value with_tag, }

@@ -497,6 +497,15 @@ fn integer_enum(name: &proc_macro2::Ident, values: &[crate::ir::IntegerValue], d
     }
 }
 
+/// Names a union's field accessor (`fn name(&self)`) does not take: the union's own `tag`, a method
+/// of a derived or blanket trait it would hide (`u.clone()`, `u.to_owned()`, `u.into()`), an
+/// associated function a path call would find instead of the trait's (`Union::from(variant)`), and
+/// `new`, which clippy expects to return `Self` (`new_ret_no_self`).
+const UNION_RESERVED_METHODS: &[&str] = &[
+    "tag", "new", "clone", "clone_from", "clone_into", "fmt", "eq", "ne", "serialize", "deserialize", "from", "try_from",
+    "into", "try_into", "to_owned", "borrow", "borrow_mut", "type_id",
+];
+
 /// Accessors for the fields every variant struct of a union has, with the same type and presence:
 /// `file.name()` instead of a match over every kind. `None` for an unknown variant.
 fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
@@ -522,7 +531,7 @@ fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
         let shared = by_name.iter().all(|fields| {
             fields.get(field.rust_name.as_str()).is_some_and(|f| f.ty == field.ty && f.presence == field.presence)
         });
-        if !shared || matches!(field.rust_name.as_str(), "tag" | "clone" | "fmt" | "eq" | "serialize" | "deserialize") {
+        if !shared || UNION_RESERVED_METHODS.contains(&field.rust_name.as_str()) {
             continue;
         }
         let ident = naming::ident(&field.rust_name);

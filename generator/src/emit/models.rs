@@ -497,6 +497,15 @@ fn integer_enum(name: &proc_macro2::Ident, values: &[crate::ir::IntegerValue], d
     }
 }
 
+/// Names a union's field accessor (`fn name(&self)`) does not take: the union's own `tag`, a method
+/// of a derived or blanket trait it would hide (`u.clone()`, `u.to_owned()`, `u.into()`), an
+/// associated function a path call would find instead of the trait's (`Union::from(variant)`), and
+/// `new`, which clippy expects to return `Self` (`new_ret_no_self`).
+const UNION_RESERVED_METHODS: &[&str] = &[
+    "tag", "new", "clone", "clone_from", "clone_into", "fmt", "eq", "ne", "serialize", "deserialize", "from", "try_from",
+    "into", "try_into", "to_owned", "borrow", "borrow_mut", "type_id",
+];
+
 /// Accessors for the fields every variant struct of a union has, with the same type and presence:
 /// `file.name()` instead of a match over every kind. `None` for an unknown variant.
 fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
@@ -522,7 +531,7 @@ fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
         let shared = by_name.iter().all(|fields| {
             fields.get(field.rust_name.as_str()).is_some_and(|f| f.ty == field.ty && f.presence == field.presence)
         });
-        if !shared || matches!(field.rust_name.as_str(), "tag" | "clone" | "fmt" | "eq" | "serialize" | "deserialize") {
+        if !shared || UNION_RESERVED_METHODS.contains(&field.rust_name.as_str()) {
             continue;
         }
         let ident = naming::ident(&field.rust_name);
@@ -583,20 +592,27 @@ fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -
         t.unknown_variant,
         docs::code(tag)
     );
-    // A variant struct writes its own tag. A variant that is itself a union (a nested
-    // discriminated union) writes its own tag property; this union's tag is added when the
-    // variant's value does not already hold it (`with_tag`).
-    let is_struct = |ty: &TypeRef| {
+    // A variant struct that is this union's alone writes its own tag. Any other variant has this
+    // union's tag added when its JSON object does not already hold it (`with_tag`): a union in
+    // the union (a nested discriminated union), and a struct that is the variant of several tags
+    // (mapped twice, or in two unions), unless it keeps this tag property as a required field:
+    // such a struct's schema may not list the property, or leave it optional.
+    let writes_own_tag = |ty: &TypeRef, value: &str| {
         let ty = match unalias(api, ty, 0) {
             TypeRef::Boxed(inner) => *inner,
             other => other,
         };
-        matches!(ty, TypeRef::Named(n) if matches!(api.types.get(&n), Some(TypeDef { kind: TypeKind::Struct(_), .. })))
+        let TypeRef::Named(name) = ty else { return false };
+        let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(&name) else { return false };
+        match &s.tag {
+            Some(own) => own.property == t.tag && own.value == value,
+            None => s.fields.iter().any(|f| f.json_name == t.tag && f.presence == Presence::Required),
+        }
     };
     let entries = t.variants.iter().map(|v| {
         let variant = naming::ident(&v.rust_name);
         let value = &v.tag_value;
-        if is_struct(&v.ty) {
+        if writes_own_tag(&v.ty, value) {
             quote! { #variant: #value, }
         } else {
             quote! { #variant: #value with_tag, }

@@ -26,7 +26,7 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
     let mut resolver = Resolver::new(&loaded.document, &arena);
     resolver.define_components();
     let (operations, groups) = operation::resolve_operations(&mut resolver, &loaded.webhooks);
-    resolver.assign_tags();
+    resolver.assign_tags(&operations);
     for cycle in recursion::alias_cycles(&resolver.types) {
         let pointers: Vec<String> =
             cycle.iter().map(|name| resolver.types.get(name).map_or_else(|| name.clone(), |def| def.docs.pointer.to_string())).collect();
@@ -197,7 +197,8 @@ impl<'a> Resolver<'a> {
     }
 
     /// After all types exist: a struct that is a tagged union's variant leaves the tag to the union.
-    fn assign_tags(&mut self) {
+    fn assign_tags(&mut self, operations: &[operation::Resolved]) {
+        use crate::ir::{TypeKind, TypeRef};
         let owners = std::mem::take(&mut self.tag_owners);
         // A struct that is the variant of several tags (two mapping entries, or two unions) cannot
         // write one fixed tag: it keeps its tag property as a field, which it then serializes.
@@ -206,10 +207,36 @@ impl<'a> Resolver<'a> {
             tags_of.entry(variant).or_default().insert((&tag.property, &tag.value));
         }
         let shared: BTreeSet<String> = tags_of.into_iter().filter(|(_, tags)| tags.len() > 1).map(|(v, _)| v.to_owned()).collect();
+        // Nor can a struct also used outside its union (a property, an untagged union's member, an
+        // operation's body, parameter or response): there its tag property is any value its schema
+        // allows, so it keeps it as a field, unless the field is the tag's very value (a `const`).
+        let mut elsewhere: BTreeSet<String> = BTreeSet::new();
+        let mut note = |ty: &TypeRef| ty.visit_named(&mut |name, _| {
+            elsewhere.insert(name.to_owned());
+        });
+        for def in self.types.values().filter(|def| !matches!(def.kind, TypeKind::Tagged(_))) {
+            def.kind.positions().iter().for_each(|position| note(position.ty));
+        }
+        for (op, _) in operations {
+            let responses = op.success.iter().chain(&op.errors).filter_map(|r| r.body.as_ref());
+            op.parameters.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty)).chain(responses.map(|b| &b.ty)).for_each(&mut note);
+        }
+        let is_tag_value = |types: &BTreeMap<String, TypeDef>, ty: &TypeRef, value: &str| {
+            matches!(ty, TypeRef::Named(name) if matches!(types.get(name), Some(TypeDef { kind: TypeKind::Const(c), .. }) if c.as_str() == Some(value)))
+        };
         let mut removed_consts = BTreeSet::new();
         for (variant, tag) in owners {
             if shared.contains(&variant) {
                 continue;
+            }
+            if elsewhere.contains(&variant) {
+                let field = match self.types.get(&variant) {
+                    Some(TypeDef { kind: TypeKind::Struct(s), .. }) => s.fields.iter().find(|f| f.json_name == tag.property),
+                    _ => None,
+                };
+                if !field.is_some_and(|f| is_tag_value(&self.types, &f.ty, &tag.value)) {
+                    continue;
+                }
             }
             if let Some(TypeDef { kind: crate::ir::TypeKind::Struct(s), .. }) = self.types.get_mut(&variant) {
                 if let Some(index) = s.fields.iter().position(|f| f.json_name == tag.property) {

@@ -34,7 +34,8 @@ pub fn fixture_settings(crate_name: &str, source_name: &str) -> Settings {
 
 /// The snapshot text of a generation: warnings, then the Rust files a fixture is about: models and
 /// client, not the verbatim runtime nor the crate root (the same for every document but its docs;
-/// compiled by every compile test and by the README test).
+/// compiled by every compile test and by the README test), nor the client of a document with
+/// neither operations nor servers (the same for every such document).
 pub fn render(output: &Output) -> String {
     render_files(output, false)
 }
@@ -54,7 +55,14 @@ fn render_files(output: &Output, mock: bool) -> String {
         }
         out.push('\n');
     }
-    let shown = |path: &str| path.ends_with(".rs") && !path.starts_with("src/runtime/") && path != "src/lib.rs" && (mock || path != "src/mock.rs");
+    let bare_client = output.api.operations.is_empty() && output.api.servers.is_empty();
+    let shown = |path: &str| {
+        path.ends_with(".rs")
+            && !path.starts_with("src/runtime/")
+            && path != "src/lib.rs"
+            && (mock || path != "src/mock.rs")
+            && !(bare_client && path == "src/client.rs")
+    };
     for file in output.files.iter().filter(|f| shown(&f.path)) {
         out.push_str(&format!("// ===== {} =====\n", file.path));
         // The header names the fixture's path, which is the same for every run.

@@ -799,15 +799,24 @@ impl<'a> Resolver<'a> {
             }
         }
         // Component keys and tag values already present (sets, so many variants cost linear time).
-        let mut mapped: std::collections::HashSet<String> =
-            entries.iter().flat_map(|(value, key)| [value.clone(), key.clone()]).collect();
+        let mut keys: std::collections::HashSet<String> = entries.iter().map(|(_, key)| key.clone()).collect();
+        let mut values: std::collections::HashSet<String> = entries.iter().map(|(value, _)| value.clone()).collect();
         for (index, member) in live {
             let ReferenceOr::Reference { reference } = member else { continue };
             let member_pointer = pointer.push("oneOf").push(&index.to_string());
             let Some(key) = self.component_key(reference, &member_pointer) else { continue };
-            if mapped.insert(key.clone()) {
+            if !keys.insert(key.clone()) {
+                continue;
+            }
+            if values.insert(key.clone()) {
                 // No mapping entry: the tag value is the schema's name (OpenAPI's implicit mapping).
                 entries.push((key.clone(), key));
+            } else {
+                let target = entries.iter().find(|(value, _)| *value == key).map_or("", |(_, target)| target.as_str());
+                self.diagnostics.warning(
+                    member_pointer,
+                    format!("the member `{key}` gets no variant: the mapping gives its implicit tag `{key}` to `{target}`, so a value tagged `{key}` decodes as `{target}`"),
+                );
             }
         }
         let name = self.claim(naming);

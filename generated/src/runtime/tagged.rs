@@ -9,8 +9,9 @@ use serde_json::Value;
 /// `Serialize`, `Deserialize` and `tag()` for a generated tagged union, from its tag property
 /// and its variants in mapping order: `tagged!(Pet { tag = "kind", Cat: "cat", Dog: "dog",
 /// ..Unknown })`. Each variant holds a value that writes the tag itself (a struct of the union);
-/// one marked `with_tag` (`Nested: "nested" with_tag`, a union itself) has the tag added when
-/// its JSON object lacks it. The variant after `..` holds an object whose tag the crate does not
+/// one marked `with_tag` (`Nested: "nested" with_tag`: a union itself, or a struct that keeps
+/// the tag property as a field) has the tag set on its JSON object, so what is written is what
+/// `tag()` says. The variant after `..` holds an object whose tag the crate does not
 /// know, kept whole.
 ///
 /// An object is read as the variant its tag names; anything but an object is an error.
@@ -76,12 +77,12 @@ pub fn variant<T: DeserializeOwned, E: Error>(value: Value) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
 }
 
-/// Writes `value` (a union in a union) with the property `tag` set to `tag_value` when its JSON
-/// object lacks it.
+/// Writes `value` (a union in a union, or a struct that keeps the tag property as a field) with
+/// the property `tag` set to `tag_value`: the union's variant decides the tag.
 pub fn with_tag<T: Serialize, S: Serializer>(value: &T, tag: &str, tag_value: &str, serializer: S) -> Result<S::Ok, S::Error> {
     let mut value = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
     if let Some(object) = value.as_object_mut() {
-        object.entry(tag).or_insert_with(|| Value::from(tag_value));
+        object.insert(tag.to_owned(), Value::from(tag_value));
     }
     value.serialize(serializer)
 }
@@ -133,10 +134,15 @@ mod tests {
     }
 
     #[test]
-    fn a_variant_marked_with_tag_has_the_tag_added() {
+    fn a_variant_marked_with_tag_has_the_tag_set() {
         let other = Pet::Other(Other::Object(serde_json::Map::from_iter([("a".to_owned(), json!(1))])));
         assert_eq!(serde_json::to_value(&other).unwrap(), json!({"a": 1, "kind": "other"}));
         assert_eq!(serde_json::from_value::<Pet>(json!({"a": 1, "kind": "other"})).unwrap().tag(), Some("other"));
+        // The union's variant decides: a value holding another tag is written with this one, so
+        // it reads back as the same variant and `tag()` says what was written.
+        let other = Pet::Other(Other::Object(serde_json::Map::from_iter([("kind".to_owned(), json!("cat"))])));
+        assert_eq!(other.tag(), Some("other"));
+        assert_eq!(serde_json::to_value(&other).unwrap(), json!({"kind": "other"}));
     }
 
     #[test]

@@ -593,10 +593,10 @@ fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -
         docs::code(tag)
     );
     // A variant struct that is this union's alone writes its own tag. Any other variant has this
-    // union's tag added when its JSON object does not already hold it (`with_tag`): a union in
-    // the union (a nested discriminated union), and a struct that is the variant of several tags
-    // (mapped twice, or in two unions), unless it keeps this tag property as a required field:
-    // such a struct's schema may not list the property, or leave it optional.
+    // union's tag set on its JSON object (`with_tag`): a union in the union (a nested
+    // discriminated union), and a struct that is the variant of several tags (mapped twice, or in
+    // two unions) or also used outside its union, which keeps the tag property as a field if its
+    // schema lists one. The union's variant decides: `tag()` and what is written agree.
     let writes_own_tag = |ty: &TypeRef, value: &str| {
         let ty = match unalias(api, ty, 0) {
             TypeRef::Boxed(inner) => *inner,
@@ -604,10 +604,7 @@ fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -
         };
         let TypeRef::Named(name) = ty else { return false };
         let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(&name) else { return false };
-        match &s.tag {
-            Some(own) => own.property == t.tag && own.value == value,
-            None => s.fields.iter().any(|f| f.json_name == t.tag && f.presence == Presence::Required),
-        }
+        s.tag.as_ref().is_some_and(|own| own.property == t.tag && own.value == value)
     };
     let entries = t.variants.iter().map(|v| {
         let variant = naming::ident(&v.rust_name);

@@ -30,9 +30,7 @@ pub(crate) const DEFAULTS: crate::runtime::Defaults = crate::runtime::Defaults {
     base_url: "https://api.polar.sh",
     version_header: Some(("Polar-Version", "2026-10")),
     token_env: Some("POLAR_ACCESS_TOKEN"),
-    user_agent: std::concat!(
-        ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
-    ),
+    user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
 };
 impl crate::runtime::Client {
     /// A builder with the document's defaults: its first server, its API version, and the

@@ -165,7 +165,7 @@ fn defaults(api: &Api, settings: &Settings) -> TokenStream {
             base_url: #base_url,
             version_header: #version_header,
             token_env: #token_env,
-            user_agent: ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")),
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
         };
     }
 }

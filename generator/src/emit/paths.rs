@@ -91,6 +91,9 @@ fn asked(name: &str) -> bool {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Declared {
     taken: HashSet<String>,
+    /// Those of `taken` that may be macros (`macro_rules!` names, imports): only they can hide a
+    /// derive, which lives in the macro namespace (a struct named `Clone` does not).
+    macros: HashSet<String>,
     glob: bool,
 }
 
@@ -98,7 +101,7 @@ impl Declared {
     /// From the names a file declares (a leading `r#` is no part of a name).
     pub(crate) fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
         let taken = names.into_iter().map(|name| name.strip_prefix("r#").unwrap_or(name)).filter(|name| asked(name)).map(str::to_owned).collect();
-        Declared { taken, glob: false }
+        Declared { taken, macros: HashSet::new(), glob: false }
     }
 
     /// What `file` declares or imports (any item, in any namespace or scope, or any import).
@@ -112,6 +115,7 @@ impl Declared {
     pub(crate) fn extend(&mut self, part: Declared) {
         self.glob |= part.glob;
         self.taken.extend(part.taken);
+        self.macros.extend(part.macros);
     }
 }
 
@@ -124,7 +128,7 @@ pub(crate) fn shorten(file: &mut syn::File, declared: Option<&Declared>) -> Vec<
         Some(declared) => (declared, !declared.glob),
         None => (&none, false),
     };
-    let mut pass = Shorten { taken: &declared.taken, shorten, setters: Vec::new() };
+    let mut pass = Shorten { taken: &declared.taken, macros: &declared.macros, shorten, setters: Vec::new() };
     pass.visit_file_mut(file);
     pass.setters
 }
@@ -141,6 +145,16 @@ impl Names {
         let name = name.strip_prefix("r#").unwrap_or(&name);
         if asked(name) {
             self.declared.taken.insert(name.to_owned());
+        }
+    }
+
+    /// A name that may be a macro as well.
+    fn add_macro(&mut self, ident: &syn::Ident) {
+        self.add(ident);
+        let name = ident.to_string();
+        let name = name.strip_prefix("r#").unwrap_or(&name);
+        if asked(name) {
+            self.declared.macros.insert(name.to_owned());
         }
     }
 }
@@ -160,7 +174,12 @@ impl VisitMut for Names {
                 }
                 None
             }
-            syn::Item::Macro(i) => i.ident.as_ref(),
+            syn::Item::Macro(i) => {
+                if let Some(ident) = &i.ident {
+                    self.add_macro(ident);
+                }
+                None
+            }
             syn::Item::Mod(i) => Some(&i.ident),
             syn::Item::Static(i) => Some(&i.ident),
             syn::Item::Struct(i) => Some(&i.ident),
@@ -183,8 +202,8 @@ impl VisitMut for Names {
 
     fn visit_use_tree_mut(&mut self, tree: &mut syn::UseTree) {
         match tree {
-            syn::UseTree::Name(name) => self.add(&name.ident),
-            syn::UseTree::Rename(rename) => self.add(&rename.rename),
+            syn::UseTree::Name(name) => self.add_macro(&name.ident),
+            syn::UseTree::Rename(rename) => self.add_macro(&rename.rename),
             syn::UseTree::Glob(_) => self.declared.glob = true,
             syn::UseTree::Path(_) | syn::UseTree::Group(_) => {}
         }
@@ -201,6 +220,8 @@ impl VisitMut for Names {
 
 struct Shorten<'a> {
     taken: &'a HashSet<String>,
+    /// The names of `taken` that may be macros.
+    macros: &'a HashSet<String>,
     /// Whether paths are shortened at all.
     shorten: bool,
     /// The setters' arguments, rendered; the macros' tokens are `__oag_setter_<index>`.
@@ -218,6 +239,11 @@ impl Shorten<'_> {
 
     /// Shortens `path`; returns how many leading segments went.
     fn shorten_with(&self, path: &mut syn::Path, table: &[(&[&str], usize)]) -> usize {
+        self.shorten_in(path, table, self.taken)
+    }
+
+    /// [`Self::shorten_with`], a name of `table` kept when it is in `taken`.
+    fn shorten_in(&self, path: &mut syn::Path, table: &[(&[&str], usize)], taken: &HashSet<String>) -> usize {
         if path.leading_colon.is_none() || !self.shorten {
             return 0;
         }
@@ -227,7 +253,7 @@ impl Shorten<'_> {
                 && path.segments.iter().zip(prefix.iter()).all(|(segment, name)| segment.ident == name)
                 // Generic arguments on a dropped segment (`Option::<T>::None`) stay spelled out.
                 && path.segments.iter().take(*drop).all(|s| s.arguments.is_none());
-            if matches && !self.taken.contains(prefix[*drop]) {
+            if matches && !taken.contains(prefix[*drop]) {
                 let kept: syn::punctuated::Punctuated<syn::PathSegment, syn::Token![::]> =
                     std::mem::take(&mut path.segments).into_iter().skip(*drop).collect();
                 path.segments = kept;
@@ -330,7 +356,7 @@ impl VisitMut for Shorten<'_> {
             return;
         };
         for path in &mut paths {
-            self.shorten_with(path, PRELUDE_DERIVES);
+            self.shorten_in(path, PRELUDE_DERIVES, self.macros);
         }
         list.tokens = quote::ToTokens::into_token_stream(paths);
     }

@@ -7,6 +7,8 @@
 
 #![deny(missing_docs)]
 
+#[doc(hidden)]
+pub mod buffer;
 mod call;
 mod client;
 mod error;

@@ -2,7 +2,7 @@
 
 //! Tagged unions (a `discriminator`): their serde impls and `tag()`, written by `tagged!`.
 
-use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error, Unexpected};
+use serde::de::{DeserializeOwned, Deserializer, Error, Unexpected};
 use serde::ser::{Serialize, Serializer};
 use serde_json::Value;
 
@@ -57,9 +57,10 @@ macro_rules! tagged {
 #[allow(unused_imports)]
 pub(crate) use tagged;
 
-/// Reads the JSON object a tagged union is read from; anything else is an error.
+/// Reads the JSON object a tagged union is read from (a key twice is an error, at any depth, as
+/// in a struct read directly); anything but an object is an error.
 pub fn object<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
-    let value = Value::deserialize(deserializer)?;
+    let value = super::buffer::read(deserializer)?;
     if value.is_object() {
         Ok(value)
     } else {
@@ -143,6 +144,12 @@ mod tests {
         let other = Pet::Other(Other::Object(serde_json::Map::from_iter([("kind".to_owned(), json!("cat"))])));
         assert_eq!(other.tag(), Some("other"));
         assert_eq!(serde_json::to_value(&other).unwrap(), json!({"kind": "other"}));
+    }
+
+    #[test]
+    fn a_property_given_twice_is_an_error_as_in_a_struct() {
+        let err = serde_json::from_str::<Pet>(r#"{"kind": "cat", "lives": 1, "lives": 2}"#).unwrap_err().to_string();
+        assert!(err.starts_with("duplicate field `lives`"), "{err}");
     }
 
     #[test]

@@ -144,7 +144,7 @@ macro_rules! untagged {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                let value = $crate::runtime::buffer::read(deserializer)?;
                 let mut choice = $crate::runtime::untagged::Choice::new(&value);
                 $(choice.attempt(
                     ::core::stringify!($variant),
@@ -260,5 +260,11 @@ mod tests {
         let err = serde_json::from_value::<Case>(json!(true)).unwrap_err().to_string();
         assert!(err.starts_with("the value fits no variant of `Case` (Lower: invalid type: boolean `true`"), "{err}");
         assert!(err.contains("; Upper: invalid type") && err.contains("; Count: invalid type"), "{err}");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_an_error_not_the_last_one_kept() {
+        let err = serde_json::from_str::<Case>(r#"{"a": 1, "a": 2}"#).unwrap_err().to_string();
+        assert!(err.starts_with("duplicate field `a`"), "{err}");
     }
 }

@@ -11,6 +11,7 @@ use crate::Settings;
 /// The runtime files, shipped verbatim: (path in the crate, source).
 pub(crate) const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../../runtime/src/lib.rs")),
+    ("src/runtime/buffer.rs", include_str!("../../runtime/src/buffer.rs")),
     ("src/runtime/call.rs", include_str!("../../runtime/src/call.rs")),
     ("src/runtime/client.rs", include_str!("../../runtime/src/client.rs")),
     ("src/runtime/error.rs", include_str!("../../runtime/src/error.rs")),

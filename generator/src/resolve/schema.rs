@@ -800,7 +800,11 @@ impl<'a> Resolver<'a> {
         }
         // Component keys and tag values already present (sets, so many variants cost linear time).
         let mut keys: std::collections::HashSet<String> = entries.iter().map(|(_, key)| key.clone()).collect();
-        let mut values: std::collections::HashSet<String> = entries.iter().map(|(value, _)| value.clone()).collect();
+        // Each tag value's component key (the first entry's, as the variants are made in order).
+        let mut values: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for (value, key) in &entries {
+            values.entry(value.clone()).or_insert_with(|| key.clone());
+        }
         for (index, member) in live {
             let ReferenceOr::Reference { reference } = member else { continue };
             let member_pointer = pointer.push("oneOf").push(&index.to_string());
@@ -808,15 +812,19 @@ impl<'a> Resolver<'a> {
             if !keys.insert(key.clone()) {
                 continue;
             }
-            if values.insert(key.clone()) {
-                // No mapping entry: the tag value is the schema's name (OpenAPI's implicit mapping).
-                entries.push((key.clone(), key));
-            } else {
-                let target = entries.iter().find(|(value, _)| *value == key).map_or("", |(_, target)| target.as_str());
-                self.diagnostics.warning(
+            match values.entry(key.clone()) {
+                std::collections::hash_map::Entry::Vacant(vacant) => {
+                    vacant.insert(key.clone());
+                    // No mapping entry: the tag value is the schema's name (OpenAPI's implicit mapping).
+                    entries.push((key.clone(), key));
+                }
+                std::collections::hash_map::Entry::Occupied(target) => self.diagnostics.warning(
                     member_pointer,
-                    format!("the member `{key}` gets no variant: the mapping gives its implicit tag `{key}` to `{target}`, so a value tagged `{key}` decodes as `{target}`"),
-                );
+                    format!(
+                        "the member `{key}` gets no variant: the mapping gives its implicit tag `{key}` to `{0}`, so a value tagged `{key}` decodes as `{0}`",
+                        target.get()
+                    ),
+                ),
             }
         }
         let name = self.claim(naming);

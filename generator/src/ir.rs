@@ -474,6 +474,15 @@ pub struct Operation {
 
 impl Operation {
     /// Every type position of the operation: parameters, body, response bodies, paginated items.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        let parameters = self.parameters.iter().map(|p| &p.ty);
+        let body = self.body.iter().map(|b| &b.ty);
+        let responses = self.success.iter().chain(&self.errors).filter_map(|r| r.body.as_ref().map(|b| &b.ty));
+        let items = self.pagination.iter().map(|p| &p.item);
+        parameters.chain(body).chain(responses).chain(items).collect()
+    }
+
+    /// [`Self::type_refs`], to edit them.
     pub fn type_refs_mut(&mut self) -> Vec<&mut TypeRef> {
         let parameters = self.parameters.iter_mut().map(|p| &mut p.ty);
         let body = self.body.iter_mut().map(|b| &mut b.ty);

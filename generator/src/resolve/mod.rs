@@ -211,15 +211,13 @@ impl<'a> Resolver<'a> {
         // operation's body, parameter or response): there its tag property is any value its schema
         // allows, so it keeps it as a field, unless the field is the tag's very value (a `const`).
         let mut elsewhere: BTreeSet<String> = BTreeSet::new();
-        let mut note = |ty: &TypeRef| ty.visit_named(&mut |name, _| {
-            elsewhere.insert(name.to_owned());
-        });
         for def in self.types.values().filter(|def| !matches!(def.kind, TypeKind::Tagged(_))) {
-            def.kind.positions().iter().for_each(|position| note(position.ty));
+            mentioned(def, &mut elsewhere);
         }
-        for (op, _) in operations {
-            let responses = op.success.iter().chain(&op.errors).filter_map(|r| r.body.as_ref());
-            op.parameters.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty)).chain(responses.map(|b| &b.ty)).for_each(&mut note);
+        for ty in operations.iter().flat_map(|(op, _)| op.type_refs()) {
+            ty.visit_named(&mut |name, _| {
+                elsewhere.insert(name.to_owned());
+            });
         }
         let is_tag_value = |types: &BTreeMap<String, TypeDef>, ty: &TypeRef, value: &str| {
             matches!(ty, TypeRef::Named(name) if matches!(types.get(name), Some(TypeDef { kind: TypeKind::Const(c), .. }) if c.as_str() == Some(value)))

@@ -141,20 +141,22 @@ struct Names {
 
 impl Names {
     fn add(&mut self, ident: &syn::Ident) {
-        let name = ident.to_string();
-        let name = name.strip_prefix("r#").unwrap_or(&name);
-        if asked(name) {
-            self.declared.taken.insert(name.to_owned());
-        }
+        self.insert(ident, false);
     }
 
     /// A name that may be a macro as well.
     fn add_macro(&mut self, ident: &syn::Ident) {
-        self.add(ident);
+        self.insert(ident, true);
+    }
+
+    fn insert(&mut self, ident: &syn::Ident, may_be_macro: bool) {
         let name = ident.to_string();
         let name = name.strip_prefix("r#").unwrap_or(&name);
         if asked(name) {
-            self.declared.macros.insert(name.to_owned());
+            if may_be_macro {
+                self.declared.macros.insert(name.to_owned());
+            }
+            self.declared.taken.insert(name.to_owned());
         }
     }
 }

@@ -69,9 +69,10 @@ pub fn json(text: &str) -> Value {
 }
 
 /// Reads a value that must be the one of the JSON text `expected`, compared as JSON Schema
-/// compares a `const` (`same`: `3.0` is the literal `3`).
+/// compares a `const` (`same`: `3.0` is the literal `3`); a key given twice is an error, as in
+/// every value the runtime buffers.
 pub fn value<'de, D: Deserializer<'de>>(deserializer: D, expected: &'static str) -> Result<(), D::Error> {
-    let value = serde_json::Value::deserialize(deserializer)?;
+    let value = super::buffer::read(deserializer)?;
     if same(&value, &json(expected)) {
         Ok(())
     } else {
@@ -149,5 +150,8 @@ mod tests {
         assert_eq!(serde_json::from_str::<Pair>("[1.0, {\"a\": null}]").unwrap(), Pair);
         let err = serde_json::from_str::<Pair>("[1.5, {\"a\": null}]").unwrap_err().to_string();
         assert_eq!(err, "expected the literal [1,{\"a\":null}]");
+        // Not the last of two equal keys kept, as a `serde_json::Value` would.
+        let err = serde_json::from_str::<Pair>("[1, {\"a\": 2, \"a\": null}]").unwrap_err().to_string();
+        assert!(err.starts_with("duplicate field `a`"), "{err}");
     }
 }

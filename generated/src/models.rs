@@ -485,30 +485,11 @@ pub enum FileServiceTypes {
     /// A value this version of the crate does not know, kept verbatim.
     Unknown(String),
 }
-impl FileServiceTypes {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Downloadable => "downloadable",
-            Self::ProductMedia => "product_media",
-            Self::OrganizationAvatar => "organization_avatar",
-            Self::SupportCaseAttachment => "support_case_attachment",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl From<&str> for FileServiceTypes {
-    fn from(value: &str) -> Self {
-        match value {
-            "downloadable" => Self::Downloadable,
-            "product_media" => Self::ProductMedia,
-            "organization_avatar" => Self::OrganizationAvatar,
-            "support_case_attachment" => Self::SupportCaseAttachment,
-            other => Self::Unknown(String::from(other)),
-        }
-    }
-}
-crate::runtime::string_enum!(FileServiceTypes, Unknown);
+crate::runtime::string_enum!(FileServiceTypes {
+    Downloadable: "downloadable", ProductMedia: "product_media",
+    OrganizationAvatar: "organization_avatar", SupportCaseAttachment: "support_case_attachment",
+    ..Unknown,
+});
 /// The `FileUpload` schema.
 #[allow(missing_docs, reason = "the document describes only some of the fields")]
 #[derive(Clone, Debug, PartialEq)]

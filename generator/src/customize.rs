@@ -260,7 +260,7 @@ fn replace_types(file: &mut syn::File, replaced: &BTreeMap<String, syn::Type>, d
             syn::Item::Type(t) => Some(t.ident.to_string()),
             syn::Item::Impl(i) if names_self(&i.self_ty) => continue,
             // The runtime's macros that write impls for the type named first
-            // (`serde_struct!(Name { .. })`, `string_enum!(Name, Unknown)`).
+            // (`serde_struct!(Name { .. })`, `string_enum!(Name { .. })`).
             syn::Item::Macro(m) if implements_replaced(&m.mac, replaced) => continue,
             syn::Item::Fn(f) if default_functions.iter().any(|name| f.sig.ident == name) => continue,
             _ => None,

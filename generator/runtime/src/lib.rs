@@ -178,13 +178,32 @@ macro_rules! request_builder {
 #[allow(unused_imports)]
 pub(crate) use request_builder;
 
-/// The traits of a string enum with a catch-all variant, in terms of its `as_str` and its
-/// `From<&str>` (both generated, with the values): `Display`, `From<String>` (an unknown value
-/// keeps the string), `FromStr`, and serde's `Serialize`/`Deserialize` as the string.
-/// `string_enum!(Enum, Unknown)`.
+/// A string enum's conversions from its values, the variant that keeps any other value named last:
+/// `as_str`, `From<&str>`, `Display`, `From<String>` (an unknown value keeps the string),
+/// `FromStr`, and serde's `Serialize`/`Deserialize` as the string.
+/// `string_enum!(Enum { Known: "known", Other: "other", ..Unknown })`.
 #[allow(unused_macros)] // a crate whose document has no such item does not use it
 macro_rules! string_enum {
-    ($name:ident, $unknown:ident) => {
+    ($name:ident { $($variant:ident: $value:literal,)* ..$unknown:ident $(,)? }) => {
+        impl $name {
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::$unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::core::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::$unknown(::std::string::String::from(other)),
+                }
+            }
+        }
+
         impl ::core::fmt::Display for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
@@ -193,9 +212,9 @@ macro_rules! string_enum {
 
         impl ::core::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
-                match Self::from(value.as_str()) {
-                    Self::$unknown(_) => Self::$unknown(value),
-                    known => known,
+                match value.as_str() {
+                    $($value => Self::$variant,)*
+                    _ => Self::$unknown(value),
                 }
             }
         }
@@ -247,4 +266,43 @@ pub(crate) use from_variant;
 mod runtime {
     #[allow(unused_imports, reason = "a generated crate's tests do not use it")]
     pub(crate) use crate::*;
+}
+
+#[cfg(test)]
+#[allow(unreachable_pub, reason = "the macro writes a public `as_str`, as generated types are public")]
+mod tests {
+    #[derive(Clone, Debug, PartialEq)]
+    enum Status {
+        Open,
+        InReview,
+        Unknown(String),
+    }
+    super::string_enum!(Status { Open: "open", InReview: "in_review", ..Unknown });
+
+    #[derive(Debug, PartialEq)]
+    enum Nothing {
+        Unknown(String),
+    }
+    super::string_enum!(Nothing { ..Unknown });
+
+    #[test]
+    fn a_string_enum_reads_and_writes_its_values() {
+        assert_eq!(Status::from("in_review"), Status::InReview);
+        assert_eq!(Status::InReview.as_str(), "in_review");
+        assert_eq!(Status::Open.to_string(), "open");
+        assert_eq!("open".parse::<Status>(), Ok(Status::Open));
+        assert_eq!(serde_json::from_str::<Status>(r#""open""#).unwrap(), Status::Open);
+        assert_eq!(serde_json::to_string(&Status::InReview).unwrap(), r#""in_review""#);
+        assert!(serde_json::from_str::<Status>("1").is_err());
+    }
+
+    #[test]
+    fn a_value_not_listed_is_kept_verbatim() {
+        let status = Status::from(String::from("Open"));
+        assert_eq!(status, Status::Unknown(String::from("Open")));
+        assert_eq!(status.as_str(), "Open");
+        assert_eq!(serde_json::to_string(&status).unwrap(), r#""Open""#);
+        assert_eq!(Nothing::from("x").as_str(), "x");
+        assert_eq!(serde_json::from_str::<Nothing>(r#""y""#).unwrap(), Nothing::Unknown(String::from("y")));
+    }
 }

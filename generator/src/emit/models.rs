@@ -445,26 +445,8 @@ fn string_enum(name: &proc_macro2::Ident, e: &StringEnum, docs: TokenStream) -> 
             #unknown(::std::string::String),
         }
 
-        impl #name {
-            /// The value as it is sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variants => #values, )*
-                    Self::#unknown(value) => value.as_str(),
-                }
-            }
-        }
-
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #values => Self::#variants, )*
-                    other => Self::#unknown(::std::string::String::from(other)),
-                }
-            }
-        }
-
-        crate::runtime::string_enum!(#name, #unknown);
+        // `as_str`, `From<&str>`, `Display`, `From<String>`, `FromStr`, `Serialize`, `Deserialize`.
+        crate::runtime::string_enum!(#name { #(#variants: #values,)* ..#unknown });
     }
 }
 

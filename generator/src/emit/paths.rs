@@ -70,8 +70,9 @@ const RUNTIME_MACROS: &[&str] = &["setter", "optional_setter", "request_builder"
 /// The runtime's macros that take a type's name and a list in braces (a struct's properties,
 /// `serde_struct!(Name { "tag": "value", field, other: "property" default, ..map })`; a union's
 /// variants, `untagged!(Name { Variant, Other: [check] })` and `tagged!(Name { tag = "kind",
-/// Variant: "value", ..Unknown })`), rendered by [`fields`].
-const FIELDS_MACROS: &[&str] = &["serde_struct", "tagged", "untagged"];
+/// Variant: "value", ..Unknown })`; a string enum's values, `string_enum!(Name { Variant: "value",
+/// ..Unknown })`), rendered by [`fields`].
+const FIELDS_MACROS: &[&str] = &["serde_struct", "tagged", "untagged", "string_enum"];
 
 /// Crates whose paths lose their leading `::` (lower case: no type or variant the emitters
 /// write has such a name; a file that has one keeps the `::`).

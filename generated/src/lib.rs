@@ -28,7 +28,6 @@
 pub mod client;
 pub mod models;
 pub mod runtime;
-/// Typed fake responses for tests, on a local wiremock server (feature `mock`).
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod upload;

@@ -24,6 +24,18 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         "-D",
         "warnings",
     ]))?;
+    // The crate generated as one file (`bundle::single_file`, the README's build.rs recipe) with
+    // its optional modules on.
+    tools::run(Command::new(&cargo).current_dir(&root).args([
+        "clippy",
+        "--package",
+        "build-script-example",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     tools::run(
         Command::new(&cargo)
             .current_dir(&root)

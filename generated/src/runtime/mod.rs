@@ -14,7 +14,6 @@ mod client;
 mod error;
 #[doc(hidden)]
 pub mod literal;
-/// What generated `mock` modules share (feature `mock`).
 #[cfg(feature = "mock")]
 #[doc(hidden)]
 pub mod mock;

@@ -62,7 +62,7 @@ pub(crate) fn lib_rs(api: &Api, settings: &Settings) -> TokenStream {
         pub mod client;
         pub mod models;
         pub mod runtime;
-        /// Typed fake responses for tests, on a local wiremock server (feature `mock`).
+        // Its docs are its file's.
         #[cfg(feature = "mock")]
         pub mod mock;
         #(#extra)*

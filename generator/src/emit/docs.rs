@@ -1,4 +1,5 @@
-//! Doc comments: spec text made safe for rustdoc (no accidental doctests, links or HTML).
+//! Doc comments: spec text made safe for rustdoc (no accidental doctests, links or HTML; the
+//! HTML tags some documents write are read as Markdown first, by `html`).
 //!
 //! Two layers: the Markdown layer here (prose escaped, code spans and fences kept, document
 //! values shown as code spans with [`code`]), and the character layer, [`sanitize_docs`], run on
@@ -167,14 +168,17 @@ pub(crate) fn sanitize_docs(file: &mut syn::File) {
     Sanitizer.visit_file_mut(file);
 }
 
-/// Multi-line spec text → doc lines: indentation removed (no accidental code blocks), code fences
-/// marked `text` (no doctests), brackets and angle brackets escaped, bare URLs made links.
+/// Multi-line spec text → doc lines: known HTML tags read as Markdown ([`super::html`]),
+/// indentation removed (no accidental code blocks), code fences marked `text` (no doctests),
+/// brackets and angle brackets escaped, bare URLs made links.
 pub(crate) fn text(source: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
     // Every kind of line break is one: CRLF, a lone CR, NEL, the Unicode line and paragraph
     // separators.
     let source = source.replace("\r\n", "\n").replace(['\r', '\u{85}', '\u{2028}', '\u{2029}'], "\n");
+    // The HTML some documents write (`<p>`, `<code>`, `<a href>`) as Markdown.
+    let source = super::html::to_markdown(&source);
     // The content indent of the list item the previous line belongs to: its wrapped lines keep
     // that indent (Markdown's continuation, which clippy wants written out).
     let mut list_indent: Option<usize> = None;
@@ -220,7 +224,7 @@ fn list_marker_width(line: &str) -> Option<usize> {
 
 /// Text on one line (for list items and one-line docs), made safe like [`inline`].
 pub(crate) fn one_line(text: &str) -> String {
-    inline(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+    inline(&super::html::to_markdown(text).split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// One line of prose, made safe: code spans kept (a run of backticks up to the next run of the
@@ -265,28 +269,74 @@ fn closing_run(text: &str, run: usize) -> Option<usize> {
     None
 }
 
+/// Prose: Markdown links to absolute URLs (`[label](https://..)`) kept, bare URLs made
+/// autolinks, everything else escaped (no intra-doc link, no HTML).
 fn escape_prose(text: &str, out: &mut String) {
-    let mut rest = text;
-    while !rest.is_empty() {
-        if let Some(start) = ["https://", "http://"].iter().filter_map(|scheme| rest.find(scheme)).min() {
-            escape_chars(&rest[..start], out);
-            let url_len = rest[start..]
-                .find(|c: char| c.is_whitespace() || !allowed_in_docs(c) || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '[' | '\\'))
-                .unwrap_or(rest.len() - start);
-            let mut url = &rest[start..start + url_len];
-            // Trailing punctuation belongs to the sentence.
-            while url.ends_with(['.', ',', ';', ':', '!', '?']) {
-                url = &url[..url.len() - 1];
+    let mut at = 0;
+    // Where the next URL starts (searched again only once passed: linear in the text).
+    let mut next_url: Option<usize> = None;
+    while at < text.len() {
+        if next_url.is_none_or(|url| url < at) {
+            next_url = ["https://", "http://"].iter().filter_map(|scheme| text[at..].find(scheme)).min().map(|url| at + url).or(Some(usize::MAX));
+        }
+        let url_at = next_url.unwrap_or(usize::MAX);
+        match text[at..].find('[').map(|bracket| at + bracket).filter(|bracket| *bracket < url_at) {
+            Some(bracket) => {
+                escape_chars(&text[at..bracket], out);
+                match markdown_link(&text[bracket..]) {
+                    Some((label, url, len)) => {
+                        out.push('[');
+                        escape_chars(label, out);
+                        out.push_str("](");
+                        out.push_str(url);
+                        out.push(')');
+                        at = bracket + len;
+                    }
+                    None => {
+                        out.push_str("\\[");
+                        at = bracket + 1;
+                    }
+                }
             }
-            out.push('<');
-            out.push_str(url);
-            out.push('>');
-            rest = &rest[start + url.len()..];
-        } else {
-            escape_chars(rest, out);
-            break;
+            None if url_at == usize::MAX => {
+                escape_chars(&text[at..], out);
+                break;
+            }
+            None => {
+                escape_chars(&text[at..url_at], out);
+                let url = url_len(&text[url_at..]);
+                let mut url = &text[url_at..url_at + url];
+                // Trailing punctuation belongs to the sentence.
+                while url.ends_with(['.', ',', ';', ':', '!', '?']) {
+                    url = &url[..url.len() - 1];
+                }
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+                at = url_at + url.len();
+            }
         }
     }
+}
+
+/// How long the URL `text` starts with is: up to a space, a character no doc may hold, or one
+/// that ends it in prose.
+fn url_len(text: &str) -> usize {
+    text.find(|c: char| c.is_whitespace() || !allowed_in_docs(c) || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '[' | '\\'))
+        .unwrap_or(text.len())
+}
+
+/// `[label](https://..)` at the start of `text`: its label, its URL and its length. A label has no
+/// brackets; the URL is absolute (a relative one would resolve against the docs, not the API's).
+fn markdown_link(text: &str) -> Option<(&str, &str, usize)> {
+    let label_end = text[1..].find(['[', ']']).map(|end| end + 1)?;
+    let label = &text[1..label_end];
+    let after = text[label_end..].strip_prefix("](")?;
+    if label.trim().is_empty() || !(after.starts_with("https://") || after.starts_with("http://")) {
+        return None;
+    }
+    let url = &after[..url_len(after)];
+    after[url.len()..].starts_with(')').then_some((label, url, label_end + 2 + url.len() + 1))
 }
 
 fn escape_chars(text: &str, out: &mut String) {
@@ -314,6 +364,14 @@ mod tests {
         assert_eq!(inline("one ` backtick"), "one \\` backtick");
         assert_eq!(inline("a ``x ` y`` b ` c"), "a ``x ` y`` b \\` c");
         assert_eq!(inline("```"), "\\`\\`\\`");
+    }
+
+    #[test]
+    fn links_to_absolute_urls_are_kept() {
+        assert_eq!(inline("see [the docs](https://polar.sh/docs) now"), "see [the docs](https://polar.sh/docs) now");
+        assert_eq!(inline("[a <b>](http://x.io/a_b?c=d)."), "[a &lt;b&gt;](http://x.io/a_b?c=d).");
+        assert_eq!(inline("[relative](/docs) [empty]() [x](https://a b)"), "\\[relative\\](/docs) \\[empty\\]() \\[x\\](<https://a> b)");
+        assert_eq!(inline("[[nested](https://a.io)]"), "\\[[nested](https://a.io)\\]");
     }
 
     #[test]

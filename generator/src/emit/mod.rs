@@ -23,6 +23,7 @@
 pub(crate) mod client;
 mod crate_files;
 mod docs;
+mod html;
 mod mock;
 mod models;
 pub(crate) mod paths;

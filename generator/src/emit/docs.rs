@@ -273,14 +273,18 @@ fn closing_run(text: &str, run: usize) -> Option<usize> {
 /// autolinks, everything else escaped (no intra-doc link, no HTML).
 fn escape_prose(text: &str, out: &mut String) {
     let mut at = 0;
-    // Where the next URL starts (searched again only once passed: linear in the text).
-    let mut next_url: Option<usize> = None;
+    // Where the next URL and the next `[` are (each searched again only once passed: linear in
+    // the text; `usize::MAX`: none).
+    let (mut url_at, mut bracket_at) = (None, None);
     while at < text.len() {
-        if next_url.is_none_or(|url| url < at) {
-            next_url = ["https://", "http://"].iter().filter_map(|scheme| text[at..].find(scheme)).min().map(|url| at + url).or(Some(usize::MAX));
+        if url_at.is_none_or(|url| url < at) {
+            url_at = Some(["https://", "http://"].iter().filter_map(|scheme| text[at..].find(scheme)).min().map_or(usize::MAX, |url| at + url));
         }
-        let url_at = next_url.unwrap_or(usize::MAX);
-        match text[at..].find('[').map(|bracket| at + bracket).filter(|bracket| *bracket < url_at) {
+        if bracket_at.is_none_or(|bracket| bracket < at) {
+            bracket_at = Some(text[at..].find('[').map_or(usize::MAX, |bracket| at + bracket));
+        }
+        let (url_at, bracket_at) = (url_at.unwrap_or(usize::MAX), bracket_at.unwrap_or(usize::MAX));
+        match Some(bracket_at).filter(|bracket| *bracket < url_at) {
             Some(bracket) => {
                 escape_chars(&text[at..bracket], out);
                 match markdown_link(&text[bracket..]) {
@@ -327,12 +331,15 @@ fn url_len(text: &str) -> usize {
 }
 
 /// `[label](https://..)` at the start of `text`: its label, its URL and its length. A label has no
-/// brackets; the URL is absolute (a relative one would resolve against the docs, not the API's).
+/// brackets and no URL; the URL is absolute (a relative one would resolve against the docs, not
+/// the API's).
 fn markdown_link(text: &str) -> Option<(&str, &str, usize)> {
     let label_end = text[1..].find(['[', ']']).map(|end| end + 1)?;
     let label = &text[1..label_end];
     let after = text[label_end..].strip_prefix("](")?;
-    if label.trim().is_empty() || !(after.starts_with("https://") || after.starts_with("http://")) {
+    let absolute = |text: &str| text.starts_with("https://") || text.starts_with("http://");
+    // A URL in the label would be a bare one inside the link.
+    if label.trim().is_empty() || !absolute(after) || label.contains("://") {
         return None;
     }
     let url = &after[..url_len(after)];
@@ -372,6 +379,7 @@ mod tests {
         assert_eq!(inline("[a <b>](http://x.io/a_b?c=d)."), "[a &lt;b&gt;](http://x.io/a_b?c=d).");
         assert_eq!(inline("[relative](/docs) [empty]() [x](https://a b)"), "\\[relative\\](/docs) \\[empty\\]() \\[x\\](<https://a> b)");
         assert_eq!(inline("[[nested](https://a.io)]"), "\\[[nested](https://a.io)\\]");
+        assert_eq!(inline("[https://a.io](https://a.io)"), "\\[<https://a.io>\\](<https://a.io>)");
     }
 
     #[test]

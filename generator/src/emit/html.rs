@@ -40,12 +40,13 @@ struct Converter {
     lists: Vec<bool>,
     /// The open links' targets, innermost last (`None`: a target that is not an absolute URL).
     links: Vec<Option<String>>,
-    /// No `</code>` follows: a later `<code>` need not look for one again.
+    /// No `</code>` follows on this line: a later `<code>` need not look for one again.
     no_code_close: bool,
 }
 
 impl Converter {
     fn line(&mut self, line: &str) {
+        self.no_code_close = false;
         let mut at = 0;
         // Where the next `>` is (searched once for every `<` it closes: linear in the line).
         let mut next_gt: Option<usize> = None;
@@ -237,6 +238,7 @@ mod tests {
         assert_eq!(to_markdown("<p>One<br>two <strong>bold</strong> <em>it</em></p>"), "One\ntwo **bold** *it*");
         assert_eq!(to_markdown("A <a href=\"/docs/api\">relative</a> link"), "A relative link");
         assert_eq!(to_markdown("<code>&lt;T&gt; `x`</code>"), "`` <T> `x` ``");
+        assert_eq!(to_markdown("<code>open\n<code>b</code>"), "<code>open\n`b`");
     }
 
     #[test]

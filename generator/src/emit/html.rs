@@ -1,7 +1,8 @@
 //! The HTML some documents write their descriptions in (Stripe's `<p>`, `<code>`, `<a href>`),
 //! as the Markdown rustdoc reads, before [`docs::text`](super::docs::text) makes the text safe.
 //!
-//! Only a known set of tags is read: paragraphs and line breaks, lists, code, emphasis and links.
+//! Only a known set of tags is read: paragraphs, headings and line breaks, lists, tables, code,
+//! emphasis, links, and `<span>` (no meaning in Markdown: its text is kept).
 //! Any other `<...>` (`<currency>`, `Vec<T>`) stays text, which the docs layer escapes, and so
 //! does everything inside code spans and fenced blocks. No HTML reaches a doc comment.
 
@@ -42,6 +43,23 @@ struct Converter {
     links: Vec<Option<String>>,
     /// No `</code>` follows on this line: a later `<code>` need not look for one again.
     no_code_close: bool,
+    /// The table being read (one at a time: a table in a table stays text).
+    table: Option<Table>,
+}
+
+/// A table being read into a Markdown table: each row's cells, read into `out` then taken back
+/// out of it, each on one line.
+#[derive(Default)]
+struct Table {
+    /// Where the open row starts in `out`.
+    row: Option<usize>,
+    /// Where the open cell starts in `out`.
+    cell: Option<usize>,
+    cells: Vec<String>,
+    rows: usize,
+    /// Where the table's last row (or the paragraph break before it) ends in `out`: blank text
+    /// between rows is dropped.
+    end: usize,
 }
 
 impl Converter {
@@ -137,6 +155,39 @@ impl Converter {
                 }
             }
             ("code", false) => return self.code(text, end + 1),
+            ("span", _) => {}
+            (heading @ ("h1" | "h2" | "h3" | "h4" | "h5" | "h6"), closing) => {
+                self.paragraph();
+                if !closing {
+                    let level = usize::from(heading.as_bytes()[1] - b'0');
+                    self.out.push_str(&"#".repeat(level));
+                    self.out.push(' ');
+                }
+            }
+            ("table", false) if self.table.is_none() => {
+                self.paragraph();
+                self.table = Some(Table { end: self.out.len(), ..Table::default() });
+            }
+            ("table", true) if self.table.is_some() => {
+                self.end_row();
+                self.drop_blank_since_row();
+                self.table = None;
+                self.paragraph();
+            }
+            ("thead" | "tbody" | "tfoot", _) if self.table.is_some() => {}
+            ("tr", false) if self.table.is_some() => {
+                self.end_row();
+                self.drop_blank_since_row();
+                let start = self.out.len();
+                self.table.as_mut()?.row = Some(start);
+            }
+            ("tr", true) if self.table.is_some() => self.end_row(),
+            ("td" | "th", false) if self.table.as_ref().is_some_and(|t| t.row.is_some()) => {
+                self.end_cell();
+                let start = self.out.len();
+                self.table.as_mut()?.cell = Some(start);
+            }
+            ("td" | "th", true) if self.table.is_some() => self.end_cell(),
             _ => return None,
         }
         Some(end + 1)
@@ -154,6 +205,48 @@ impl Converter {
         let content = decode_entities(&text[open..open + close]);
         self.out.push_str(&super::docs::code(&content));
         Some(open + close + "</code>".len())
+    }
+
+    /// Takes the open cell's text out of `out`, on one line (a `|` in it written `&#124;`).
+    fn end_cell(&mut self) {
+        let Some(table) = self.table.as_mut() else { return };
+        let Some(start) = table.cell.take() else { return };
+        let text = self.out[start..].split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "&#124;");
+        self.out.truncate(start);
+        table.cells.push(text);
+    }
+
+    /// Writes the open row as a Markdown table's row (the first one followed by the header's
+    /// delimiter row).
+    fn end_row(&mut self) {
+        self.end_cell();
+        let Some(table) = self.table.as_mut() else { return };
+        let Some(start) = table.row.take() else { return };
+        self.out.truncate(start);
+        let cells = std::mem::take(&mut table.cells);
+        if cells.is_empty() {
+            return;
+        }
+        if !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.out.push('\n');
+        }
+        self.out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        if table.rows == 0 {
+            self.out.push('|');
+            self.out.push_str(&"---|".repeat(cells.len()));
+            self.out.push('\n');
+        }
+        table.rows += 1;
+        table.end = self.out.len();
+    }
+
+    /// Drops what the table holds since its last row when it is blank (the line breaks between
+    /// `<tr>`s).
+    fn drop_blank_since_row(&mut self) {
+        let Some(table) = self.table.as_ref() else { return };
+        if table.row.is_none() && self.out.len() >= table.end && self.out[table.end..].trim().is_empty() {
+            self.out.truncate(table.end);
+        }
     }
 
     fn paragraph(&mut self) {
@@ -239,6 +332,24 @@ mod tests {
         assert_eq!(to_markdown("A <a href=\"/docs/api\">relative</a> link"), "A relative link");
         assert_eq!(to_markdown("<code>&lt;T&gt; `x`</code>"), "`` <T> `x` ``");
         assert_eq!(to_markdown("<code>open\n<code>b</code>"), "<code>open\n`b`");
+    }
+
+    #[test]
+    fn tables_become_markdown_tables() {
+        let html = "Networks:\n<table>\n<tbody>\n<tr>\n<td>\n<b>Network</b>\n</td>\n<td>Endpoint</td>\n</tr>\n<tr><td>Cardano\nmainnet</td>\n<td><code>https://x.io/v0</code></td></tr>\n<tr><td>a | b</td></tr>\n</tbody>\n</table>\nAfter.";
+        assert_eq!(
+            to_markdown(html),
+            "Networks:\n\n| **Network** | Endpoint |\n|---|---|\n| Cardano mainnet | `https://x.io/v0` |\n| a &#124; b |\n\n\nAfter."
+        );
+        // A table in a table, and cells outside any table, stay text.
+        assert_eq!(to_markdown("<td>x</td>"), "<td>x</td>");
+        assert_eq!(to_markdown("<table><tr><td><table>x</td></tr></table>"), "| <table>x |\n|---|");
+    }
+
+    #[test]
+    fn spans_and_headings() {
+        assert_eq!(to_markdown("<span class=\"hosted\">Hosted</span> only"), "Hosted only");
+        assert_eq!(to_markdown("Intro<h3>Errors</h3>Text"), "Intro\n\n### Errors\n\nText");
     }
 
     #[test]

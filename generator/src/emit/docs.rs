@@ -288,6 +288,13 @@ fn escape_prose(text: &str, out: &mut String) {
             Some(bracket) => {
                 escape_chars(&text[at..bracket], out);
                 match markdown_link(&text[bracket..]) {
+                    // `[https://x](https://x)`: the URL, as an autolink.
+                    Some((label, url, len)) if label.trim() == url => {
+                        out.push('<');
+                        out.push_str(url);
+                        out.push('>');
+                        at = bracket + len;
+                    }
                     Some((label, url, len)) => {
                         out.push('[');
                         escape_chars(label, out);
@@ -331,19 +338,20 @@ fn url_len(text: &str) -> usize {
 }
 
 /// `[label](https://..)` at the start of `text`: its label, its URL and its length. A label has no
-/// brackets and no URL; the URL is absolute (a relative one would resolve against the docs, not
-/// the API's).
+/// brackets and no URL but the link's own; the URL is absolute (a relative one would resolve
+/// against the docs, not the API's).
 fn markdown_link(text: &str) -> Option<(&str, &str, usize)> {
     let label_end = text[1..].find(['[', ']']).map(|end| end + 1)?;
     let label = &text[1..label_end];
     let after = text[label_end..].strip_prefix("](")?;
     let absolute = |text: &str| text.starts_with("https://") || text.starts_with("http://");
-    // A URL in the label would be a bare one inside the link.
-    if label.trim().is_empty() || !absolute(after) || label.contains("://") {
+    if label.trim().is_empty() || !absolute(after) {
         return None;
     }
     let url = &after[..url_len(after)];
-    after[url.len()..].starts_with(')').then_some((label, url, label_end + 2 + url.len() + 1))
+    // A URL in the label would be a bare one inside the link, unless it is the link's own.
+    let label_ok = !label.contains("://") || label.trim() == url;
+    (label_ok && after[url.len()..].starts_with(')')).then_some((label, url, label_end + 2 + url.len() + 1))
 }
 
 fn escape_chars(text: &str, out: &mut String) {
@@ -379,7 +387,8 @@ mod tests {
         assert_eq!(inline("[a <b>](http://x.io/a_b?c=d)."), "[a &lt;b&gt;](http://x.io/a_b?c=d).");
         assert_eq!(inline("[relative](/docs) [empty]() [x](https://a b)"), "\\[relative\\](/docs) \\[empty\\]() \\[x\\](<https://a> b)");
         assert_eq!(inline("[[nested](https://a.io)]"), "\\[[nested](https://a.io)\\]");
-        assert_eq!(inline("[https://a.io](https://a.io)"), "\\[<https://a.io>\\](<https://a.io>)");
+        assert_eq!(inline("[https://a.io](https://a.io)"), "<https://a.io>");
+        assert_eq!(inline("[see https://a.io](https://b.io)"), "\\[see <https://a.io>\\](<https://b.io>)");
     }
 
     #[test]

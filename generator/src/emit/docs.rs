@@ -278,7 +278,7 @@ fn escape_prose(text: &str, out: &mut String) {
     let (mut url_at, mut bracket_at) = (None, None);
     while at < text.len() {
         if url_at.is_none_or(|url| url < at) {
-            url_at = Some(["https://", "http://"].iter().filter_map(|scheme| text[at..].find(scheme)).min().map_or(usize::MAX, |url| at + url));
+            url_at = Some(next_url(text, at).unwrap_or(usize::MAX));
         }
         if bracket_at.is_none_or(|bracket| bracket < at) {
             bracket_at = Some(text[at..].find('[').map_or(usize::MAX, |bracket| at + bracket));
@@ -321,6 +321,16 @@ fn escape_prose(text: &str, out: &mut String) {
             }
         }
     }
+}
+
+/// Where the next `https://` or `http://` starts in `text` at or after `from`: one pass over
+/// the text (looking for each scheme on its own would go to the end for the one the text does
+/// not hold, on every URL of a line).
+fn next_url(text: &str, from: usize) -> Option<usize> {
+    text[from..]
+        .match_indices("http")
+        .map(|(at, _)| from + at)
+        .find(|at| text[*at..].starts_with("https://") || text[*at..].starts_with("http://"))
 }
 
 /// How long the URL `text` starts with is: up to a space, a character no doc may hold, or one
@@ -371,6 +381,17 @@ mod tests {
         assert_eq!(inline("one ` backtick"), "one \\` backtick");
         assert_eq!(inline("a ``x ` y`` b ` c"), "a ``x ` y`` b \\` c");
         assert_eq!(inline("```"), "\\`\\`\\`");
+    }
+
+    #[test]
+    fn many_urls_on_a_line_take_linear_time() {
+        // Looking for `http://` on its own went to the end of a line of `https://` URLs for
+        // each of them.
+        let line = "https://x.io/ ".repeat(40_000);
+        let started = std::time::Instant::now();
+        let out = inline(&line);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "took {:?}", started.elapsed());
+        assert_eq!(out.matches("<https://x.io/>").count(), 40_000);
     }
 
     #[test]

@@ -10,6 +10,9 @@ use std::borrow::Cow;
 /// How far past a `<` a tag this module reads may end: a tag is short, an `<a href>` a URL long.
 const MAX_TAG: usize = 2048;
 
+/// How deep a nested list is indented at most.
+const MAX_LIST_DEPTH: usize = 8;
+
 /// `text` with its known HTML tags turned into Markdown; `text` itself when it has no `<`.
 pub(crate) fn to_markdown(text: &str) -> Cow<'_, str> {
     if !text.contains('<') {
@@ -118,7 +121,9 @@ impl Converter {
                 if !self.out.is_empty() && !self.out.ends_with('\n') {
                     self.out.push('\n');
                 }
-                self.out.push_str(&"  ".repeat(depth));
+                // Indented as deep as lists are written by hand (a document nesting thousands
+                // of lists would otherwise give output quadratic in its size).
+                self.out.push_str(&"  ".repeat(depth.min(MAX_LIST_DEPTH)));
                 self.out.push_str(marker);
             }
             ("li", true) => {}
@@ -254,6 +259,15 @@ mod tests {
         }
         assert_eq!(to_markdown("<p class=\"x\">attributes ignored</p>"), "attributes ignored");
         assert_eq!(to_markdown("```html\n<p>x</p>\n```\n<p>y</p>"), "```html\n<p>x</p>\n```\n\ny");
+    }
+
+    #[test]
+    fn deep_lists_are_indented_at_most_so_deep() {
+        // Every item was indented as deep as its list: 20,000 lists gave 800 MB.
+        let text = "<ul>".repeat(20_000) + &"<li>x".repeat(20_000);
+        let out = to_markdown(&text);
+        assert!(out.len() < 20 * 20_000, "{} bytes", out.len());
+        assert!(out.ends_with("\n                - x"), "{:?}", &out[out.len() - 40..]);
     }
 
     #[test]

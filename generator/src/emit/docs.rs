@@ -197,7 +197,7 @@ pub(crate) fn text(source: &str) -> Vec<String> {
             out.push(String::new());
         } else if let Some(width) = list_marker_width(line) {
             list_indent = Some(width);
-            out.push(inline(line));
+            out.push(list_item(line));
         } else if let Some(width) = list_indent {
             out.push(format!("{}{}", " ".repeat(width), inline(line)));
         } else {
@@ -212,14 +212,31 @@ pub(crate) fn text(source: &str) -> Vec<String> {
     out
 }
 
-/// The width of a Markdown list item's marker with its space (`- `, `* `, `+ `, `1. `, `12) `).
+/// The width of a Markdown list item's marker with its space (`- `, `* `, `+ `, `1. `, `12) `; a
+/// tab after the marker is one too).
 fn list_marker_width(line: &str) -> Option<usize> {
-    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
-        return Some(2);
-    }
     let digits = line.chars().take_while(char::is_ascii_digit).count();
-    let rest = &line[digits..];
-    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
+    let marker = match digits {
+        0 if line.starts_with(['-', '*', '+']) => 1,
+        1..10 if line[digits..].starts_with(['.', ')']) => digits + 1,
+        _ => return None,
+    };
+    line[marker..].starts_with([' ', '\t']).then_some(marker + 1)
+}
+
+/// A list item's line: its markers (a nested list's too) each followed by one space, then its
+/// text made safe. More spaces after a marker would make the item an indented code block, a
+/// doctest.
+fn list_item(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(width) = list_marker_width(rest) {
+        out.push_str(&rest[..width - 1]);
+        out.push(' ');
+        rest = rest[width..].trim_start();
+    }
+    out.push_str(&inline(rest));
+    out
 }
 
 /// Text on one line (for list items and one-line docs), made safe like [`inline`].
@@ -381,6 +398,14 @@ mod tests {
         assert_eq!(inline("one ` backtick"), "one \\` backtick");
         assert_eq!(inline("a ``x ` y`` b ` c"), "a ``x ` y`` b \\` c");
         assert_eq!(inline("```"), "\\`\\`\\`");
+    }
+
+    #[test]
+    fn a_list_item_is_never_an_indented_code_block() {
+        // Five spaces or tabs after a marker make the item's text an indented code block (a
+        // doctest); also when the list is written in HTML.
+        assert_eq!(text("-     let x = 1;\n1.\t\tfn f() {}\n* -      nested\n+"), ["- let x = 1;", "1. fn f() {}", "* - nested", "  +"]);
+        assert_eq!(text("<ul><li>    indented code?</li></ul>"), ["- indented code?"]);
     }
 
     #[test]

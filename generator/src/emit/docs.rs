@@ -184,7 +184,7 @@ pub(crate) fn text(source: &str) -> Vec<String> {
     let mut list_indent: Option<usize> = None;
     for raw in source.trim().lines() {
         let line = raw.trim();
-        if line.starts_with("```") || line.starts_with("~~~") {
+        if is_fence(line) {
             out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
             in_fence = !in_fence;
             list_indent = None;
@@ -210,6 +210,13 @@ pub(crate) fn text(source: &str) -> Vec<String> {
     // Collapse runs of blank lines.
     out.dedup_by(|a, b| a.is_empty() && b.is_empty());
     out
+}
+
+/// Whether a (trimmed) line opens or closes a fenced block: three backticks or tildes, where a
+/// backtick fence's info string holds no backtick (CommonMark: "```a`b``` text" is a code span
+/// on a line of prose, not a fence).
+pub(crate) fn is_fence(line: &str) -> bool {
+    line.starts_with("~~~") || (line.starts_with("```") && !line.trim_start_matches('`').contains('`'))
 }
 
 /// The width of a Markdown list item's marker with its space (`- `, `* `, `+ `, `1. `, `12) `; a
@@ -406,6 +413,16 @@ mod tests {
         // doctest); also when the list is written in HTML.
         assert_eq!(text("-     let x = 1;\n1.\t\tfn f() {}\n* -      nested\n+"), ["- let x = 1;", "1. fn f() {}", "* - nested", "  +"]);
         assert_eq!(text("<ul><li>    indented code?</li></ul>"), ["- indented code?"]);
+    }
+
+    #[test]
+    fn a_code_span_at_the_start_of_a_line_is_no_fence() {
+        // Backticks in a backtick fence's info string make it a code span (CommonMark); the
+        // text after it was lost.
+        assert_eq!(text("```a`b``` and more\nnext"), ["```a`b``` and more", "next"]);
+        assert_eq!(text("<code>a`b</code> kept"), ["``a`b`` kept"]);
+        assert_eq!(text("<code>x``y</code> kept"), ["```x``y``` kept"]);
+        assert_eq!(text("``` js\n<p>x</p>\n```"), ["```text", "<p>x</p>", "```"]);
     }
 
     #[test]

@@ -21,8 +21,7 @@ pub(crate) fn to_markdown(text: &str) -> Cow<'_, str> {
     let mut converter = Converter::default();
     let mut in_fence = false;
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+        if super::docs::is_fence(line.trim()) {
             in_fence = !in_fence;
             converter.out.push_str(line);
         } else if in_fence {

@@ -357,11 +357,24 @@ fn next_url(text: &str, from: usize) -> Option<usize> {
         .find(|at| text[*at..].starts_with("https://") || text[*at..].starts_with("http://"))
 }
 
-/// How long the URL `text` starts with is: up to a space, a character no doc may hold, or one
-/// that ends it in prose.
+/// How long the URL `text` starts with is: up to a space, a character no doc may hold, one that
+/// ends it in prose, or a `)` that closes no `(` of the URL (CommonMark reads a link's target
+/// so: `[x](https://a.io/(b)` is no link, and rustdoc takes `[x]` for an intra-doc link;
+/// `https://a.io/Foo_(bar)` keeps its `)`).
 fn url_len(text: &str) -> usize {
-    text.find(|c: char| c.is_whitespace() || !allowed_in_docs(c) || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '[' | '\\'))
-        .unwrap_or(text.len())
+    let mut open = 0usize;
+    text.find(|c: char| match c {
+        '(' => {
+            open += 1;
+            false
+        }
+        ')' if open > 0 => {
+            open -= 1;
+            false
+        }
+        _ => c.is_whitespace() || !allowed_in_docs(c) || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '[' | '\\'),
+    })
+    .unwrap_or(text.len())
 }
 
 /// `[label](https://..)` at the start of `text`: its label, its URL and its length. A label has no
@@ -443,6 +456,10 @@ mod tests {
         assert_eq!(inline("[relative](/docs) [empty]() [x](https://a b)"), "\\[relative\\](/docs) \\[empty\\]() \\[x\\](<https://a> b)");
         assert_eq!(inline("[[nested](https://a.io)]"), "\\[[nested](https://a.io)\\]");
         assert_eq!(inline("[https://a.io](https://a.io)"), "\\[<https://a.io>\\](<https://a.io>)");
+        // A target's parentheses balanced, as CommonMark wants them (`[x]` alone would be an
+        // intra-doc link rustdoc cannot resolve).
+        assert_eq!(inline("[x](https://a.io/(b) [y](https://a.io/a_(b)_c)"), "\\[x\\](<https://a.io/(b)> [y](https://a.io/a_(b)_c)");
+        assert_eq!(inline("https://a.io/Foo_(bar) (see https://a.io/q)."), "<https://a.io/Foo_(bar)> (see <https://a.io/q>).");
     }
 
     #[test]

@@ -50,8 +50,6 @@ impl Converter {
     fn line(&mut self, line: &str) {
         self.no_code_close = false;
         let mut at = 0;
-        // Where the next `>` is (searched once for every `<` it closes: linear in the line).
-        let mut next_gt: Option<usize> = None;
         while let Some(found) = line[at..].find(['<', '`']) {
             self.out.push_str(&line[at..at + found]);
             at += found;
@@ -64,10 +62,7 @@ impl Converter {
                 at += close;
                 continue;
             }
-            if next_gt.is_none_or(|gt| gt < at) {
-                next_gt = line[at..].find('>').map(|gt| at + gt).or(Some(usize::MAX));
-            }
-            let len = next_gt.filter(|gt| *gt != usize::MAX).and_then(|gt| self.tag(rest, gt - at));
+            let len = tag_end(rest).and_then(|end| self.tag(rest, end));
             match len {
                 Some(len) => at += len,
                 None => {
@@ -176,16 +171,82 @@ impl Converter {
     }
 }
 
-/// An `<a>` tag's `href`, when it is an absolute `http(s)` URL.
-fn href(attributes: &str) -> Option<String> {
-    let at = find_ignore_case(attributes, "href=")?;
-    let value = &attributes[at + "href=".len()..];
-    let url = match value.chars().next()? {
-        quote @ ('"' | '\'') => value[1..].split(quote).next()?,
-        _ => value.split_whitespace().next()?,
-    };
-    let url = decode_entities(url);
-    (url.starts_with("https://") || url.starts_with("http://")).then_some(url)
+/// Where the tag `text` starts with ends: its `>` outside quoted attribute values, before any
+/// other `<` and within [`MAX_TAG`]. Each scan stops at the next `<`, so the scans of a line
+/// read it once.
+fn tag_end(text: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, b) in text.bytes().enumerate().skip(1).take(MAX_TAG) {
+        match (quote, b) {
+            (_, b'<' | b'\n') => return None,
+            (None, b'>') => return Some(i),
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), b) if b == q => quote = None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// An `<a>` tag's `href`, when it is an absolute `http(s)` URL: its attributes read as HTML
+/// writes them (`name="value"`, `name='value'`, `name=value`, `name`, spaces around `=`), its
+/// entities decoded, and what cannot stand in a Markdown link's target percent-encoded.
+fn href(mut attributes: &str) -> Option<String> {
+    loop {
+        attributes = attributes.trim_start();
+        let name_len = attributes.find(|c: char| c.is_whitespace() || c == '=').unwrap_or(attributes.len());
+        if name_len == 0 {
+            return None;
+        }
+        let name = &attributes[..name_len];
+        attributes = attributes[name_len..].trim_start();
+        let mut value = None;
+        if let Some(rest) = attributes.strip_prefix('=') {
+            let rest = rest.trim_start();
+            let (text, len) = match rest.chars().next() {
+                Some(quote @ ('"' | '\'')) => {
+                    let end = rest[1..].find(quote)?;
+                    (&rest[1..=end], end + 2)
+                }
+                _ => {
+                    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                    (&rest[..end], end)
+                }
+            };
+            value = Some(text);
+            attributes = &rest[len..];
+        }
+        if name.eq_ignore_ascii_case("href") {
+            let url = decode_entities(value?.trim());
+            return (url.starts_with("https://") || url.starts_with("http://")).then(|| link_target(&url));
+        }
+    }
+}
+
+/// A URL as a Markdown link's target: spaces, control characters, `<>"\``, brackets, and (where
+/// they are not balanced) parentheses percent-encoded.
+fn link_target(url: &str) -> String {
+    let balanced = url.chars().try_fold(0usize, |open, c| match c {
+        '(' => Some(open + 1),
+        ')' => open.checked_sub(1),
+        _ => Some(open),
+    }) == Some(0);
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        let encode = c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '<' | '>' | '"' | '`' | '[' | ']' | '\\' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            || (!balanced && matches!(c, '(' | ')'));
+        if encode {
+            let mut bytes = [0; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn find_ignore_case(text: &str, needle: &str) -> Option<usize> {
@@ -258,6 +319,18 @@ mod tests {
         }
         assert_eq!(to_markdown("<p class=\"x\">attributes ignored</p>"), "attributes ignored");
         assert_eq!(to_markdown("```html\n<p>x</p>\n```\n<p>y</p>"), "```html\n<p>x</p>\n```\n\ny");
+    }
+
+    #[test]
+    fn a_link_keeps_its_whole_target() {
+        // A `>` in a quoted value ended the tag; a `)` or a space in the URL ended the link
+        // early (a link to another page), another attribute's text could be taken for `href`.
+        assert_eq!(to_markdown("<a href=\"https://x.io/a>b\" title=\"x>y\">gt</a>"), "[gt](https://x.io/a%3Eb)");
+        assert_eq!(to_markdown("<a href=\"https://x.io/a)b\">p</a> <a href='https://x.io/a b'>s</a>"), "[p](https://x.io/a%29b) [s](https://x.io/a%20b)");
+        assert_eq!(to_markdown("<a href=\"https://x.io/Foo_(bar)\">w</a> <a HREF = https://x.io/[x]>b</a>"), "[w](https://x.io/Foo_(bar)) [b](https://x.io/%5Bx%5D)");
+        assert_eq!(to_markdown("<a title=\"href=https://evil.io\" href=\"/docs\">rel</a> <a data-href=\"https://evil.io\">d</a>"), "rel d");
+        assert_eq!(to_markdown("<a href=\"https://x.io/\u{202e}&lt;\">bidi</a>"), "[bidi](https://x.io/%E2%80%AE%3C)");
+        assert_eq!(to_markdown("<p title=\"a<b\">x</p> <p title='it\"s'>y</p>"), "<p title=\"a<b\">x\n\ny");
     }
 
     #[test]

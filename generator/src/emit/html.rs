@@ -260,7 +260,9 @@ fn decode_entities(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let entity = rest[1..].find(';').filter(|end| *end <= 8).map(|end| &rest[1..=end]);
+        // An entity's `;` is within a few bytes (looking further, to the next `;` of the text,
+        // would read the rest of it for every `&`).
+        let entity = rest.bytes().skip(1).take(9).position(|b| b == b';').map(|end| &rest[1..=end]);
         let decoded = entity.and_then(|entity| match entity {
             "lt" => Some('<'),
             "gt" => Some('>'),
@@ -331,6 +333,16 @@ mod tests {
         assert_eq!(to_markdown("<a title=\"href=https://evil.io\" href=\"/docs\">rel</a> <a data-href=\"https://evil.io\">d</a>"), "rel d");
         assert_eq!(to_markdown("<a href=\"https://x.io/\u{202e}&lt;\">bidi</a>"), "[bidi](https://x.io/%E2%80%AE%3C)");
         assert_eq!(to_markdown("<p title=\"a<b\">x</p> <p title='it\"s'>y</p>"), "<p title=\"a<b\">x\n\ny");
+    }
+
+    #[test]
+    fn entities_are_decoded_in_linear_time() {
+        assert_eq!(to_markdown("<code>&lt;&#x3c;&#60;&amp;lt;&bogus;&#0;&#1114112;&</code>"), "`<<<&lt;&bogus;\\u{0}&#1114112;&`");
+        let text = format!("<code>{}</code>", "&".repeat(400_000));
+        let started = std::time::Instant::now();
+        let out = to_markdown(&text);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "took {:?}", started.elapsed());
+        assert_eq!(out.len(), 400_002);
     }
 
     #[test]

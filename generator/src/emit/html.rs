@@ -38,8 +38,8 @@ pub(crate) fn to_markdown(text: &str) -> Cow<'_, str> {
 #[derive(Default)]
 struct Converter {
     out: String,
-    /// The open lists, innermost last: `true` for an ordered one.
-    lists: Vec<bool>,
+    /// The open lists, innermost last: whether each is ordered, and whether it has had an item.
+    lists: Vec<(bool, bool)>,
     /// The open links' targets, innermost last (`None`: a target that is not an absolute URL).
     links: Vec<Option<String>>,
     /// No `</code>` follows on this line: a later `<code>` need not look for one again.
@@ -111,9 +111,15 @@ impl Converter {
             }
             ("li", false) => {
                 let depth = self.lists.len().saturating_sub(1);
-                let marker = if self.lists.last() == Some(&true) { "1. " } else { "- " };
-                if !self.out.is_empty() && !self.out.ends_with('\n') {
-                    self.out.push('\n');
+                let (ordered, had_item) = self.lists.last_mut().map_or((false, false), |(ordered, had_item)| (*ordered, std::mem::replace(had_item, true)));
+                let marker = if ordered { "1. " } else { "- " };
+                // The next item on the next line: the whitespace the document has between its
+                // items (`</li>\n  <li>`) is no blank line (a loose list); only a top-level list's
+                // first item has a blank line before it.
+                let first = !self.lists.is_empty() && !had_item && depth == 0;
+                self.out.truncate(self.out.trim_end_matches([' ', '\t', '\n']).len());
+                if !self.out.is_empty() {
+                    self.out.push_str(if first { "\n\n" } else { "\n" });
                 }
                 // Indented as deep as lists are written by hand (a document nesting thousands
                 // of lists would otherwise give output quadratic in its size).
@@ -156,6 +162,19 @@ impl Converter {
     }
 
     fn paragraph(&mut self) {
+        if !self.lists.is_empty() {
+            // Inside a list item (`<li><p>..</p></li>`): a line break, as a blank line would end
+            // the item; none right after the item's marker.
+            let line = &self.out[self.out.rfind('\n').map_or(0, |at| at + 1)..];
+            if matches!(line.trim(), "-" | "1.") {
+                return;
+            }
+            self.out.truncate(self.out.trim_end_matches([' ', '\t', '\n']).len());
+            if !self.out.is_empty() {
+                self.out.push('\n');
+            }
+            return;
+        }
         let trailing = self.out.len() - self.out.trim_end_matches([' ', '\n']).len();
         self.out.truncate(self.out.len() - trailing);
         if !self.out.is_empty() {
@@ -167,7 +186,7 @@ impl Converter {
         if self.lists.is_empty() {
             self.paragraph();
         }
-        self.lists.push(ordered);
+        self.lists.push((ordered, false));
     }
 }
 
@@ -343,6 +362,15 @@ mod tests {
         let out = to_markdown(&text);
         assert!(started.elapsed() < std::time::Duration::from_secs(1), "took {:?}", started.elapsed());
         assert_eq!(out.len(), 400_002);
+    }
+
+    #[test]
+    fn paragraphs_and_whitespace_in_lists_keep_items_whole() {
+        // `<li><p>a</p></li>` gave an empty bullet and a paragraph after it; the line break
+        // and spaces between items a blank line (a loose list).
+        assert_eq!(to_markdown("<ul><li><p>a</p></li><li><p>b</p><p>c</p></li></ul>after"), "- a\n- b\nc\n\nafter");
+        assert_eq!(to_markdown("Steps:\n<ol>\n  <li>one</li>\n  <li>two\n    <ul>\n      <li>deep</li>\n    </ul>\n  </li>\n</ol>"), "Steps:\n\n1. one\n1. two\n  - deep");
+        assert_eq!(super::super::docs::text("<ul><li><p>a</p></li><li>b<p>c</p></li></ul>"), ["- a", "- b", "  c"]);
     }
 
     #[test]

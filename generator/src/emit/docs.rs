@@ -179,27 +179,35 @@ pub(crate) fn text(source: &str) -> Vec<String> {
     let source = source.replace("\r\n", "\n").replace(['\r', '\u{85}', '\u{2028}', '\u{2029}'], "\n");
     // The HTML some documents write (`<p>`, `<code>`, `<a href>`) as Markdown.
     let source = super::html::to_markdown(&source);
-    // The content indent of the list item the previous line belongs to: its wrapped lines keep
-    // that indent (Markdown's continuation, which clippy wants written out).
-    let mut list_indent: Option<usize> = None;
+    // The list items the previous line belongs to, innermost last: how far the document indents
+    // each one's marker, and the column its text starts at in the docs. An item indented
+    // further than the one before is nested in it, written at that item's text column (so
+    // never an indented code block); wrapped lines keep the innermost item's column
+    // (Markdown's continuation, which clippy wants written out).
+    let mut items: Vec<(usize, usize)> = Vec::new();
     for raw in source.trim().lines() {
         let line = raw.trim();
         if is_fence(line) {
             out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
             in_fence = !in_fence;
-            list_indent = None;
+            items.clear();
             continue;
         }
         if in_fence {
             out.push(raw.trim_end().replace('\t', "    "));
         } else if line.is_empty() {
-            list_indent = None;
+            items.clear();
             out.push(String::new());
         } else if let Some(width) = list_marker_width(line) {
-            list_indent = Some(width);
-            out.push(list_item(line));
-        } else if let Some(width) = list_indent {
-            out.push(format!("{}{}", " ".repeat(width), inline(line)));
+            let indent = raw.len() - raw.trim_start().len();
+            while items.last().is_some_and(|(marker, _)| *marker >= indent) {
+                items.pop();
+            }
+            let column = items.last().map_or(0, |(_, column)| *column);
+            items.push((indent, column + width));
+            out.push(format!("{}{}", " ".repeat(column), list_item(line)));
+        } else if let Some((_, column)) = items.last() {
+            out.push(format!("{}{}", " ".repeat(*column), inline(line)));
         } else {
             out.push(inline(line));
         }
@@ -418,6 +426,17 @@ mod tests {
         assert_eq!(inline("one ` backtick"), "one \\` backtick");
         assert_eq!(inline("a ``x ` y`` b ` c"), "a ``x ` y`` b \\` c");
         assert_eq!(inline("```"), "\\`\\`\\`");
+    }
+
+    #[test]
+    fn nested_lists_stay_nested() {
+        // An item indented under another one is nested at that item's text column, however the
+        // document indents it (the lines were all put at the left: one flat list).
+        assert_eq!(
+            text("- two\n  1. nested a\n     wrapped\n  1. nested b\n          - deeper\n- three\n        - under three"),
+            ["- two", "  1. nested a", "     wrapped", "  1. nested b", "     - deeper", "- three", "  - under three"]
+        );
+        assert_eq!(text("<ol><li>a<ul><li>b</li></ul></li><li>c</li></ol>"), ["1. a", "   - b", "1. c"]);
     }
 
     #[test]

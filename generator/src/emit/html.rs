@@ -360,7 +360,7 @@ mod tests {
         let text = format!("<code>{}</code>", "&".repeat(400_000));
         let started = std::time::Instant::now();
         let out = to_markdown(&text);
-        assert!(started.elapsed() < std::time::Duration::from_secs(1), "took {:?}", started.elapsed());
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
         assert_eq!(out.len(), 400_002);
     }
 

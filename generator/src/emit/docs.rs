@@ -260,12 +260,31 @@ pub(crate) fn one_line(text: &str) -> String {
 }
 
 /// One line of prose, made safe: code spans kept (a run of backticks up to the next run of the
-/// same length, as CommonMark reads them), everything else escaped, lone backticks included.
+/// same length, as CommonMark reads them), Markdown links to absolute URLs kept (their labels
+/// made safe the same way, code spans included), everything else escaped, lone backticks
+/// included.
 pub(crate) fn inline(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
-    while let Some(start) = rest.find('`') {
+    while let Some(start) = rest.find(['`', '[']) {
         escape_prose(&rest[..start], &mut out);
+        if rest[start..].starts_with('[') {
+            match markdown_link(&rest[start..]) {
+                Some((label, url, len)) => {
+                    out.push('[');
+                    out.push_str(&inline(label));
+                    out.push_str("](");
+                    out.push_str(url);
+                    out.push(')');
+                    rest = &rest[start + len..];
+                }
+                None => {
+                    out.push_str("\\[");
+                    rest = &rest[start + 1..];
+                }
+            }
+            continue;
+        }
         let run = rest[start..].bytes().take_while(|b| *b == b'`').count();
         let after = &rest[start + run..];
         match closing_run(after, run) {
@@ -301,58 +320,24 @@ fn closing_run(text: &str, run: usize) -> Option<usize> {
     None
 }
 
-/// Prose: Markdown links to absolute URLs (`[label](https://..)`) kept, bare URLs made
-/// autolinks, everything else escaped (no intra-doc link, no HTML).
+/// Prose without code spans or `[`: bare URLs made autolinks, everything else escaped (no
+/// intra-doc link, no HTML).
 fn escape_prose(text: &str, out: &mut String) {
     let mut at = 0;
-    // Where the next URL and the next `[` are (each searched again only once passed: linear in
-    // the text; `usize::MAX`: none).
-    let (mut url_at, mut bracket_at) = (None, None);
-    while at < text.len() {
-        if url_at.is_none_or(|url| url < at) {
-            url_at = Some(next_url(text, at).unwrap_or(usize::MAX));
+    while let Some(url_at) = next_url(text, at) {
+        escape_chars(&text[at..url_at], out);
+        let url = url_len(&text[url_at..]);
+        let mut url = &text[url_at..url_at + url];
+        // Trailing punctuation belongs to the sentence.
+        while url.ends_with(['.', ',', ';', ':', '!', '?']) {
+            url = &url[..url.len() - 1];
         }
-        if bracket_at.is_none_or(|bracket| bracket < at) {
-            bracket_at = Some(text[at..].find('[').map_or(usize::MAX, |bracket| at + bracket));
-        }
-        let (url_at, bracket_at) = (url_at.unwrap_or(usize::MAX), bracket_at.unwrap_or(usize::MAX));
-        match Some(bracket_at).filter(|bracket| *bracket < url_at) {
-            Some(bracket) => {
-                escape_chars(&text[at..bracket], out);
-                match markdown_link(&text[bracket..]) {
-                    Some((label, url, len)) => {
-                        out.push('[');
-                        escape_chars(label, out);
-                        out.push_str("](");
-                        out.push_str(url);
-                        out.push(')');
-                        at = bracket + len;
-                    }
-                    None => {
-                        out.push_str("\\[");
-                        at = bracket + 1;
-                    }
-                }
-            }
-            None if url_at == usize::MAX => {
-                escape_chars(&text[at..], out);
-                break;
-            }
-            None => {
-                escape_chars(&text[at..url_at], out);
-                let url = url_len(&text[url_at..]);
-                let mut url = &text[url_at..url_at + url];
-                // Trailing punctuation belongs to the sentence.
-                while url.ends_with(['.', ',', ';', ':', '!', '?']) {
-                    url = &url[..url.len() - 1];
-                }
-                out.push('<');
-                out.push_str(url);
-                out.push('>');
-                at = url_at + url.len();
-            }
-        }
+        out.push('<');
+        out.push_str(url);
+        out.push('>');
+        at = url_at + url.len();
     }
+    escape_chars(&text[at..], out);
 }
 
 /// Where the next `https://` or `http://` starts in `text` at or after `from`: one pass over
@@ -386,19 +371,32 @@ fn url_len(text: &str) -> usize {
 }
 
 /// `[label](https://..)` at the start of `text`: its label, its URL and its length. A label has no
-/// brackets and no URL; the URL is absolute (a relative one would resolve against the docs, not
-/// the API's).
+/// brackets outside its code spans (`` [`id`](https://..) ``) and no URL; the URL is absolute (a
+/// relative one would resolve against the docs, not the API's). The label is read up to the
+/// next `[` or `]` outside code spans, so each `[` of a line reads on to the next one at most.
 fn markdown_link(text: &str) -> Option<(&str, &str, usize)> {
-    let label_end = text[1..].find(['[', ']']).map(|end| end + 1)?;
-    let label = &text[1..label_end];
-    let after = text[label_end..].strip_prefix("](")?;
+    let bytes = text.as_bytes();
+    let mut end = 1;
+    loop {
+        match bytes.get(end)? {
+            b']' => break,
+            b'[' => return None,
+            b'`' => {
+                let run = bytes[end..].iter().take_while(|b| **b == b'`').count();
+                end += run + closing_run(&text[end + run..], run)? + run;
+            }
+            _ => end += 1,
+        }
+    }
+    let label = &text[1..end];
+    let after = text[end..].strip_prefix("](")?;
     let absolute = |text: &str| text.starts_with("https://") || text.starts_with("http://");
     // A URL in the label would be a bare one inside the link.
     if label.trim().is_empty() || !absolute(after) || label.contains("://") {
         return None;
     }
     let url = &after[..url_len(after)];
-    after[url.len()..].starts_with(')').then_some((label, url, label_end + 2 + url.len() + 1))
+    after[url.len()..].starts_with(')').then_some((label, url, end + 2 + url.len() + 1))
 }
 
 fn escape_chars(text: &str, out: &mut String) {
@@ -475,6 +473,10 @@ mod tests {
         assert_eq!(inline("[relative](/docs) [empty]() [x](https://a b)"), "\\[relative\\](/docs) \\[empty\\]() \\[x\\](<https://a> b)");
         assert_eq!(inline("[[nested](https://a.io)]"), "\\[[nested](https://a.io)\\]");
         assert_eq!(inline("[https://a.io](https://a.io)"), "\\[<https://a.io>\\](<https://a.io>)");
+        // A label's code spans (Stripe's `` [`default_tax_rates`](https://..) ``) and emphasis.
+        assert_eq!(inline("the [`id`](https://a.io/x) and [**b** `c]`](https://a.io) ok"), "the [`id`](https://a.io/x) and [**b** `c]`](https://a.io) ok");
+        // Code spans bind tighter than links (CommonMark): this one runs from `open to a`.
+        assert_eq!(inline("[`open](https://a.io) [a`](https://a.io)`"), "\\[`open](https://a.io) [a`\\](<https://a.io>)\\`");
         // A target's parentheses balanced, as CommonMark wants them (`[x]` alone would be an
         // intra-doc link rustdoc cannot resolve).
         assert_eq!(inline("[x](https://a.io/(b) [y](https://a.io/a_(b)_c)"), "\\[x\\](<https://a.io/(b)> [y](https://a.io/a_(b)_c)");

@@ -535,6 +535,9 @@ pub const HOSTILE_TEXT: &[&str] = &[
     "r#type self Self super crate _ 1st",
     "--> <-- |pipe| ~tilde~ ^caret",
     "#[doc = \"x\"] macro_rules! m {} \"#",
+    "-     let x = 1;\n1.\t\tlet y = 2;\n<ul><li>    fn f() {}</li><li><p>a</p><ul><li>        b</li></ul></li></ul>",
+    "[x](https://u.example/(b) <a href=\"https://u.example/(a\">open</a> <a href=\"https://u.example/a>b\" title=\"x>y\">gt</a> [`c`](https://u.example)",
+    "```a`b``` kept\n<code>a`b``c</code> kept",
 ];
 
 /// [`HOSTILE_TEXT`], and one very long line.

@@ -179,27 +179,35 @@ pub(crate) fn text(source: &str) -> Vec<String> {
     let source = source.replace("\r\n", "\n").replace(['\r', '\u{85}', '\u{2028}', '\u{2029}'], "\n");
     // The HTML some documents write (`<p>`, `<code>`, `<a href>`) as Markdown.
     let source = super::html::to_markdown(&source);
-    // The content indent of the list item the previous line belongs to: its wrapped lines keep
-    // that indent (Markdown's continuation, which clippy wants written out).
-    let mut list_indent: Option<usize> = None;
+    // The list items the previous line belongs to, innermost last: how far the document indents
+    // each one's marker, and the column its text starts at in the docs. An item indented
+    // further than the one before is nested in it, written at that item's text column (so
+    // never an indented code block); wrapped lines keep the innermost item's column
+    // (Markdown's continuation, which clippy wants written out).
+    let mut items: Vec<(usize, usize)> = Vec::new();
     for raw in source.trim().lines() {
         let line = raw.trim();
-        if line.starts_with("```") || line.starts_with("~~~") {
+        if is_fence(line) {
             out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
             in_fence = !in_fence;
-            list_indent = None;
+            items.clear();
             continue;
         }
         if in_fence {
             out.push(raw.trim_end().replace('\t', "    "));
         } else if line.is_empty() {
-            list_indent = None;
+            items.clear();
             out.push(String::new());
         } else if let Some(width) = list_marker_width(line) {
-            list_indent = Some(width);
-            out.push(inline(line));
-        } else if let Some(width) = list_indent {
-            out.push(format!("{}{}", " ".repeat(width), inline(line)));
+            let indent = raw.len() - raw.trim_start().len();
+            while items.last().is_some_and(|(marker, _)| *marker >= indent) {
+                items.pop();
+            }
+            let column = items.last().map_or(0, |(_, column)| *column);
+            items.push((indent, column + width));
+            out.push(format!("{}{}", " ".repeat(column), list_item(line)));
+        } else if let Some((_, column)) = items.last() {
+            out.push(format!("{}{}", " ".repeat(*column), inline(line)));
         } else {
             out.push(inline(line));
         }
@@ -212,14 +220,38 @@ pub(crate) fn text(source: &str) -> Vec<String> {
     out
 }
 
-/// The width of a Markdown list item's marker with its space (`- `, `* `, `+ `, `1. `, `12) `).
+/// Whether a (trimmed) line opens or closes a fenced block: three backticks or tildes, where a
+/// backtick fence's info string holds no backtick (CommonMark: "```a`b``` text" is a code span
+/// on a line of prose, not a fence).
+pub(crate) fn is_fence(line: &str) -> bool {
+    line.starts_with("~~~") || (line.starts_with("```") && !line.trim_start_matches('`').contains('`'))
+}
+
+/// The width of a Markdown list item's marker with its space (`- `, `* `, `+ `, `1. `, `12) `; a
+/// tab after the marker is one too).
 fn list_marker_width(line: &str) -> Option<usize> {
-    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
-        return Some(2);
-    }
     let digits = line.chars().take_while(char::is_ascii_digit).count();
-    let rest = &line[digits..];
-    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
+    let marker = match digits {
+        0 if line.starts_with(['-', '*', '+']) => 1,
+        1..10 if line[digits..].starts_with(['.', ')']) => digits + 1,
+        _ => return None,
+    };
+    line[marker..].starts_with([' ', '\t']).then_some(marker + 1)
+}
+
+/// A list item's line: its markers (a nested list's too) each followed by one space, then its
+/// text made safe. More spaces after a marker would make the item an indented code block, a
+/// doctest.
+fn list_item(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(width) = list_marker_width(rest) {
+        out.push_str(&rest[..width - 1]);
+        out.push(' ');
+        rest = rest[width..].trim_start();
+    }
+    out.push_str(&inline(rest));
+    out
 }
 
 /// Text on one line (for list items and one-line docs), made safe like [`inline`].
@@ -228,12 +260,38 @@ pub(crate) fn one_line(text: &str) -> String {
 }
 
 /// One line of prose, made safe: code spans kept (a run of backticks up to the next run of the
-/// same length, as CommonMark reads them), everything else escaped, lone backticks included.
+/// same length, as CommonMark reads them), Markdown links to absolute URLs kept (their labels
+/// made safe the same way, code spans included), everything else escaped, lone backticks
+/// included.
 pub(crate) fn inline(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
-    while let Some(start) = rest.find('`') {
+    while let Some(start) = rest.find(['`', '[']) {
         escape_prose(&rest[..start], &mut out);
+        if rest[start..].starts_with('[') {
+            match markdown_link(&rest[start..]) {
+                // `[https://x](https://x)`: the URL, as an autolink.
+                Some((label, url, len)) if label.trim() == url => {
+                    out.push('<');
+                    out.push_str(url);
+                    out.push('>');
+                    rest = &rest[start + len..];
+                }
+                Some((label, url, len)) => {
+                    out.push('[');
+                    out.push_str(&inline(label));
+                    out.push_str("](");
+                    out.push_str(url);
+                    out.push(')');
+                    rest = &rest[start + len..];
+                }
+                None => {
+                    out.push_str("\\[");
+                    rest = &rest[start + 1..];
+                }
+            }
+            continue;
+        }
         let run = rest[start..].bytes().take_while(|b| *b == b'`').count();
         let after = &rest[start + run..];
         match closing_run(after, run) {
@@ -269,81 +327,77 @@ fn closing_run(text: &str, run: usize) -> Option<usize> {
     None
 }
 
-/// Prose: Markdown links to absolute URLs (`[label](https://..)`) kept, bare URLs made
-/// autolinks, everything else escaped (no intra-doc link, no HTML).
+/// Prose without code spans or `[`: bare URLs made autolinks, everything else escaped (no
+/// intra-doc link, no HTML).
 fn escape_prose(text: &str, out: &mut String) {
     let mut at = 0;
-    // Where the next URL and the next `[` are (each searched again only once passed: linear in
-    // the text; `usize::MAX`: none).
-    let (mut url_at, mut bracket_at) = (None, None);
-    while at < text.len() {
-        if url_at.is_none_or(|url| url < at) {
-            url_at = Some(["https://", "http://"].iter().filter_map(|scheme| text[at..].find(scheme)).min().map_or(usize::MAX, |url| at + url));
+    while let Some(url_at) = next_url(text, at) {
+        escape_chars(&text[at..url_at], out);
+        let url = url_len(&text[url_at..]);
+        let mut url = &text[url_at..url_at + url];
+        // Trailing punctuation belongs to the sentence.
+        while url.ends_with(['.', ',', ';', ':', '!', '?']) {
+            url = &url[..url.len() - 1];
         }
-        if bracket_at.is_none_or(|bracket| bracket < at) {
-            bracket_at = Some(text[at..].find('[').map_or(usize::MAX, |bracket| at + bracket));
-        }
-        let (url_at, bracket_at) = (url_at.unwrap_or(usize::MAX), bracket_at.unwrap_or(usize::MAX));
-        match Some(bracket_at).filter(|bracket| *bracket < url_at) {
-            Some(bracket) => {
-                escape_chars(&text[at..bracket], out);
-                match markdown_link(&text[bracket..]) {
-                    // `[https://x](https://x)`: the URL, as an autolink.
-                    Some((label, url, len)) if label.trim() == url => {
-                        out.push('<');
-                        out.push_str(url);
-                        out.push('>');
-                        at = bracket + len;
-                    }
-                    Some((label, url, len)) => {
-                        out.push('[');
-                        escape_chars(label, out);
-                        out.push_str("](");
-                        out.push_str(url);
-                        out.push(')');
-                        at = bracket + len;
-                    }
-                    None => {
-                        out.push_str("\\[");
-                        at = bracket + 1;
-                    }
-                }
-            }
-            None if url_at == usize::MAX => {
-                escape_chars(&text[at..], out);
-                break;
-            }
-            None => {
-                escape_chars(&text[at..url_at], out);
-                let url = url_len(&text[url_at..]);
-                let mut url = &text[url_at..url_at + url];
-                // Trailing punctuation belongs to the sentence.
-                while url.ends_with(['.', ',', ';', ':', '!', '?']) {
-                    url = &url[..url.len() - 1];
-                }
-                out.push('<');
-                out.push_str(url);
-                out.push('>');
-                at = url_at + url.len();
-            }
-        }
+        out.push('<');
+        out.push_str(url);
+        out.push('>');
+        at = url_at + url.len();
     }
+    escape_chars(&text[at..], out);
 }
 
-/// How long the URL `text` starts with is: up to a space, a character no doc may hold, or one
-/// that ends it in prose.
+/// Where the next `https://` or `http://` starts in `text` at or after `from`: one pass over
+/// the text (looking for each scheme on its own would go to the end for the one the text does
+/// not hold, on every URL of a line).
+fn next_url(text: &str, from: usize) -> Option<usize> {
+    text[from..]
+        .match_indices("http")
+        .map(|(at, _)| from + at)
+        .find(|at| text[*at..].starts_with("https://") || text[*at..].starts_with("http://"))
+}
+
+/// How long the URL `text` starts with is: up to a space, a character no doc may hold, one that
+/// ends it in prose, or a `)` that closes no `(` of the URL (CommonMark reads a link's target
+/// so: `[x](https://a.io/(b)` is no link, and rustdoc takes `[x]` for an intra-doc link;
+/// `https://a.io/Foo_(bar)` keeps its `)`).
 fn url_len(text: &str) -> usize {
-    text.find(|c: char| c.is_whitespace() || !allowed_in_docs(c) || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '[' | '\\'))
-        .unwrap_or(text.len())
+    let mut open = 0usize;
+    text.find(|c: char| match c {
+        '(' => {
+            open += 1;
+            false
+        }
+        ')' if open > 0 => {
+            open -= 1;
+            false
+        }
+        _ => c.is_whitespace() || !allowed_in_docs(c) || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '[' | '\\'),
+    })
+    .unwrap_or(text.len())
 }
 
 /// `[label](https://..)` at the start of `text`: its label, its URL and its length. A label has no
-/// brackets and no URL but the link's own; the URL is absolute (a relative one would resolve
-/// against the docs, not the API's).
+/// brackets outside its code spans (`` [`id`](https://..) ``) and no URL but its own; the URL is
+/// absolute (a relative one would resolve against the docs, not the API's). The label is read up
+/// to the next `[` or `]` outside code spans, so each `[` of a line reads on to the next one at
+/// most.
 fn markdown_link(text: &str) -> Option<(&str, &str, usize)> {
-    let label_end = text[1..].find(['[', ']']).map(|end| end + 1)?;
-    let label = &text[1..label_end];
-    let after = text[label_end..].strip_prefix("](")?;
+    let bytes = text.as_bytes();
+    let mut end = 1;
+    loop {
+        match bytes.get(end)? {
+            b']' => break,
+            b'[' => return None,
+            b'`' => {
+                let run = bytes[end..].iter().take_while(|b| **b == b'`').count();
+                end += run + closing_run(&text[end + run..], run)? + run;
+            }
+            _ => end += 1,
+        }
+    }
+    let label = &text[1..end];
+    let after = text[end..].strip_prefix("](")?;
     let absolute = |text: &str| text.starts_with("https://") || text.starts_with("http://");
     if label.trim().is_empty() || !absolute(after) {
         return None;
@@ -351,7 +405,7 @@ fn markdown_link(text: &str) -> Option<(&str, &str, usize)> {
     let url = &after[..url_len(after)];
     // A URL in the label would be a bare one inside the link, unless it is the link's own.
     let label_ok = !label.contains("://") || label.trim() == url;
-    (label_ok && after[url.len()..].starts_with(')')).then_some((label, url, label_end + 2 + url.len() + 1))
+    (label_ok && after[url.len()..].starts_with(')')).then_some((label, url, end + 2 + url.len() + 1))
 }
 
 fn escape_chars(text: &str, out: &mut String) {
@@ -382,6 +436,46 @@ mod tests {
     }
 
     #[test]
+    fn nested_lists_stay_nested() {
+        // An item indented under another one is nested at that item's text column, however the
+        // document indents it (the lines were all put at the left: one flat list).
+        assert_eq!(
+            text("- two\n  1. nested a\n     wrapped\n  1. nested b\n          - deeper\n- three\n        - under three"),
+            ["- two", "  1. nested a", "     wrapped", "  1. nested b", "     - deeper", "- three", "  - under three"]
+        );
+        assert_eq!(text("<ol><li>a<ul><li>b</li></ul></li><li>c</li></ol>"), ["1. a", "   - b", "1. c"]);
+    }
+
+    #[test]
+    fn a_list_item_is_never_an_indented_code_block() {
+        // Five spaces or tabs after a marker make the item's text an indented code block (a
+        // doctest); also when the list is written in HTML.
+        assert_eq!(text("-     let x = 1;\n1.\t\tfn f() {}\n* -      nested\n+"), ["- let x = 1;", "1. fn f() {}", "* - nested", "  +"]);
+        assert_eq!(text("<ul><li>    indented code?</li></ul>"), ["- indented code?"]);
+    }
+
+    #[test]
+    fn a_code_span_at_the_start_of_a_line_is_no_fence() {
+        // Backticks in a backtick fence's info string make it a code span (CommonMark); the
+        // text after it was lost.
+        assert_eq!(text("```a`b``` and more\nnext"), ["```a`b``` and more", "next"]);
+        assert_eq!(text("<code>a`b</code> kept"), ["``a`b`` kept"]);
+        assert_eq!(text("<code>x``y</code> kept"), ["```x``y``` kept"]);
+        assert_eq!(text("``` js\n<p>x</p>\n```"), ["```text", "<p>x</p>", "```"]);
+    }
+
+    #[test]
+    fn many_urls_on_a_line_take_linear_time() {
+        // Looking for `http://` on its own went to the end of a line of `https://` URLs for
+        // each of them.
+        let line = "https://x.io/ ".repeat(40_000);
+        let started = std::time::Instant::now();
+        let out = inline(&line);
+        assert!(started.elapsed() < std::time::Duration::from_secs(3), "took {:?}", started.elapsed());
+        assert_eq!(out.matches("<https://x.io/>").count(), 40_000);
+    }
+
+    #[test]
     fn links_to_absolute_urls_are_kept() {
         assert_eq!(inline("see [the docs](https://polar.sh/docs) now"), "see [the docs](https://polar.sh/docs) now");
         assert_eq!(inline("[a <b>](http://x.io/a_b?c=d)."), "[a &lt;b&gt;](http://x.io/a_b?c=d).");
@@ -389,6 +483,14 @@ mod tests {
         assert_eq!(inline("[[nested](https://a.io)]"), "\\[[nested](https://a.io)\\]");
         assert_eq!(inline("[https://a.io](https://a.io)"), "<https://a.io>");
         assert_eq!(inline("[see https://a.io](https://b.io)"), "\\[see <https://a.io>\\](<https://b.io>)");
+        // A label's code spans (Stripe's `` [`default_tax_rates`](https://..) ``) and emphasis.
+        assert_eq!(inline("the [`id`](https://a.io/x) and [**b** `c]`](https://a.io) ok"), "the [`id`](https://a.io/x) and [**b** `c]`](https://a.io) ok");
+        // Code spans bind tighter than links (CommonMark): this one runs from `open to a`.
+        assert_eq!(inline("[`open](https://a.io) [a`](https://a.io)`"), "\\[`open](https://a.io) [a`\\](<https://a.io>)\\`");
+        // A target's parentheses balanced, as CommonMark wants them (`[x]` alone would be an
+        // intra-doc link rustdoc cannot resolve).
+        assert_eq!(inline("[x](https://a.io/(b) [y](https://a.io/a_(b)_c)"), "\\[x\\](<https://a.io/(b)> [y](https://a.io/a_(b)_c)");
+        assert_eq!(inline("https://a.io/Foo_(bar) (see https://a.io/q)."), "<https://a.io/Foo_(bar)> (see <https://a.io/q>).");
     }
 
     #[test]

@@ -11,6 +11,9 @@ use std::borrow::Cow;
 /// How far past a `<` a tag this module reads may end: a tag is short, an `<a href>` a URL long.
 const MAX_TAG: usize = 2048;
 
+/// How deep a nested list is indented at most.
+const MAX_LIST_DEPTH: usize = 8;
+
 /// `text` with its known HTML tags turned into Markdown; `text` itself when it has no `<`.
 pub(crate) fn to_markdown(text: &str) -> Cow<'_, str> {
     if !text.contains('<') {
@@ -19,8 +22,7 @@ pub(crate) fn to_markdown(text: &str) -> Cow<'_, str> {
     let mut converter = Converter::default();
     let mut in_fence = false;
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+        if super::docs::is_fence(line.trim()) {
             in_fence = !in_fence;
             converter.out.push_str(line);
         } else if in_fence {
@@ -37,8 +39,8 @@ pub(crate) fn to_markdown(text: &str) -> Cow<'_, str> {
 #[derive(Default)]
 struct Converter {
     out: String,
-    /// The open lists, innermost last: `true` for an ordered one.
-    lists: Vec<bool>,
+    /// The open lists, innermost last: whether each is ordered, and whether it has had an item.
+    lists: Vec<(bool, bool)>,
     /// The open links' targets, innermost last (`None`: a target that is not an absolute URL).
     links: Vec<Option<String>>,
     /// No `</code>` follows on this line: a later `<code>` need not look for one again.
@@ -66,8 +68,6 @@ impl Converter {
     fn line(&mut self, line: &str) {
         self.no_code_close = false;
         let mut at = 0;
-        // Where the next `>` is (searched once for every `<` it closes: linear in the line).
-        let mut next_gt: Option<usize> = None;
         while let Some(found) = line[at..].find(['<', '`']) {
             self.out.push_str(&line[at..at + found]);
             at += found;
@@ -80,10 +80,7 @@ impl Converter {
                 at += close;
                 continue;
             }
-            if next_gt.is_none_or(|gt| gt < at) {
-                next_gt = line[at..].find('>').map(|gt| at + gt).or(Some(usize::MAX));
-            }
-            let len = next_gt.filter(|gt| *gt != usize::MAX).and_then(|gt| self.tag(rest, gt - at));
+            let len = tag_end(rest).and_then(|end| self.tag(rest, end));
             match len {
                 Some(len) => at += len,
                 None => {
@@ -132,11 +129,19 @@ impl Converter {
             }
             ("li", false) => {
                 let depth = self.lists.len().saturating_sub(1);
-                let marker = if self.lists.last() == Some(&true) { "1. " } else { "- " };
-                if !self.out.is_empty() && !self.out.ends_with('\n') {
-                    self.out.push('\n');
+                let (ordered, had_item) = self.lists.last_mut().map_or((false, false), |(ordered, had_item)| (*ordered, std::mem::replace(had_item, true)));
+                let marker = if ordered { "1. " } else { "- " };
+                // The next item on the next line: the whitespace the document has between its
+                // items (`</li>\n  <li>`) is no blank line (a loose list); only a top-level list's
+                // first item has a blank line before it.
+                let first = !self.lists.is_empty() && !had_item && depth == 0;
+                self.out.truncate(self.out.trim_end_matches([' ', '\t', '\n']).len());
+                if !self.out.is_empty() {
+                    self.out.push_str(if first { "\n\n" } else { "\n" });
                 }
-                self.out.push_str(&"  ".repeat(depth));
+                // Indented as deep as lists are written by hand (a document nesting thousands
+                // of lists would otherwise give output quadratic in its size).
+                self.out.push_str(&"  ".repeat(depth.min(MAX_LIST_DEPTH)));
                 self.out.push_str(marker);
             }
             ("li", true) => {}
@@ -250,6 +255,19 @@ impl Converter {
     }
 
     fn paragraph(&mut self) {
+        if !self.lists.is_empty() {
+            // Inside a list item (`<li><p>..</p></li>`): a line break, as a blank line would end
+            // the item; none right after the item's marker.
+            let line = &self.out[self.out.rfind('\n').map_or(0, |at| at + 1)..];
+            if matches!(line.trim(), "-" | "1.") {
+                return;
+            }
+            self.out.truncate(self.out.trim_end_matches([' ', '\t', '\n']).len());
+            if !self.out.is_empty() {
+                self.out.push('\n');
+            }
+            return;
+        }
         let trailing = self.out.len() - self.out.trim_end_matches([' ', '\n']).len();
         self.out.truncate(self.out.len() - trailing);
         if !self.out.is_empty() {
@@ -261,20 +279,86 @@ impl Converter {
         if self.lists.is_empty() {
             self.paragraph();
         }
-        self.lists.push(ordered);
+        self.lists.push((ordered, false));
     }
 }
 
-/// An `<a>` tag's `href`, when it is an absolute `http(s)` URL.
-fn href(attributes: &str) -> Option<String> {
-    let at = find_ignore_case(attributes, "href=")?;
-    let value = &attributes[at + "href=".len()..];
-    let url = match value.chars().next()? {
-        quote @ ('"' | '\'') => value[1..].split(quote).next()?,
-        _ => value.split_whitespace().next()?,
-    };
-    let url = decode_entities(url);
-    (url.starts_with("https://") || url.starts_with("http://")).then_some(url)
+/// Where the tag `text` starts with ends: its `>` outside quoted attribute values, before any
+/// other `<` and within [`MAX_TAG`]. Each scan stops at the next `<`, so the scans of a line
+/// read it once.
+fn tag_end(text: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, b) in text.bytes().enumerate().skip(1).take(MAX_TAG) {
+        match (quote, b) {
+            (_, b'<' | b'\n') => return None,
+            (None, b'>') => return Some(i),
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), b) if b == q => quote = None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// An `<a>` tag's `href`, when it is an absolute `http(s)` URL: its attributes read as HTML
+/// writes them (`name="value"`, `name='value'`, `name=value`, `name`, spaces around `=`), its
+/// entities decoded, and what cannot stand in a Markdown link's target percent-encoded.
+fn href(mut attributes: &str) -> Option<String> {
+    loop {
+        attributes = attributes.trim_start();
+        let name_len = attributes.find(|c: char| c.is_whitespace() || c == '=').unwrap_or(attributes.len());
+        if name_len == 0 {
+            return None;
+        }
+        let name = &attributes[..name_len];
+        attributes = attributes[name_len..].trim_start();
+        let mut value = None;
+        if let Some(rest) = attributes.strip_prefix('=') {
+            let rest = rest.trim_start();
+            let (text, len) = match rest.chars().next() {
+                Some(quote @ ('"' | '\'')) => {
+                    let end = rest[1..].find(quote)?;
+                    (&rest[1..=end], end + 2)
+                }
+                _ => {
+                    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                    (&rest[..end], end)
+                }
+            };
+            value = Some(text);
+            attributes = &rest[len..];
+        }
+        if name.eq_ignore_ascii_case("href") {
+            let url = decode_entities(value?.trim());
+            return (url.starts_with("https://") || url.starts_with("http://")).then(|| link_target(&url));
+        }
+    }
+}
+
+/// A URL as a Markdown link's target: spaces, control characters, `<>"\``, brackets, and (where
+/// they are not balanced) parentheses percent-encoded.
+fn link_target(url: &str) -> String {
+    let balanced = url.chars().try_fold(0usize, |open, c| match c {
+        '(' => Some(open + 1),
+        ')' => open.checked_sub(1),
+        _ => Some(open),
+    }) == Some(0);
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        let encode = c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '<' | '>' | '"' | '`' | '[' | ']' | '\\' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            || (!balanced && matches!(c, '(' | ')'));
+        if encode {
+            let mut bytes = [0; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn find_ignore_case(text: &str, needle: &str) -> Option<usize> {
@@ -288,7 +372,9 @@ fn decode_entities(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let entity = rest[1..].find(';').filter(|end| *end <= 8).map(|end| &rest[1..=end]);
+        // An entity's `;` is within a few bytes (looking further, to the next `;` of the text,
+        // would read the rest of it for every `&`).
+        let entity = rest.bytes().skip(1).take(9).position(|b| b == b';').map(|end| &rest[1..=end]);
         let decoded = entity.and_then(|entity| match entity {
             "lt" => Some('<'),
             "gt" => Some('>'),
@@ -365,6 +451,46 @@ mod tests {
         }
         assert_eq!(to_markdown("<p class=\"x\">attributes ignored</p>"), "attributes ignored");
         assert_eq!(to_markdown("```html\n<p>x</p>\n```\n<p>y</p>"), "```html\n<p>x</p>\n```\n\ny");
+    }
+
+    #[test]
+    fn a_link_keeps_its_whole_target() {
+        // A `>` in a quoted value ended the tag; a `)` or a space in the URL ended the link
+        // early (a link to another page), another attribute's text could be taken for `href`.
+        assert_eq!(to_markdown("<a href=\"https://x.io/a>b\" title=\"x>y\">gt</a>"), "[gt](https://x.io/a%3Eb)");
+        assert_eq!(to_markdown("<a href=\"https://x.io/a)b\">p</a> <a href='https://x.io/a b'>s</a>"), "[p](https://x.io/a%29b) [s](https://x.io/a%20b)");
+        assert_eq!(to_markdown("<a href=\"https://x.io/Foo_(bar)\">w</a> <a HREF = https://x.io/[x]>b</a>"), "[w](https://x.io/Foo_(bar)) [b](https://x.io/%5Bx%5D)");
+        assert_eq!(to_markdown("<a title=\"href=https://evil.io\" href=\"/docs\">rel</a> <a data-href=\"https://evil.io\">d</a>"), "rel d");
+        assert_eq!(to_markdown("<a href=\"https://x.io/\u{202e}&lt;\">bidi</a>"), "[bidi](https://x.io/%E2%80%AE%3C)");
+        assert_eq!(to_markdown("<p title=\"a<b\">x</p> <p title='it\"s'>y</p>"), "<p title=\"a<b\">x\n\ny");
+    }
+
+    #[test]
+    fn entities_are_decoded_in_linear_time() {
+        assert_eq!(to_markdown("<code>&lt;&#x3c;&#60;&amp;lt;&bogus;&#0;&#1114112;&</code>"), "`<<<&lt;&bogus;\\u{0}&#1114112;&`");
+        let text = format!("<code>{}</code>", "&".repeat(400_000));
+        let started = std::time::Instant::now();
+        let out = to_markdown(&text);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+        assert_eq!(out.len(), 400_002);
+    }
+
+    #[test]
+    fn paragraphs_and_whitespace_in_lists_keep_items_whole() {
+        // `<li><p>a</p></li>` gave an empty bullet and a paragraph after it; the line break
+        // and spaces between items a blank line (a loose list).
+        assert_eq!(to_markdown("<ul><li><p>a</p></li><li><p>b</p><p>c</p></li></ul>after"), "- a\n- b\nc\n\nafter");
+        assert_eq!(to_markdown("Steps:\n<ol>\n  <li>one</li>\n  <li>two\n    <ul>\n      <li>deep</li>\n    </ul>\n  </li>\n</ol>"), "Steps:\n\n1. one\n1. two\n  - deep");
+        assert_eq!(super::super::docs::text("<ul><li><p>a</p></li><li>b<p>c</p></li></ul>"), ["- a", "- b", "  c"]);
+    }
+
+    #[test]
+    fn deep_lists_are_indented_at_most_so_deep() {
+        // Every item was indented as deep as its list: 20,000 lists gave 800 MB.
+        let text = "<ul>".repeat(20_000) + &"<li>x".repeat(20_000);
+        let out = to_markdown(&text);
+        assert!(out.len() < 20 * 20_000, "{} bytes", out.len());
+        assert!(out.ends_with("\n                - x"), "{:?}", &out[out.len() - 40..]);
     }
 
     #[test]

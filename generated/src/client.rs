@@ -33,8 +33,11 @@ pub(crate) const DEFAULTS: crate::runtime::Defaults = crate::runtime::Defaults {
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
 };
 impl crate::runtime::Client {
-    /// A builder with the document's defaults: its first server, its API version, and the
-    /// token from the environment.
+    /// A builder with the document's defaults:
+    ///
+    /// - the base URL of its first server, <https://api.polar.sh>
+    /// - the header `Polar-Version: 2026-10` (the document's version)
+    /// - the token in the environment variable `POLAR_ACCESS_TOKEN`, when it is set
     pub fn builder() -> crate::runtime::ClientBuilder {
         crate::runtime::ClientBuilder::new(DEFAULTS)
     }

@@ -27,13 +27,13 @@ pub(crate) fn client(api: &Api, settings: &Settings) -> TokenStream {
 pub(crate) fn head(api: &Api, settings: &Settings) -> TokenStream {
     let servers = servers(api);
     let defaults = defaults(api, settings);
+    let builder_docs = docs::attrs(&builder_doc_lines(api, settings));
     quote! {
         //! The API's operations, grouped as the document groups them, and the servers it lists.
         #servers
         #defaults
         impl crate::runtime::Client {
-            /// A builder with the document's defaults: its first server, its API version, and the
-            /// token from the environment.
+            #builder_docs
             pub fn builder() -> crate::runtime::ClientBuilder {
                 crate::runtime::ClientBuilder::new(DEFAULTS)
             }
@@ -144,6 +144,22 @@ fn servers(api: &Api) -> TokenStream {
             }
         }
     }
+}
+
+/// `Client::builder`'s docs: the defaults this document and these settings give it.
+fn builder_doc_lines(api: &Api, settings: &Settings) -> Vec<String> {
+    let mut lines = vec!["A builder with the document's defaults:".to_owned(), String::new()];
+    lines.push(match api.servers.first() {
+        Some(server) => format!("- the base URL of its first server, {}", docs::url(&server.url)),
+        None => "- the base URL `http://localhost` (the document lists no servers: set one with `base_url`)".to_owned(),
+    });
+    if let Some(header) = &settings.version_header {
+        lines.push(format!("- the header {} (the document's version)", docs::code(&format!("{header}: {}", api.version))));
+    }
+    if let Some(name) = &settings.token_env {
+        lines.push(format!("- the token in the environment variable {}, when it is set", docs::code(name)));
+    }
+    lines
 }
 
 fn defaults(api: &Api, settings: &Settings) -> TokenStream {

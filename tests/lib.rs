@@ -524,7 +524,7 @@ pub const HOSTILE_TEXT: &[&str] = &[
     "<b>bold</b> <script>alert(1)</script> &amp; &#0; <!-- comment --> </p> <T>",
     "[link] [x](y) [^1] ![img](z) [a]: http://x.example",
     "<p><a href=\"https://x.example/a\">open <code>c</code> <ul><li>item <ol><li>n</ul> <a href='javascript:x'>js</a> <em>*n*</em> <br/> </code>",
-    "[label](https://x.example/a) [https://u.example](https://v.example) [t](https://w.example \"title\") [](https://e.example)",
+    "[label](https://x.example/a) [https://u.example](https://v.example) [t](https://w.example \"title\") [](https://e.example) ![i](https://t.example/p.gif) [rel](/r) [anchor](#a)",
     "# heading\n```rust\nfn main() { panic!() }\n```\n    indented code\n\ttabbed",
     "http://bare.example/a_b?c=d>e https://x.example/(p) <https://ok.example> HTTP://UPPER.EXAMPLE",
     "🦀 e\u{301} \u{301}leading combining ﷽ 𝕏",

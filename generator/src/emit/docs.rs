@@ -261,23 +261,32 @@ pub(crate) fn one_line(text: &str) -> String {
 
 /// One line of prose, made safe: code spans kept (a run of backticks up to the next run of the
 /// same length, as CommonMark reads them), Markdown links to absolute URLs kept (their labels
-/// made safe the same way, code spans included), everything else escaped, lone backticks
-/// included.
+/// made safe the same way, code spans included; an image made a link to it), links to relative
+/// targets as their labels, everything else escaped, lone backticks included.
 pub(crate) fn inline(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
     while let Some(start) = rest.find(['`', '[']) {
         escape_prose(&rest[..start], &mut out);
         if rest[start..].starts_with('[') {
+            // `![alt](..)` is an image: never one in the docs (a document's remote image would be
+            // fetched by every reader), a link to it or its text instead.
+            let image = out.ends_with('!');
+            if image {
+                out.pop();
+            }
             match markdown_link(&rest[start..]) {
                 // `[https://x](https://x)`: the URL, as an autolink.
-                Some((label, url, len)) if label.trim() == url => {
+                Some((label, Some(url), len)) if label.trim() == url => {
                     out.push('<');
                     out.push_str(url);
                     out.push('>');
                     rest = &rest[start + len..];
                 }
-                Some((label, url, len)) => {
+                Some((label, Some(url), len)) => {
+                    if image {
+                        out.push_str("\\!");
+                    }
                     out.push('[');
                     out.push_str(&inline(label));
                     out.push_str("](");
@@ -285,7 +294,16 @@ pub(crate) fn inline(line: &str) -> String {
                     out.push(')');
                     rest = &rest[start + len..];
                 }
+                // `[label](/docs/x)`, `[label](#anchor)`: no base to resolve the target against,
+                // so the label.
+                Some((label, None, len)) => {
+                    out.push_str(&inline(label));
+                    rest = &rest[start + len..];
+                }
                 None => {
+                    if image {
+                        out.push('!');
+                    }
                     out.push_str("\\[");
                     rest = &rest[start + 1..];
                 }
@@ -377,12 +395,12 @@ fn url_len(text: &str) -> usize {
     .unwrap_or(text.len())
 }
 
-/// `[label](https://..)` at the start of `text`: its label, its URL and its length. A label has no
-/// brackets outside its code spans (`` [`id`](https://..) ``) and no URL but its own; the URL is
-/// absolute (a relative one would resolve against the docs, not the API's). The label is read up
-/// to the next `[` or `]` outside code spans, so each `[` of a line reads on to the next one at
-/// most.
-fn markdown_link(text: &str) -> Option<(&str, &str, usize)> {
+/// `[label](target)` at the start of `text`: its label, its target when that is an absolute URL
+/// (`None` for a relative one, which would resolve against the docs, not the API's) and its
+/// length. A label has no brackets outside its code spans (`` [`id`](https://..) ``), and a link
+/// to an absolute URL no URL in its label but its own. The label is read up to the next `[` or
+/// `]` outside code spans, so each `[` of a line reads on to the next one at most.
+fn markdown_link(text: &str) -> Option<(&str, Option<&str>, usize)> {
     let bytes = text.as_bytes();
     let mut end = 1;
     loop {
@@ -398,14 +416,16 @@ fn markdown_link(text: &str) -> Option<(&str, &str, usize)> {
     }
     let label = &text[1..end];
     let after = text[end..].strip_prefix("](")?;
-    let absolute = |text: &str| text.starts_with("https://") || text.starts_with("http://");
-    if label.trim().is_empty() || !absolute(after) {
+    let target = &after[..url_len(after)];
+    if label.trim().is_empty() || target.is_empty() || !after[target.len()..].starts_with(')') {
         return None;
     }
-    let url = &after[..url_len(after)];
+    let len = end + 2 + target.len() + 1;
+    if !(target.starts_with("https://") || target.starts_with("http://")) {
+        return Some((label, None, len));
+    }
     // A URL in the label would be a bare one inside the link, unless it is the link's own.
-    let label_ok = !label.contains("://") || label.trim() == url;
-    (label_ok && after[url.len()..].starts_with(')')).then_some((label, url, end + 2 + url.len() + 1))
+    (!label.contains("://") || label.trim() == target).then_some((label, Some(target), len))
 }
 
 fn escape_chars(text: &str, out: &mut String) {
@@ -479,7 +499,11 @@ mod tests {
     fn links_to_absolute_urls_are_kept() {
         assert_eq!(inline("see [the docs](https://polar.sh/docs) now"), "see [the docs](https://polar.sh/docs) now");
         assert_eq!(inline("[a <b>](http://x.io/a_b?c=d)."), "[a &lt;b&gt;](http://x.io/a_b?c=d).");
-        assert_eq!(inline("[relative](/docs) [empty]() [x](https://a b)"), "\\[relative\\](/docs) \\[empty\\]() \\[x\\](<https://a> b)");
+        assert_eq!(inline("[relative](/docs) [empty]() [x](https://a b)"), "relative \\[empty\\]() \\[x\\](<https://a> b)");
+        // A relative or anchor target has no base here: the label.
+        assert_eq!(inline("see [file upload](#create_file), [`id`](/docs/id)."), "see file upload, `id`.");
+        // An image never: a link to it, or its text.
+        assert_eq!(inline("![badge](https://img.io/b.svg) ![alt](./x.png) ![](https://t.io/p.gif) wow!"), "\\![badge](https://img.io/b.svg) alt !\\[\\](<https://t.io/p.gif>) wow!");
         assert_eq!(inline("[[nested](https://a.io)]"), "\\[[nested](https://a.io)\\]");
         assert_eq!(inline("[https://a.io](https://a.io)"), "<https://a.io>");
         assert_eq!(inline("[see https://a.io](https://b.io)"), "\\[see <https://a.io>\\](<https://b.io>)");

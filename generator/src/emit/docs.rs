@@ -120,7 +120,7 @@ pub(crate) fn plain(text: &str) -> String {
 /// Whether a character may stand in a doc comment as it is: not a control character (line
 /// breaks and tabs included: a doc line is one line), not a line or paragraph separator, not a
 /// bidirectional control (rustc refuses those in comments), not a byte order mark.
-fn allowed_in_docs(c: char) -> bool {
+pub(crate) fn allowed_in_docs(c: char) -> bool {
     !(c.is_control()
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}')
         || ('\u{202a}'..='\u{202e}').contains(&c)

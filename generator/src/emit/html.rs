@@ -335,8 +335,9 @@ fn href(mut attributes: &str) -> Option<String> {
     }
 }
 
-/// A URL as a Markdown link's target: spaces, control characters, `<>"\``, brackets, and (where
-/// they are not balanced) parentheses percent-encoded.
+/// A URL as a Markdown link's target: spaces, what no doc may hold (control and bidirectional
+/// characters: [`allowed_in_docs`](super::docs::allowed_in_docs)), `<>"\``, brackets, and
+/// (where they are not balanced) parentheses percent-encoded.
 fn link_target(url: &str) -> String {
     let balanced = url.chars().try_fold(0usize, |open, c| match c {
         '(' => Some(open + 1),
@@ -346,8 +347,8 @@ fn link_target(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     for c in url.chars() {
         let encode = c.is_whitespace()
-            || c.is_control()
-            || matches!(c, '<' | '>' | '"' | '`' | '[' | ']' | '\\' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{feff}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            || !super::docs::allowed_in_docs(c)
+            || matches!(c, '<' | '>' | '"' | '`' | '[' | ']' | '\\')
             || (!balanced && matches!(c, '(' | ')'));
         if encode {
             let mut bytes = [0; 4];

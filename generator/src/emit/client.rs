@@ -97,7 +97,7 @@ pub(crate) fn group_items(group: &crate::ir::Group, operations: &[&Operation], s
 fn servers(api: &Api) -> TokenStream {
     if api.servers.is_empty() {
         return quote! {
-            /// The document lists no servers: set one with [`ClientBuilder::base_url`](crate::runtime::ClientBuilder::base_url).
+            /// The document lists no servers: set one with [the builder's `base_url`](crate::runtime::ClientBuilder::base_url).
             #[derive(::std::clone::Clone, ::std::marker::Copy, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq)]
             pub enum Server {}
 

@@ -29,6 +29,7 @@ mod models;
 pub(crate) mod paths;
 mod types;
 
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
@@ -78,7 +79,7 @@ fn emit_parts(api: &Api, settings: &Settings) -> (Result<Vec<GeneratedFile>, Err
             let Some(part) = parts.get(index) else { return done };
             let file = part.file();
             let paths = if file.lean() { Paths::Declared(&declared[file as usize]) } else { Paths::Kept };
-            done.push((index, pretty(part.tokens(api, settings), paths).and_then(|(text, names)| Ok((part.joined(text)?, names)))));
+            done.push((index, pretty(part.tokens(api, settings), paths, file.module()).and_then(|(text, names, imports)| Ok((part.joined(text)?, names, imports)))));
         }
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(parts.len());
@@ -100,15 +101,17 @@ fn emit_parts(api: &Api, settings: &Settings) -> (Result<Vec<GeneratedFile>, Err
     let mut texts: Vec<Result<String, String>> = RustFile::ALL.iter().map(|_| Ok(header_prefix(settings, "//"))).collect();
     let mut started = [false; RustFile::ALL.len()];
     let mut own: Vec<Declared> = RustFile::ALL.iter().map(|_| Declared::default()).collect();
+    let mut imports: Vec<BTreeSet<&str>> = RustFile::ALL.iter().map(|_| BTreeSet::new()).collect();
     for ((_, result), part) in printed.into_iter().zip(&parts) {
         let file = part.file() as usize;
         match (result, &mut texts[file]) {
-            (Ok((text, names)), Ok(contents)) => {
+            (Ok((text, names, used)), Ok(contents)) => {
                 // The header and a blank line, then the body from its first character.
                 let text = if started[file] { &text[..] } else { text.trim_start() };
                 started[file] |= !text.is_empty();
                 contents.push_str(text);
                 own[file].extend(names);
+                imports[file].extend(used);
             }
             (Err(message), contents @ Ok(_)) => *contents = Err(message),
             (_, Err(_)) => {}
@@ -116,10 +119,14 @@ fn emit_parts(api: &Api, settings: &Settings) -> (Result<Vec<GeneratedFile>, Err
     }
     let mut reprinted = 0;
     for (index, file) in RustFile::ALL.iter().enumerate() {
-        if file.lean() && texts[index].is_ok() && own[index] != declared[index] {
+        let text = &mut texts[index];
+        if file.lean() && text.is_ok() && own[index] != declared[index] {
             // The parts were shortened against a wrong list: the file printed whole is right.
             reprinted += 1;
-            texts[index] = pretty(file.tokens(api, settings), Paths::Whole).map(|(body, _)| with_header(settings, &body, "//"));
+            *text = pretty(file.tokens(api, settings), Paths::Whole, file.module())
+                .map(|(body, _, imports)| paths::with_imports(with_header(settings, &body, "//"), &imports));
+        } else if let Ok(contents) = text {
+            *contents = paths::with_imports(std::mem::take(contents), &imports[index]);
         }
     }
     let printed = RustFile::ALL.iter().zip(texts).map(|(file, text)| (file.path().to_owned(), text));
@@ -151,6 +158,17 @@ impl RustFile {
     /// own crate root's items.
     fn lean(self) -> bool {
         self != RustFile::Lib
+    }
+
+    /// The file's own module, for paths into it and the runtime's items it imports (see
+    /// `paths::shorten`): `None` for `lib.rs` (its paths are kept) and `mock.rs` (whose
+    /// operations' mocks are in a module inside it, where the file's imports are not in scope).
+    fn module(self) -> Option<&'static str> {
+        match self {
+            RustFile::Models => Some("models"),
+            RustFile::Client => Some("client"),
+            RustFile::Lib | RustFile::Mock => None,
+        }
     }
 
     /// The names the file declares, from the IR (what its parts' paths are shortened with).
@@ -254,8 +272,10 @@ fn verbatim(api: &Api, settings: &Settings) -> Vec<(String, String, &'static str
 /// other (for tokens changed after emission, see `customize`; [`emit`] prints on all cores).
 pub fn format(emitted: Emitted, settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     let printed = emitted.rust.into_iter().map(|(path, tokens)| {
-        let paths = if path == "src/lib.rs" { Paths::Kept } else { Paths::Whole };
-        let text = pretty(tokens, paths).map(|(body, _)| with_header(settings, &body, "//"));
+        let file = RustFile::ALL.iter().find(|file| file.path() == path);
+        let paths = if file.is_some_and(|file| file.lean()) { Paths::Whole } else { Paths::Kept };
+        let text = pretty(tokens, paths, file.and_then(|file| file.module()))
+            .map(|(body, _, imports)| paths::with_imports(with_header(settings, &body, "//"), &imports));
         (path, text)
     });
     files(printed, emitted.verbatim, settings)
@@ -304,8 +324,9 @@ fn header_prefix(settings: &Settings, comment: &str) -> String {
     format!("{}\n\n", header_line(settings, comment))
 }
 
-/// A printed unit: its text and the names it declares, or what went wrong.
-type Printed = Result<(String, Declared), String>;
+/// A printed unit: its text, the names it declares and the runtime's items it names alone (to
+/// import), or what went wrong.
+type Printed = Result<(String, Declared, BTreeSet<&'static str>), String>;
 
 impl Part<'_> {
     /// The part's text as it goes into its file: the operations' mocks are printed inside a module
@@ -344,24 +365,25 @@ enum Paths<'a> {
     Declared(&'a Declared),
 }
 
-/// Pretty-prints tokens with their paths shortened as `paths` says; also gives the names the
-/// tokens declare (as `paths` asks about them; none when they are kept). An error here is a
-/// generator bug, reported rather than panicking.
-fn pretty(tokens: TokenStream, lean: Paths<'_>) -> Printed {
+/// Pretty-prints tokens with their paths shortened as `paths` says (`module`: the file's own, see
+/// [`RustFile::module`]); also gives the names the tokens declare (as `paths` asks about them;
+/// none when they are kept) and the runtime's items named alone. An error here is a generator
+/// bug, reported rather than panicking.
+fn pretty(tokens: TokenStream, lean: Paths<'_>, module: Option<&str>) -> Printed {
     let mut file: syn::File = syn::parse2(tokens).map_err(|err| format!("the generator produced invalid Rust: {err}"))?;
     docs::sanitize_docs(&mut file);
     let own = match lean {
         Paths::Kept => Declared::default(),
         Paths::Whole | Paths::Declared(_) => Declared::of(&mut file),
     };
-    let setters = match lean {
-        Paths::Kept => paths::shorten(&mut file, None),
-        Paths::Whole => paths::shorten(&mut file, Some(&own)),
-        Paths::Declared(declared) => paths::shorten(&mut file, Some(declared)),
+    let shortened = match lean {
+        Paths::Kept => paths::shorten(&mut file, None, None),
+        Paths::Whole => paths::shorten(&mut file, Some(&own), module),
+        Paths::Declared(declared) => paths::shorten(&mut file, Some(declared), module),
     };
     let text = prettyplease::unparse(&file);
     drop(file);
-    Ok((paths::render_setters(text, &setters), own))
+    Ok((paths::render_setters(text, &shortened.setters), own, shortened.imports))
 }
 
 #[cfg(test)]

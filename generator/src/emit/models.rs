@@ -638,8 +638,8 @@ fn untagged(api: &Api, name: &proc_macro2::Ident, u: &Untagged, docs: TokenStrea
         #docs
         ///
         /// Untagged: a value decodes into the variant that accounts for it best (the document's
-        /// constraints met, every property kept), not merely the first that decodes; see
-        /// [`untagged`](crate::runtime::untagged).
+        /// constraints met, every property kept), not merely the first that decodes (see [how
+        /// untagged unions are read](crate::runtime::untagged)).
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {

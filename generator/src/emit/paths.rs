@@ -7,12 +7,17 @@
 //!   `::std::option::Option` in the file where it is a type).
 //! - Other paths into `std` and the crates the generated code uses (`::serde_json::Value`) lose
 //!   their leading `::` when the file defines or imports nothing of the crate's name.
+//! - In a file without inner modules (`models.rs`, `client.rs`), a path into the file's own module
+//!   is the name alone (`crate::models::FileRead` in `models.rs`), and so is a path to one of the
+//!   runtime's macros and types ([`RUNTIME_IMPORTS`]) the file does not declare, imported once
+//!   after its docs (`use crate::runtime::{serde_struct, setter, Nullable};`); in `client.rs`,
+//!   a model is `models::FileRead`, after `use crate::models;`.
 //! - A file with a glob import is left alone (the glob may bring any name).
 //!
 //! Names are compared across namespaces and scopes (any item anywhere in the file counts), which is
 //! stricter than Rust needs. Paths inside macro invocations and strings are left as written.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use syn::visit_mut::VisitMut;
 
@@ -74,6 +79,17 @@ const RUNTIME_MACROS: &[&str] = &["setter", "optional_setter", "request_builder"
 /// ..Unknown })`), rendered by [`fields`].
 const FIELDS_MACROS: &[&str] = &["serde_struct", "tagged", "untagged", "string_enum"];
 
+/// The runtime's items a file imports (`use crate::runtime::{Nullable, setter};`) to name them
+/// alone: macros and types, never functions (a local variable or parameter of the same name
+/// would hide one); a name the file declares stays spelled out.
+const RUNTIME_IMPORTS: &[&str] = &[
+    // models.rs
+    "Nullable", "setter", "optional_setter", "from_variant", "untagged", "serde_struct", "string_enum", "tagged", "literal",
+    // client.rs
+    "Client", "ClientBuilder", "Defaults", "Request", "RequestOptions", "ResponseFuture", "Body", "QueryStyle", "Error",
+    "OperationError", "Pages", "Items", "request_builder",
+];
+
 /// Crates whose paths lose their leading `::` (lower case: no type or variant the emitters
 /// write has such a name; a file that has one keeps the `::`).
 const CRATES: &[&str] = &["std", "serde", "serde_json", "uuid", "chrono", "bytes", "http", "reqwest"];
@@ -81,7 +97,10 @@ const CRATES: &[&str] = &["std", "serde", "serde_json", "uuid", "chrono", "bytes
 /// Whether [`shorten`] ever asks if a file declares `name`: the prelude names paths shorten to
 /// and the crates' names.
 fn asked(name: &str) -> bool {
-    PRELUDE.iter().chain(PRELUDE_DERIVES).any(|(prefix, drop)| prefix[*drop] == name) || CRATES.contains(&name)
+    PRELUDE.iter().chain(PRELUDE_DERIVES).any(|(prefix, drop)| prefix[*drop] == name)
+        || CRATES.contains(&name)
+        || RUNTIME_IMPORTS.contains(&name)
+        || name == "models"
 }
 
 /// What [`shorten`] needs to know of a file's names: which of the names it asks about
@@ -120,18 +139,66 @@ impl Declared {
     }
 }
 
+/// What [`shorten`] took out of a file or part.
+#[derive(Debug, Default)]
+pub(crate) struct Shortened {
+    /// The runtime macros' arguments, rendered, for [`render_setters`] to put back after
+    /// pretty-printing.
+    pub(crate) setters: Vec<String>,
+    /// The runtime's items now named alone, and `models` where its items are `models::Name`:
+    /// what the file imports ([`with_imports`]).
+    pub(crate) imports: BTreeSet<&'static str>,
+}
+
 /// Shortens the paths of `file` where no name `declared` (the whole file's, see [`Declared`])
 /// can shadow them (none when `None`), and takes the arguments of the runtime's setter
 /// invocations out, rendered, for [`render_setters`] to put back after pretty-printing.
-pub(crate) fn shorten(file: &mut syn::File, declared: Option<&Declared>) -> Vec<String> {
+///
+/// `module` is the file's own module (`models` for `src/models.rs`) when it has no module inside:
+/// a path into it (`crate::models::FileRead`) is then the name alone, and so is a path to one of
+/// the runtime's [`RUNTIME_IMPORTS`] the file does not declare, which [`Shortened::imports`] lists.
+pub(crate) fn shorten(file: &mut syn::File, declared: Option<&Declared>, module: Option<&str>) -> Shortened {
     let none = Declared::default();
     let (declared, shorten) = match declared {
         Some(declared) => (declared, !declared.glob),
         None => (&none, false),
     };
-    let mut pass = Shorten { taken: &declared.taken, macros: &declared.macros, shorten, setters: Vec::new() };
+    let mut pass = Shorten { taken: &declared.taken, macros: &declared.macros, shorten, module, shortened: Shortened::default() };
     pass.visit_file_mut(file);
-    pass.setters
+    pass.shortened
+}
+
+/// `text`, a file printed with paths shortened, with the `use`s of `imports` (`models`, the
+/// runtime's items) after its inner docs (none when there are none).
+pub(crate) fn with_imports(text: String, imports: &BTreeSet<&'static str>) -> String {
+    if imports.is_empty() {
+        return text;
+    }
+    let mut items: Vec<syn::Item> = Vec::new();
+    if imports.contains("models") {
+        items.push(syn::parse_quote! { use crate::models; });
+    }
+    // Macros (lower case) first, then types, each in order: as `rustfmt` sorts them.
+    let (macros, types): (Vec<&str>, Vec<&str>) =
+        imports.iter().filter(|name| **name != "models").partition(|name| name.starts_with(|c: char| c.is_ascii_lowercase()));
+    if !macros.is_empty() || !types.is_empty() {
+        let names = macros.iter().chain(&types).map(|name| quote::format_ident!("{}", name));
+        items.push(syn::parse_quote! { use crate::runtime::{#(#names),*}; });
+    }
+    let line = prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items });
+    // After the header comment, its blank line and the `//!` lines.
+    let mut at = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        if index > 1 && !line.starts_with("//!") {
+            break;
+        }
+        at += line.len();
+    }
+    let mut out = String::with_capacity(text.len() + line.len());
+    out.push_str(&text[..at]);
+    out.push_str(&line);
+    out.push_str(&text[at..]);
+    out
 }
 
 /// Every name the file defines or imports, anywhere (those [`asked`] about).
@@ -227,16 +294,19 @@ struct Shorten<'a> {
     macros: &'a HashSet<String>,
     /// Whether paths are shortened at all.
     shorten: bool,
-    /// The setters' arguments, rendered; the macros' tokens are `__oag_setter_<index>`.
-    setters: Vec<String>,
+    /// The file's own module, when paths into it and the runtime's imports are shortened.
+    module: Option<&'a str>,
+    /// The setters' arguments, rendered (the macros' tokens are `__oag_setter_<index>`), and
+    /// the runtime's names shortened.
+    shortened: Shortened,
 }
 
 impl Shorten<'_> {
     /// Replaces a runtime macro's arguments by a placeholder that [`render_setters`] puts
     /// `rendered` back in for, after pretty-printing.
     fn put_back_later(&mut self, mac: &mut syn::Macro, rendered: String) {
-        let placeholder = quote::format_ident!("__oag_setter_{}", self.setters.len());
-        self.setters.push(rendered);
+        let placeholder = quote::format_ident!("__oag_setter_{}", self.shortened.setters.len());
+        self.shortened.setters.push(rendered);
         mac.tokens = quote::quote! { #placeholder };
     }
 
@@ -270,6 +340,40 @@ impl Shorten<'_> {
             }
         }
         0
+    }
+
+    /// `crate::models::FileRead` in `models.rs` is `FileRead`; `crate::runtime::Nullable` is
+    /// `Nullable`, imported, where the file declares no `Nullable` (see [`shorten`]).
+    fn shorten_crate_path(&mut self, path: &mut syn::Path) {
+        let Some(module) = self.module else { return };
+        if path.leading_colon.is_some() || !self.shorten || path.segments.len() < 3 {
+            return;
+        }
+        let mut segments = path.segments.iter();
+        let (Some(krate), Some(parent), Some(name)) = (segments.next(), segments.next(), segments.next()) else { return };
+        if krate.ident != "crate" || !krate.arguments.is_none() || !parent.arguments.is_none() {
+            return;
+        }
+        if parent.ident == module {
+            // The file's own items: nothing in it can hide them (no generics, no inner scopes
+            // that declare types, which its emitter does not write).
+        } else if parent.ident == "models" {
+            // `models::FileRead` elsewhere, after `use crate::models;`.
+            if self.taken.contains("models") {
+                return;
+            }
+            self.shortened.imports.insert("models");
+            path.segments = std::mem::take(&mut path.segments).into_iter().skip(1).collect();
+            return;
+        } else if let Some(import) = RUNTIME_IMPORTS.iter().find(|import| parent.ident == "runtime" && name.ident == import) {
+            if self.taken.contains(*import) {
+                return;
+            }
+            self.shortened.imports.insert(import);
+        } else {
+            return;
+        }
+        path.segments = std::mem::take(&mut path.segments).into_iter().skip(2).collect();
     }
 
     /// A path after a qualified self (`<T as ::std::convert::From<U>>::from`): the trait's
@@ -325,14 +429,18 @@ impl VisitMut for Shorten<'_> {
 
     fn visit_path_mut(&mut self, path: &mut syn::Path) {
         self.shorten_with(path, PRELUDE);
+        self.shorten_crate_path(path);
         syn::visit_mut::visit_path_mut(self, path);
     }
 
     fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        self.shorten_crate_path(&mut mac.path);
         // The runtime's `setter!`/`optional_setter!` take a type after their names: shortened
         // as the type would be anywhere else.
         if mac.path.segments.last().is_some_and(|s| FIELDS_MACROS.iter().any(|name| s.ident == name)) {
-            if let Some(rendered) = fields(mac.tokens.clone()) {
+            // `name!(` and `);` beside the list.
+            let beside = quote::ToTokens::to_token_stream(&mac.path).to_string().replace(' ', "").len() + 4;
+            if let Some(rendered) = fields(mac.tokens.clone(), beside) {
                 self.put_back_later(mac, rendered);
                 return;
             }
@@ -376,18 +484,19 @@ pub(crate) fn render_setters(text: String, setters: &[String]) -> String {
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
         let indent = &line[..line.len() - line.trim_start().len()];
-        let placeholder = trimmed
-            .strip_prefix("crate::runtime::")
-            .and_then(|rest| rest.split_once("!(__oag_setter_"))
+        // `crate::runtime::setter!(__oag_setter_0);`, or `setter!(..)` where it is imported.
+        let (prefix, rest) = trimmed.strip_prefix("crate::runtime::").map_or(("", trimmed), |rest| ("crate::runtime::", rest));
+        let placeholder = rest
+            .split_once("!(__oag_setter_")
             .and_then(|(name, rest)| Some((name, rest.strip_suffix(");")?.parse::<usize>().ok()?)))
             .filter(|(name, _)| RUNTIME_MACROS.contains(name) || FIELDS_MACROS.contains(name))
             .and_then(|(name, index)| Some((name, setters.get(index)?)));
         match placeholder {
             Some((name, args)) => {
-                let one_line = format!("{indent}crate::runtime::{name}!({args});");
+                let one_line = format!("{indent}{prefix}{name}!({args});");
                 if let Some((head, rest)) = args.split_once('\n') {
                     // Rendered on several lines already (`fields`): indented as the invocation.
-                    out.push_str(&format!("{indent}crate::runtime::{name}!({head}"));
+                    out.push_str(&format!("{indent}{prefix}{name}!({head}"));
                     for line in rest.lines() {
                         out.push('\n');
                         out.push_str(indent);
@@ -397,7 +506,7 @@ pub(crate) fn render_setters(text: String, setters: &[String]) -> String {
                 } else if one_line.len() <= 100 {
                     out.push_str(&one_line);
                 } else {
-                    out.push_str(&format!("{indent}crate::runtime::{name}!(\n{indent}    {args}\n{indent});"));
+                    out.push_str(&format!("{indent}{prefix}{name}!(\n{indent}    {args}\n{indent});"));
                 }
                 out.push('\n');
             }
@@ -461,10 +570,11 @@ fn spaced(tokens: proc_macro2::TokenStream, out: &mut String) {
 }
 
 /// `Name { "tag": "value", field, other: "property" default = function, ..map }` or `Name {
-/// Variant, Other: [check] }` as written by hand: on one line when it fits, else the entries
+/// Variant, Other: [check] }` as written by hand: on one line when it fits with `beside` columns
+/// of the invocation around it (`serde_struct!(`, `);`), else the entries
 /// filling lines of 100 columns (an entry longer than a line wrapped after its commas, see
 /// [`wrap_after_commas`]); `None` for other tokens.
-fn fields(tokens: proc_macro2::TokenStream) -> Option<String> {
+fn fields(tokens: proc_macro2::TokenStream, beside: usize) -> Option<String> {
     use proc_macro2::{Delimiter, TokenTree};
     let mut tokens = tokens.into_iter();
     let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(group)), None) = (tokens.next(), tokens.next(), tokens.next()) else {
@@ -501,8 +611,7 @@ fn fields(tokens: proc_macro2::TokenStream) -> Option<String> {
     }
     entries.retain(|entry| !entry.is_empty());
     let one_line = if entries.is_empty() { format!("{name} {{}}") } else { format!("{name} {{ {} }}", entries.join(", ")) };
-    // `crate::runtime::serde_struct!(` and `);` beside a module's item.
-    if one_line.len() + 32 <= 100 {
+    if one_line.len() + beside <= 100 {
         return Some(one_line);
     }
     let mut text = format!("{name} {{");
@@ -614,8 +723,8 @@ mod tests {
     fn shortened(tokens: proc_macro2::TokenStream) -> String {
         let mut file: syn::File = syn::parse2(tokens).unwrap();
         let declared = super::Declared::of(&mut file);
-        let setters = super::shorten(&mut file, Some(&declared));
-        super::render_setters(prettyplease::unparse(&file), &setters)
+        let shortened = super::shorten(&mut file, Some(&declared), None);
+        super::render_setters(prettyplease::unparse(&file), &shortened.setters)
     }
 
     #[test]
@@ -663,6 +772,55 @@ mod tests {
             fn c() -> ::std::option::Option<u8> { ::std::option::Option::None }
         });
         assert!(text.contains("fn c() -> ::std::option::Option<u8>"), "{text}");
+    }
+
+    /// [`shortened`] for the file of module `module`, with its imports.
+    fn shortened_in(module: &str, tokens: proc_macro2::TokenStream) -> String {
+        let mut file: syn::File = syn::parse2(tokens).unwrap();
+        let declared = super::Declared::of(&mut file);
+        let shortened = super::shorten(&mut file, Some(&declared), Some(module));
+        let text = format!("// header\n\n{}", super::render_setters(prettyplease::unparse(&file), &shortened.setters));
+        super::with_imports(text, &shortened.imports)
+    }
+
+    #[test]
+    fn a_file_names_its_own_items_and_the_runtime_s_alone() {
+        let text = shortened_in("models", quote! {
+            //! Models.
+            pub struct A { pub b: crate::models::B, pub c: crate::runtime::Nullable<crate::models::C>, pub d: crate::client::D }
+            impl A {
+                crate::runtime::setter!(b, crate::models::B);
+                fn e() -> crate::models::E { crate::models::E::Variant }
+                fn f() -> String { crate::runtime::describe(1) }
+            }
+            crate::runtime::serde_struct!(A { b, c default, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v });
+        });
+        assert_eq!(
+            text,
+            "// header\n\n//! Models.\nuse crate::runtime::{serde_struct, setter, Nullable};\n\
+             pub struct A {\n    pub b: B,\n    pub c: Nullable<C>,\n    pub d: crate::client::D,\n}\n\
+             impl A {\n    setter!(b, B);\n    fn e() -> E {\n        E::Variant\n    }\n    fn f() -> String {\n        crate::runtime::describe(1)\n    }\n}\n\
+             serde_struct!(A { b, c default, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v });\n"
+        );
+    }
+
+    #[test]
+    fn a_runtime_name_the_file_declares_stays_spelled_out_and_other_files_keep_paths() {
+        let tokens = quote! {
+            pub struct Nullable;
+            pub struct A { pub b: crate::runtime::Nullable<crate::models::Nullable>, pub c: crate::runtime::Body }
+        };
+        let text = shortened_in("models", tokens.clone());
+        assert!(text.contains("pub b: crate::runtime::Nullable<Nullable>,\n    pub c: Body,"), "{text}");
+        assert!(text.contains("use crate::runtime::Body;\n"), "{text}");
+        // In another file, a model is `models::Name`.
+        let text = shortened_in("client", tokens.clone());
+        assert!(text.contains("use crate::models;\nuse crate::runtime::Body;\n"), "{text}");
+        assert!(text.contains("pub b: crate::runtime::Nullable<models::Nullable>,\n    pub c: Body,"), "{text}");
+        // Where the module is not given (`lib.rs`, `mock.rs`), nothing under `crate::` changes.
+        let text = shortened(tokens);
+        assert!(text.contains("pub b: crate::runtime::Nullable<crate::models::Nullable>"), "{text}");
+        assert!(!text.contains("use "), "{text}");
     }
 
     #[test]

@@ -166,6 +166,13 @@ pub(crate) fn apply(emitted: &mut Emitted, api: &Api, settings: &Settings) -> Re
     if !problems.is_empty() {
         return Err(Error { stage: Stage::Settings, diagnostics: problems });
     }
+    // A type that is another's alias (an inline enum the same as another) takes its derives
+    // through the type it names.
+    let mut derived: BTreeMap<String, Vec<syn::Path>> = BTreeMap::new();
+    for (name, paths) in per_type {
+        derived.entry(aliased(api, name)).or_default().extend(paths);
+    }
+    let per_type = derived;
     for (path, tokens) in &mut emitted.rust {
         let is_models = path == "src/models.rs";
         if !is_models && (path != "src/client.rs" || formats.is_empty()) {
@@ -184,6 +191,17 @@ pub(crate) fn apply(emitted: &mut Emitted, api: &Api, settings: &Settings) -> Re
         *tokens = file.into_token_stream();
     }
     Ok(())
+}
+
+/// The type `name` is an alias of (through aliases of aliases), or `name`.
+fn aliased(api: &Api, mut name: String) -> String {
+    for _ in 0..api.types.len() {
+        match api.types.get(&name).map(|def| &def.kind) {
+            Some(TypeKind::Alias(crate::ir::TypeRef::Named(target))) => name = target.clone(),
+            _ => break,
+        }
+    }
+    name
 }
 
 fn add_derives(file: &mut syn::File, global: &[syn::Path], per_type: &BTreeMap<String, Vec<syn::Path>>) {
@@ -326,3 +344,25 @@ impl VisitMut for ReplaceFormats<'_> {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate, Settings};
+
+    /// A type that is an alias of another (an inline enum the same as another) takes a derive
+    /// asked for it through the type it names, where a derive can go.
+    #[test]
+    fn a_derive_for_an_alias_goes_to_the_type_it_names() {
+        let document = r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"A": {"type": "object", "properties": {
+                "first": {"type": "string", "enum": ["x", "y"]},
+                "second": {"type": "string", "enum": ["x", "y"]}}}}}}"#;
+        let mut settings = Settings::standalone("t", "t.json");
+        settings.type_derives = [("ASecond".to_owned(), vec!["my::Derive".to_owned()])].into();
+        let output = generate(document, &settings).unwrap();
+        let models = &output.files.iter().find(|f| f.path == "src/models.rs").unwrap().contents;
+        assert!(models.contains("pub type ASecond = AFirst;"), "{models}");
+        let derive = models.split("pub enum AFirst").next().unwrap().rsplit("#[derive(").next().unwrap();
+        assert!(derive.starts_with("Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, my::Derive)]"), "{derive}");
+    }
+}

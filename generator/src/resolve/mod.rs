@@ -3,8 +3,10 @@
 //!
 //! Order matters for stable names: component schemas claim their names first (sorted by key),
 //! then component types are defined (sorted), then operations (document order), then webhooks.
-//! Analyses that need the whole type graph (tag ownership, recursion boxing, pagination) run last.
+//! Analyses that need the whole type graph (tag ownership, recursion boxing, identical inline
+//! enums made aliases, pagination) run last.
 
+mod dedupe;
 mod docs;
 mod operation;
 mod polar;
@@ -41,6 +43,8 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
     relax_read_only(&mut resolver.types, &operations);
     recursion::box_recursive_fields(&mut resolver.types);
     name_default_functions(&mut resolver.types);
+    let components: BTreeSet<&str> = resolver.component_names.values().map(String::as_str).collect();
+    dedupe::alias_identical_enums(&mut resolver.types, &components);
     let operations = polar::attach_pagination(&resolver.types, &mut resolver.diagnostics, operations);
     let info = &loaded.document.info;
     let description = info.description.clone().or_else(|| info.extensions.get("summary").and_then(|v| v.as_str()).map(str::to_owned));

@@ -15,7 +15,8 @@
 //! - A file with a glob import is left alone (the glob may bring any name).
 //!
 //! Names are compared across namespaces and scopes (any item anywhere in the file counts), which is
-//! stricter than Rust needs. Paths inside macro invocations and strings are left as written.
+//! stricter than Rust needs. Paths inside macro invocations and strings are left as written, but
+//! for the runtime's macros, whose arguments this module renders (see [`render_setters`]).
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -94,8 +95,8 @@ const RUNTIME_IMPORTS: &[&str] = &[
 /// write has such a name; a file that has one keeps the `::`).
 const CRATES: &[&str] = &["std", "serde", "serde_json", "uuid", "chrono", "bytes", "http", "reqwest"];
 
-/// Whether [`shorten`] ever asks if a file declares `name`: the prelude names paths shorten to
-/// and the crates' names.
+/// Whether [`shorten`] ever asks if a file declares `name`: the prelude names paths shorten to,
+/// the crates' names, the runtime's names a file imports and `models`.
 fn asked(name: &str) -> bool {
     PRELUDE.iter().chain(PRELUDE_DERIVES).any(|(prefix, drop)| prefix[*drop] == name)
         || CRATES.contains(&name)

@@ -13,7 +13,7 @@ use syn::visit_mut::VisitMut;
 
 use crate::diagnostics::{Diagnostic, Error, Stage};
 use crate::emit::Emitted;
-use crate::ir::{Api, Struct, TypeKind};
+use crate::ir::{Api, Struct, TypeKind, TypeRef};
 use crate::Settings;
 
 /// The formats `[types.format]` can replace, and the type the generator uses for each.
@@ -71,6 +71,35 @@ pub(crate) fn rename(api: &mut Api, settings: &Settings) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// An enum `types.replace` replaces is replaced where the document uses it, not where another
+/// inline enum only has the same variants (an alias of it since `resolve::dedupe`): those get the
+/// enum back, one of them (the first by name, not deprecated where one is not) and the others
+/// aliases of it. Runs before renames, on the generated names the settings use.
+pub(crate) fn unshare_replaced(api: &mut Api, settings: &Settings) {
+    for replaced in settings.replace_types.keys() {
+        let mut aliases: Vec<String> = api
+            .shared_enums
+            .iter()
+            .filter(|(alias, target)| *target == replaced && !settings.replace_types.contains_key(*alias))
+            .map(|(alias, _)| alias.clone())
+            .collect();
+        let Some(kind) = api.types.get(replaced).map(|def| def.kind.clone()) else { continue };
+        let deprecated = |name: &String| api.types.get(name).is_some_and(|def| def.deprecated);
+        let Some(first) = aliases.iter().position(|alias| !deprecated(alias)).or((!aliases.is_empty()).then_some(0)) else { continue };
+        let first = aliases.remove(first);
+        api.shared_enums.remove(&first);
+        if let Some(def) = api.types.get_mut(&first) {
+            def.kind = kind;
+        }
+        for alias in aliases {
+            if let Some(def) = api.types.get_mut(&alias) {
+                def.kind = TypeKind::Alias(TypeRef::Named(first.clone()));
+            }
+            api.shared_enums.insert(alias, first.clone());
+        }
+    }
 }
 
 fn suggestion(api: &Api, name: &str) -> String {
@@ -364,5 +393,41 @@ mod tests {
         assert!(models.contains("pub type ASecond = AFirst;"), "{models}");
         let derive = models.split("pub enum AFirst").next().unwrap().rsplit("#[derive(").next().unwrap();
         assert!(derive.starts_with("Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, my::Derive)]"), "{derive}");
+    }
+
+    /// Replacing an enum replaces it where the document uses it: the inline enums that are its
+    /// aliases only for having the same values keep an enum (one, the others its aliases).
+    #[test]
+    fn replacing_an_enum_leaves_the_inline_enums_only_the_same_as_it() {
+        let document = r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"A": {"type": "object", "properties": {
+                "first": {"type": "string", "enum": ["x", "y"]},
+                "second": {"type": "string", "enum": ["x", "y"]},
+                "third": {"type": "string", "enum": ["x", "y"], "deprecated": true},
+                "fourth": {"type": "string", "enum": ["x", "y"]}}}}}}"#;
+        let mut settings = Settings::standalone("t", "t.json");
+        let models = |settings: &Settings| {
+            let output = generate(document, settings).unwrap();
+            output.files.iter().find(|f| f.path == "src/models.rs").unwrap().contents.clone()
+        };
+        let shared = models(&settings);
+        for alias in ["AFourth", "ASecond", "AThird"] {
+            assert!(shared.contains(&format!("pub type {alias} = AFirst;")), "{shared}");
+        }
+        settings.replace_types = [("AFirst".to_owned(), "my::Letters".to_owned())].into();
+        settings.type_derives = [("AThird".to_owned(), vec!["my::Derive".to_owned()])].into();
+        let models = models(&settings);
+        assert!(models.contains("pub type AFirst = my::Letters;"), "{models}");
+        assert!(models.contains("pub enum AFourth {"), "{models}");
+        assert!(models.contains("pub type ASecond = AFourth;"), "{models}");
+        assert!(models.contains("pub type AThird = AFourth;"), "{models}");
+        let derive = models.split("pub enum AFourth").next().unwrap().rsplit("#[derive(").next().unwrap();
+        assert!(derive.starts_with("Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, my::Derive)]"), "{derive}");
+        // An alias replaced itself is the replacement.
+        settings.replace_types.insert("AFourth".to_owned(), "my::Other".to_owned());
+        let models = generate(document, &settings).unwrap().files.into_iter().find(|f| f.path == "src/models.rs").unwrap().contents;
+        assert!(models.contains("pub type AFourth = my::Other;"), "{models}");
+        assert!(models.contains("pub enum ASecond {"), "{models}");
+        assert!(models.contains("pub type AThird = ASecond;"), "{models}");
     }
 }

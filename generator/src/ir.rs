@@ -21,6 +21,10 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The groups operations are in, sorted by name.
     pub groups: Vec<Group>,
+    /// Inline enums that are aliases only because another enum has the same variants (not
+    /// because the document says so): each alias's name and the enum it names, as generated
+    /// (before renames). A setting that replaces that enum does not replace them.
+    pub shared_enums: BTreeMap<String, String>,
 }
 
 /// A group of operations (`client.files()`).

@@ -152,6 +152,7 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
     warnings.sort_by_key(|d| d.location.unwrap_or((usize::MAX, usize::MAX)));
     // A shared component (a request body used twice) is reported once.
     warnings.dedup();
+    customize::unshare_replaced(&mut api, settings);
     customize::rename(&mut api, settings)?;
     let files = if customize::changes_syntax(settings) {
         // Derives and replacements rewrite the emitted files' syntax: whole files, one by one.

@@ -44,7 +44,7 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
     recursion::box_recursive_fields(&mut resolver.types);
     name_default_functions(&mut resolver.types);
     let components: BTreeSet<&str> = resolver.component_names.values().map(String::as_str).collect();
-    dedupe::alias_identical_enums(&mut resolver.types, &components);
+    let shared_enums = dedupe::alias_identical_enums(&mut resolver.types, &components);
     let operations = polar::attach_pagination(&resolver.types, &mut resolver.diagnostics, operations);
     let info = &loaded.document.info;
     let description = info.description.clone().or_else(|| info.extensions.get("summary").and_then(|v| v.as_str()).map(str::to_owned));
@@ -56,6 +56,7 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
         types: resolver.types,
         operations,
         groups,
+        shared_enums,
     };
     let warnings = resolver.diagnostics.finish(Stage::Resolve)?;
     Ok((api, warnings))

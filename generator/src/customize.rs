@@ -70,6 +70,13 @@ pub(crate) fn rename(api: &mut Api, settings: &Settings) -> Result<(), Error> {
             ty.visit_named_mut(&mut new_name);
         }
     }
+    api.shared_enums = std::mem::take(&mut api.shared_enums)
+        .into_iter()
+        .map(|mut name| {
+            new_name(&mut name);
+            name
+        })
+        .collect();
     Ok(())
 }
 
@@ -79,12 +86,9 @@ pub(crate) fn rename(api: &mut Api, settings: &Settings) -> Result<(), Error> {
 /// aliases of it. Runs before renames, on the generated names the settings use.
 pub(crate) fn unshare_replaced(api: &mut Api, settings: &Settings) {
     for replaced in settings.replace_types.keys() {
-        let mut aliases: Vec<String> = api
-            .shared_enums
-            .iter()
-            .filter(|(alias, target)| *target == replaced && !settings.replace_types.contains_key(*alias))
-            .map(|(alias, _)| alias.clone())
-            .collect();
+        let names = |alias: &&String| matches!(api.types.get(*alias).map(|def| &def.kind), Some(TypeKind::Alias(TypeRef::Named(target))) if target == replaced);
+        let mut aliases: Vec<String> =
+            api.shared_enums.iter().filter(names).filter(|alias| !settings.replace_types.contains_key(*alias)).cloned().collect();
         let Some(kind) = api.types.get(replaced).map(|def| def.kind.clone()) else { continue };
         let deprecated = |name: &String| api.types.get(name).is_some_and(|def| def.deprecated);
         let Some(first) = aliases.iter().position(|alias| !deprecated(alias)).or((!aliases.is_empty()).then_some(0)) else { continue };
@@ -97,7 +101,6 @@ pub(crate) fn unshare_replaced(api: &mut Api, settings: &Settings) {
             if let Some(def) = api.types.get_mut(&alias) {
                 def.kind = TypeKind::Alias(TypeRef::Named(first.clone()));
             }
-            api.shared_enums.insert(alias, first.clone());
         }
     }
 }

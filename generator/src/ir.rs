@@ -2,7 +2,7 @@
 //!
 //! Every `$ref` is resolved and every Rust name decided. Nothing here refers to `openapiv3`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A whole API, ready to emit.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,10 +21,10 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The groups operations are in, sorted by name.
     pub groups: Vec<Group>,
-    /// Inline enums that are aliases only because another enum has the same variants (not
-    /// because the document says so): each alias's name and the enum it names, as generated
-    /// (before renames). A setting that replaces that enum does not replace them.
-    pub shared_enums: BTreeMap<String, String>,
+    /// The aliases the generator made (of inline enums with the same variants as another,
+    /// `resolve::dedupe`), not the document: a setting that replaces the enum one names does not
+    /// replace it.
+    pub shared_enums: BTreeSet<String>,
 }
 
 /// A group of operations (`client.files()`).

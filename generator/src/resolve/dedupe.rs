@@ -40,8 +40,8 @@ fn shape(kind: &TypeKind) -> Option<Shape<'_>> {
 /// Makes each inline enum (a type not in `components`) that is the same as an earlier one, or as
 /// a component schema's, an alias of that one. A type that is not deprecated is never made an
 /// alias of one that is (its users would be warned of a deprecation that is not theirs). Gives
-/// each alias made and the enum it names.
-pub(super) fn alias_identical_enums(types: &mut BTreeMap<String, TypeDef>, components: &BTreeSet<&str>) -> BTreeMap<String, String> {
+/// the aliases made.
+pub(super) fn alias_identical_enums(types: &mut BTreeMap<String, TypeDef>, components: &BTreeSet<&str>) -> BTreeSet<String> {
     // The first type of each shape, and the first that is not deprecated.
     let mut first: HashMap<Shape<'_>, &str> = HashMap::new();
     let mut first_live: HashMap<Shape<'_>, &str> = HashMap::new();
@@ -60,12 +60,14 @@ pub(super) fn alias_identical_enums(types: &mut BTreeMap<String, TypeDef>, compo
             }
         }
     }
-    for (name, target) in &aliases {
-        if let Some(def) = types.get_mut(name) {
-            def.kind = TypeKind::Alias(TypeRef::Named(target.clone()));
+    let mut made = BTreeSet::new();
+    for (name, target) in aliases {
+        if let Some(def) = types.get_mut(&name) {
+            def.kind = TypeKind::Alias(TypeRef::Named(target));
+            made.insert(name);
         }
     }
-    aliases.into_iter().collect()
+    made
 }
 
 #[cfg(test)]

@@ -199,10 +199,19 @@ pub(crate) fn apply(emitted: &mut Emitted, api: &Api, settings: &Settings) -> Re
         return Err(Error { stage: Stage::Settings, diagnostics: problems });
     }
     // A type that is another's alias (an inline enum the same as another) takes its derives
-    // through the type it names.
+    // through the type it names; a replaced type has nothing left to derive on.
     let mut derived: BTreeMap<String, Vec<syn::Path>> = BTreeMap::new();
+    let mut problems = Vec::new();
     for (name, paths) in per_type {
-        derived.entry(aliased(api, name)).or_default().extend(paths);
+        let target = aliased(api, name.clone());
+        if replaced.contains_key(&target) {
+            let message = format!("`{name}` is replaced (`types.replace.{target}`): no generated type is left to derive on");
+            problems.push(settings_error(&format!("types.derive.{name}"), message));
+        }
+        derived.entry(target).or_default().extend(paths);
+    }
+    if !problems.is_empty() {
+        return Err(Error { stage: Stage::Settings, diagnostics: problems });
     }
     let per_type = derived;
     for (path, tokens) in &mut emitted.rust {
@@ -426,6 +435,12 @@ mod tests {
         assert!(models.contains("pub type AThird = AFourth;"), "{models}");
         let derive = models.split("pub enum AFourth").next().unwrap().rsplit("#[derive(").next().unwrap();
         assert!(derive.starts_with("Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, my::Derive)]"), "{derive}");
+        // A derive asked for a replaced type, or for an alias of one, has nowhere to go.
+        let mut replaced_derive = settings.clone();
+        replaced_derive.type_derives = [("AFirst".to_owned(), vec!["my::Derive".to_owned()])].into();
+        let err = generate(document, &replaced_derive).unwrap_err();
+        assert_eq!(err.diagnostics[0].pointer.to_string(), "types.derive.AFirst");
+        assert_eq!(err.diagnostics[0].message, "`AFirst` is replaced (`types.replace.AFirst`): no generated type is left to derive on");
         // An alias replaced itself is the replacement.
         settings.replace_types.insert("AFourth".to_owned(), "my::Other".to_owned());
         let models = generate(document, &settings).unwrap().files.into_iter().find(|f| f.path == "src/models.rs").unwrap().contents;

@@ -1,7 +1,7 @@
 //! Inline enums that are the same enum are one type.
 //!
 //! Documents repeat an enum inline wherever a property takes it: Stripe lists its 300 merchant
-//! categories in 18 places, `"object": {"enum": ["list"]}` in 65. Each used to be an enum of
+//! categories in 18 places, `"object": {"enum": ["list"]}` in 82. Each used to be an enum of
 //! its own, with the same variants, the same impls and the same decoding compiled once per copy.
 //! Here an inline string or integer enum whose variants (names and values) are those of another
 //! becomes an alias of it (`pub type ..CategoriesItem = ..AllowedCategoriesItem;`): every name

@@ -29,8 +29,7 @@ pub fn single_file(files: &[GeneratedFile]) -> Result<String, Error> {
     inline(files, "src", &mut root.items, 0)?;
     for item in &mut root.items {
         if let Some(attrs) = attrs_mut(item) {
-            let after_docs = attrs.iter().rposition(|attr| attr.path().is_ident("doc")).map_or(0, |i| i + 1);
-            attrs.splice(after_docs..after_docs, allows.iter().cloned());
+            insert_after_docs(attrs, allows.iter().cloned());
         }
     }
     Ok(format!("{header}\n\n{}", prettyplease::unparse(&root)))
@@ -73,12 +72,17 @@ fn inline(files: &[GeneratedFile], dir: &str, items: &mut Vec<syn::Item>, depth:
         if !module.attrs.is_empty() {
             attrs.iter_mut().for_each(|attr| attr.style = syn::AttrStyle::Outer);
         }
-        let after_docs = module.attrs.iter().rposition(|attr| attr.path().is_ident("doc")).map_or(0, |i| i + 1);
-        module.attrs.splice(after_docs..after_docs, attrs);
+        insert_after_docs(&mut module.attrs, attrs);
         module.content = Some((syn::token::Brace::default(), file.items));
         module.semi = None;
     }
     Ok(())
+}
+
+/// Puts `new` after the docs of `attrs` (an item's doc comments first, as written by hand).
+fn insert_after_docs(attrs: &mut Vec<syn::Attribute>, new: impl IntoIterator<Item = syn::Attribute>) {
+    let after_docs = attrs.iter().rposition(|attr| attr.path().is_ident("doc")).map_or(0, |i| i + 1);
+    attrs.splice(after_docs..after_docs, new);
 }
 
 /// The attributes of an item that can have lint attributes (every kind a crate root holds).

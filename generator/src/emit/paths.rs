@@ -355,26 +355,26 @@ impl Shorten<'_> {
         if krate.ident != "crate" || !krate.arguments.is_none() || !parent.arguments.is_none() {
             return;
         }
-        if parent.ident == module {
+        // How many leading segments go, and what the file then imports.
+        let (drop, import) = if parent.ident == module {
             // The file's own items: nothing in it can hide them (no generics, no inner scopes
             // that declare types, which its emitter does not write).
+            (2, None)
         } else if parent.ident == "models" {
             // `models::FileRead` elsewhere, after `use crate::models;`.
-            if self.taken.contains("models") {
-                return;
-            }
-            self.shortened.imports.insert("models");
-            path.segments = std::mem::take(&mut path.segments).into_iter().skip(1).collect();
-            return;
+            (1, Some("models"))
         } else if let Some(import) = RUNTIME_IMPORTS.iter().find(|import| parent.ident == "runtime" && name.ident == import) {
-            if self.taken.contains(*import) {
+            (2, Some(*import))
+        } else {
+            return;
+        };
+        if let Some(import) = import {
+            if self.taken.contains(import) {
                 return;
             }
             self.shortened.imports.insert(import);
-        } else {
-            return;
         }
-        path.segments = std::mem::take(&mut path.segments).into_iter().skip(2).collect();
+        path.segments = std::mem::take(&mut path.segments).into_iter().skip(drop).collect();
     }
 
     /// A path after a qualified self (`<T as ::std::convert::From<U>>::from`): the trait's
@@ -439,8 +439,8 @@ impl VisitMut for Shorten<'_> {
         // The runtime's `setter!`/`optional_setter!` take a type after their names: shortened
         // as the type would be anywhere else.
         if mac.path.segments.last().is_some_and(|s| FIELDS_MACROS.iter().any(|name| s.ident == name)) {
-            // `name!(` and `);` beside the list.
-            let beside = quote::ToTokens::to_token_stream(&mac.path).to_string().replace(' ', "").len() + 4;
+            // The path, `!(` and `);` beside the list.
+            let beside = mac.path.segments.iter().map(|s| s.ident.to_string().len() + "::".len()).sum::<usize>() - "::".len() + 4;
             if let Some(rendered) = fields(mac.tokens.clone(), beside) {
                 self.put_back_later(mac, rendered);
                 return;

@@ -13,7 +13,7 @@ use syn::visit_mut::VisitMut;
 
 use crate::diagnostics::{Diagnostic, Error, Stage};
 use crate::emit::Emitted;
-use crate::ir::{Api, Struct, TypeKind, TypeRef};
+use crate::ir::{Api, Struct, TypeKind};
 use crate::Settings;
 
 /// The formats `[types.format]` can replace, and the type the generator uses for each.
@@ -70,39 +70,7 @@ pub(crate) fn rename(api: &mut Api, settings: &Settings) -> Result<(), Error> {
             ty.visit_named_mut(&mut new_name);
         }
     }
-    api.shared_enums = std::mem::take(&mut api.shared_enums)
-        .into_iter()
-        .map(|mut name| {
-            new_name(&mut name);
-            name
-        })
-        .collect();
     Ok(())
-}
-
-/// An enum `types.replace` replaces is replaced where the document uses it, not where another
-/// inline enum only has the same variants (an alias of it since `resolve::dedupe`): those get the
-/// enum back, one of them (the first by name, not deprecated where one is not) and the others
-/// aliases of it. Runs before renames, on the generated names the settings use.
-pub(crate) fn unshare_replaced(api: &mut Api, settings: &Settings) {
-    for replaced in settings.replace_types.keys() {
-        let names = |alias: &&String| matches!(api.types.get(*alias).map(|def| &def.kind), Some(TypeKind::Alias(TypeRef::Named(target))) if target == replaced);
-        let mut aliases: Vec<String> =
-            api.shared_enums.iter().filter(names).filter(|alias| !settings.replace_types.contains_key(*alias)).cloned().collect();
-        let Some(kind) = api.types.get(replaced).map(|def| def.kind.clone()) else { continue };
-        let deprecated = |name: &String| api.types.get(name).is_some_and(|def| def.deprecated);
-        let Some(first) = aliases.iter().position(|alias| !deprecated(alias)).or((!aliases.is_empty()).then_some(0)) else { continue };
-        let first = aliases.remove(first);
-        api.shared_enums.remove(&first);
-        if let Some(def) = api.types.get_mut(&first) {
-            def.kind = kind;
-        }
-        for alias in aliases {
-            if let Some(def) = api.types.get_mut(&alias) {
-                def.kind = TypeKind::Alias(TypeRef::Named(first.clone()));
-            }
-        }
-    }
 }
 
 fn suggestion(api: &Api, name: &str) -> String {
@@ -447,5 +415,29 @@ mod tests {
         assert!(models.contains("pub type AFourth = my::Other;"), "{models}");
         assert!(models.contains("pub enum ASecond {"), "{models}");
         assert!(models.contains("pub type AThird = ASecond;"), "{models}");
+    }
+
+    /// Replacing an inline struct replaces it where the document uses it: its copy keeps a
+    /// struct, and so do the copies of what holds it (they hold different types now).
+    #[test]
+    fn replacing_a_struct_keeps_its_copies_and_their_holders_apart() {
+        let document = r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"A": {"type": "object", "properties": {
+                "p": {"type": "object", "properties": {"x": {"type": "object", "properties": {"w": {"type": "integer"}}}}},
+                "q": {"type": "object", "properties": {"x": {"type": "object", "properties": {"w": {"type": "integer"}}}}}}}}}}"#;
+        let mut settings = Settings::standalone("t", "t.json");
+        let models = |settings: &Settings| {
+            let output = generate(document, settings).unwrap();
+            output.files.iter().find(|f| f.path == "src/models.rs").unwrap().contents.clone()
+        };
+        let shared = models(&settings);
+        assert!(shared.contains("pub type Aq = Ap;"), "{shared}");
+        assert!(shared.contains("pub type AqX = ApX;"), "{shared}");
+        settings.replace_types = [("ApX".to_owned(), "my::X".to_owned())].into();
+        let models = models(&settings);
+        assert!(models.contains("pub type ApX = my::X;"), "{models}");
+        for own in ["pub struct Ap {", "pub struct Aq {", "pub struct AqX {"] {
+            assert!(models.contains(own), "{models}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Every `$ref` is resolved and every Rust name decided. Nothing here refers to `openapiv3`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// A whole API, ready to emit.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,10 +21,6 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The groups operations are in, sorted by name.
     pub groups: Vec<Group>,
-    /// The aliases the generator made (of inline enums with the same variants as another,
-    /// `resolve::dedupe`), not the document: a setting that replaces the enum one names does not
-    /// replace it.
-    pub shared_enums: BTreeSet<String>,
 }
 
 /// A group of operations (`client.files()`).
@@ -69,7 +65,7 @@ pub struct Docs {
 /// What the document limits a value to (`minimum`, `maxLength`, `pattern`, `maxItems`, ...), as
 /// values: emitted as constants of the struct a field is in (`ProductMediaFileCreate::SIZE_MAXIMUM`),
 /// so code that checks a value before sending it uses the document's figures, not copies.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Limits {
     /// `minimum` (or 3.1's numeric `exclusiveMinimum`), and whether it is exclusive.
     pub minimum: Option<(serde_json::Number, bool)>,
@@ -288,7 +284,7 @@ pub struct Field {
 }
 
 /// Requiredness and nullability of a field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Presence {
     /// Always present, never `null`: `T`.
     Required,

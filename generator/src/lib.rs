@@ -29,7 +29,7 @@ pub use customize::REPLACEABLE_FORMATS;
 pub use diagnostics::{Diagnostic, Error, Severity, Stage};
 pub use filter::Filter;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The `rust-version` written into generated crates: the generator's own, which is the workspace's
 /// (one declaration, checked against the locked dependency graph by the MSRV test).
@@ -141,7 +141,8 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
     let loaded = load::load(filtered.as_deref().unwrap_or(source)).map_err(located)?;
     let mut warnings = filter_warnings;
     warnings.extend(loaded.warnings.iter().cloned());
-    let (mut api, resolve_warnings) = resolve::resolve(&loaded).map_err(located)?;
+    let replaced: BTreeSet<String> = settings.replace_types.keys().cloned().collect();
+    let (mut api, resolve_warnings) = resolve::resolve(&loaded, &replaced).map_err(located)?;
     // The document's structures are not needed past resolve: not held while the crate is printed.
     drop(loaded);
     drop(filtered);
@@ -152,7 +153,6 @@ pub fn generate(source: &str, settings: &Settings) -> Result<Output, Error> {
     warnings.sort_by_key(|d| d.location.unwrap_or((usize::MAX, usize::MAX)));
     // A shared component (a request body used twice) is reported once.
     warnings.dedup();
-    customize::unshare_replaced(&mut api, settings);
     customize::rename(&mut api, settings)?;
     let files = if customize::changes_syntax(settings) {
         // Derives and replacements rewrite the emitted files' syntax: whole files, one by one.
@@ -226,7 +226,7 @@ mod tests {
         });
         // Load and resolve (emit is linear token writing; in a debug build it is the slow part).
         let loaded = load::load(&document.to_string()).unwrap();
-        let (api, _warnings) = resolve::resolve(&loaded).unwrap();
+        let (api, _warnings) = resolve::resolve(&loaded, &Default::default()).unwrap();
         let ir::TypeKind::StringEnum(e) = &api.types["E"].kind else { panic!("not an enum") };
         assert_eq!(e.variants.len(), 10_000);
         assert_eq!(e.variants[9_999].rust_name, "A10000");

@@ -511,7 +511,7 @@ fn stage_times(spec: &Path) -> Result<[Duration; 4], String> {
         let t0 = cpu_now()?;
         let loaded = load::load(&source).map_err(|e| e.to_string())?;
         let t1 = cpu_now()?;
-        let (api, _) = resolve::resolve(&loaded).map_err(|e| e.to_string())?;
+        let (api, _) = resolve::resolve(&loaded, &Default::default()).map_err(|e| e.to_string())?;
         let t2 = cpu_now()?;
         let files = emit::emit(&api, &settings).map_err(|e| e.to_string())?;
         let t3 = cpu_now()?;

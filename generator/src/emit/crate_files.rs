@@ -142,7 +142,6 @@ mod tests {
             types: Default::default(),
             operations: Vec::new(),
             groups: Vec::new(),
-            shared_enums: Default::default(),
         };
         let manifest = cargo_toml(&api, &Settings::standalone("a-b", "doc.yaml"));
         // TOML escapes: a backslash, a quote; the line break is a space, control characters

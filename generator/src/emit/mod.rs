@@ -423,7 +423,7 @@ mod tests {
         let mut compared = 0;
         for (name, source) in &documents {
             let Ok(loaded) = crate::load::load(source) else { continue };
-            let Ok((api, _)) = crate::resolve::resolve(&loaded) else { continue };
+            let Ok((api, _)) = crate::resolve::resolve(&loaded, &Default::default()) else { continue };
             let settings = Settings::standalone("compare", name);
             let whole = format(tokens(&api, &settings), &settings).unwrap();
             let (parts, reprinted) = emit_parts(&api, &settings);

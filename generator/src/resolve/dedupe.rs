@@ -1,79 +1,240 @@
-//! Inline enums that are the same enum are one type.
+//! Inline types that are the same type are one type.
 //!
-//! Documents repeat an enum inline wherever a property takes it: Stripe lists its 300 merchant
-//! categories in 18 places, `"object": {"enum": ["list"]}` in 82. Each used to be an enum of
-//! its own, with the same variants, the same impls and the same decoding compiled once per copy.
-//! Here an inline string or integer enum whose variants (names and values) are those of another
+//! Documents repeat a schema inline wherever a property takes it: Stripe lists its 300 merchant
+//! categories in 18 places, `"object": {"enum": ["list"]}` in 82, and a `{gt, gte, lt, lte}`
+//! range object in 49. Each used to be a type of its own, with the same items, impls and
+//! decoding compiled once per copy. Here an inline type that is the same Rust type as another
 //! becomes an alias of it (`pub type ..CategoriesItem = ..AllowedCategoriesItem;`): every name
 //! stays, each with its own docs, and the code is written once.
 //!
-//! The enum they all name is a component schema's when one is the same (the document named it),
+//! - Enums (string or integer) are the same when their variants are: names and values, in order.
+//! - Structs (not the variants of a tagged union, which write their own tag) are the same when
+//!   their fields are: JSON and Rust names, types, presence, defaults, deprecation and docs
+//!   (examples and limits with them; only where in the document each was written differs), and
+//!   so is the map of unlisted properties. A field's type is compared through what it names: an
+//!   inline struct by what it is (so two copies of a struct holding two copies of another are one
+//!   type), any other type by its name, aliases followed (so two component schemas the document
+//!   names apart keep apart the structs that hold them). The default functions a struct's fields
+//!   get are named after it: the shared struct's are the ones written.
+//!
+//! The type they all name is a component schema's when one is the same (the document named it),
 //! else the first inline one by name, and never a deprecated one for a type that is not (whose
-//! users would be warned of a deprecation that is not theirs). Component schemas are never made
-//! aliases: two schemas the document names apart stay two types.
+//! users would be warned of a deprecation that is not theirs; a deprecated struct is never the
+//! same as a live one). Component schemas are never made aliases: two schemas the document names
+//! apart stay two types. Nor are the types the settings replace, or made the aliases' target: a
+//! copy of a replaced type stays the document's type.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::Hash;
 
-use crate::ir::{IntegerValue, StringEnum, TypeDef, TypeKind, TypeRef};
+use crate::ir::{AdditionalField, Docs, Field, IntegerValue, Limits, Presence, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+
+/// Makes every inline type that is the same as another an alias of it (see the module docs),
+/// enums first, then structs (whose fields may name the enums). Types named in `apart` (those
+/// the settings replace) are neither made aliases nor named by one.
+pub(super) fn alias_identical_types(types: &mut BTreeMap<String, TypeDef>, components: &BTreeSet<&str>, apart: &BTreeSet<String>) {
+    let aliases = identical(types, components, apart, |def| enum_shape(&def.kind));
+    make_aliases(types, aliases);
+    let mut ids = StructIds { types, components, apart, ids: HashMap::new(), visiting: HashSet::new(), shapes: HashMap::new() };
+    for name in types.keys() {
+        ids.id(name, 0);
+    }
+    let StructIds { ids, .. } = ids;
+    let aliases = identical(types, components, apart, |def| ids.get(def.name.as_str()).copied().flatten());
+    make_aliases(types, aliases);
+}
 
 /// What makes two enums the same Rust enum.
 #[derive(Clone, PartialEq, Eq, Hash)]
-enum Shape<'a> {
+enum EnumShape<'a> {
     /// The variant that keeps unknown values, and each variant's name and value.
     String(&'a str, Vec<(&'a str, &'a str)>),
     /// Each constant's name and value.
     Integer(Vec<(&'a str, i64)>),
 }
 
-fn shape(kind: &TypeKind) -> Option<Shape<'_>> {
+fn enum_shape(kind: &TypeKind) -> Option<EnumShape<'_>> {
     match kind {
         TypeKind::StringEnum(StringEnum { variants, unknown_variant }) => {
-            Some(Shape::String(unknown_variant, variants.iter().map(|v| (v.rust_name.as_str(), v.value.as_str())).collect()))
+            Some(EnumShape::String(unknown_variant, variants.iter().map(|v| (v.rust_name.as_str(), v.value.as_str())).collect()))
         }
         TypeKind::IntegerEnum(values) => {
-            Some(Shape::Integer(values.iter().map(|IntegerValue { rust_name, value }| (rust_name.as_str(), *value)).collect()))
+            Some(EnumShape::Integer(values.iter().map(|IntegerValue { rust_name, value }| (rust_name.as_str(), *value)).collect()))
         }
         _ => None,
     }
 }
 
-/// Makes each inline enum (a type not in `components`) that is the same as an earlier one, or as
-/// a component schema's, an alias of that one. A type that is not deprecated is never made an
-/// alias of one that is (its users would be warned of a deprecation that is not theirs). Gives
-/// the aliases made.
-pub(super) fn alias_identical_enums(types: &mut BTreeMap<String, TypeDef>, components: &BTreeSet<&str>) -> BTreeSet<String> {
-    // The first type of each shape, and the first that is not deprecated.
-    let mut first: HashMap<Shape<'_>, &str> = HashMap::new();
-    let mut first_live: HashMap<Shape<'_>, &str> = HashMap::new();
-    let mut aliases: Vec<(String, String)> = Vec::new();
-    let (named, inline): (Vec<&TypeDef>, Vec<&TypeDef>) = types.values().partition(|def| components.contains(def.name.as_str()));
+/// Each inline type (not in `components`) with the same `key` as an earlier one, or as a
+/// component schema's, and the type it is to be an alias of. A type that is not deprecated never
+/// names one that is (its users would be warned of a deprecation that is not theirs).
+fn identical<'a, K: Eq + Hash + Clone>(
+    types: &'a BTreeMap<String, TypeDef>,
+    components: &BTreeSet<&str>,
+    apart: &BTreeSet<String>,
+    key: impl Fn(&'a TypeDef) -> Option<K>,
+) -> Vec<(String, String)> {
+    // The first type of each key, and the first that is not deprecated.
+    let mut first: HashMap<K, &str> = HashMap::new();
+    let mut first_live: HashMap<K, &str> = HashMap::new();
+    let mut aliases = Vec::new();
+    let (named, inline): (Vec<&TypeDef>, Vec<&TypeDef>) =
+        types.values().filter(|def| !apart.contains(&def.name)).partition(|def| components.contains(def.name.as_str()));
     for (def, is_named) in named.into_iter().map(|def| (def, true)).chain(inline.into_iter().map(|def| (def, false))) {
-        let Some(shape) = shape(&def.kind) else { continue };
-        let target = if def.deprecated { first_live.get(&shape).or_else(|| first.get(&shape)) } else { first_live.get(&shape) };
+        let Some(key) = key(def) else { continue };
+        let target = if def.deprecated { first_live.get(&key).or_else(|| first.get(&key)) } else { first_live.get(&key) };
         match target {
             Some(target) if !is_named => aliases.push((def.name.clone(), (*target).to_owned())),
             _ => {
                 if !def.deprecated {
-                    first_live.entry(shape.clone()).or_insert(&def.name);
+                    first_live.entry(key.clone()).or_insert(&def.name);
                 }
-                first.entry(shape).or_insert(&def.name);
+                first.entry(key).or_insert(&def.name);
             }
         }
     }
-    let mut made = BTreeSet::new();
+    aliases
+}
+
+fn make_aliases(types: &mut BTreeMap<String, TypeDef>, aliases: Vec<(String, String)>) {
     for (name, target) in aliases {
         if let Some(def) = types.get_mut(&name) {
             def.kind = TypeKind::Alias(TypeRef::Named(target));
-            made.insert(name);
         }
     }
-    made
+}
+
+/// How deep a struct's shape follows the inline structs it holds; deeper ones are compared by
+/// name (which only keeps copies apart). Inline schemas nest at most 48 levels.
+const MAX_DEPTH: usize = 64;
+
+/// Numbers structs by shape: two structs with the same number are the same Rust struct.
+struct StructIds<'a> {
+    types: &'a BTreeMap<String, TypeDef>,
+    components: &'a BTreeSet<&'a str>,
+    apart: &'a BTreeSet<String>,
+    /// Each struct's number (`None`: not a struct that can be shared).
+    ids: HashMap<&'a str, Option<usize>>,
+    /// The structs whose shape is being worked out: a field naming one (a cycle) names it.
+    visiting: HashSet<&'a str>,
+    shapes: HashMap<StructShape<'a>, usize>,
+}
+
+/// What makes two structs the same Rust struct.
+#[derive(PartialEq, Eq, Hash)]
+struct StructShape<'a> {
+    deprecated: bool,
+    fields: Vec<FieldShape<'a>>,
+    additional: Option<(&'a str, TypeRef)>,
+}
+
+/// A field but where it was written and its default function's name.
+#[derive(PartialEq, Eq, Hash)]
+struct FieldShape<'a> {
+    json_name: &'a str,
+    rust_name: &'a str,
+    ty: TypeRef,
+    presence: Presence,
+    default: Option<&'a serde_json::Value>,
+    deprecated: bool,
+    read_only_required: bool,
+    title: Option<&'a str>,
+    description: Option<&'a str>,
+    facts: &'a [String],
+    examples: &'a [String],
+    limits: &'a Limits,
+}
+
+impl<'a> StructIds<'a> {
+    /// The number of the struct `name`, if it is one that can be shared, worked out once.
+    fn id(&mut self, name: &'a str, depth: usize) -> Option<usize> {
+        if let Some(id) = self.ids.get(name) {
+            return *id;
+        }
+        let (name, def) = self.types.get_key_value(name)?;
+        let TypeKind::Struct(Struct { fields, additional, tag: None }) = &def.kind else {
+            self.ids.insert(name, None);
+            return None;
+        };
+        if self.apart.contains(name) {
+            self.ids.insert(name, None);
+            return None;
+        }
+        // A cycle, or deeper than followed: compared by name, and numbered when reached again.
+        if depth > MAX_DEPTH || !self.visiting.insert(name) {
+            return None;
+        }
+        let fields = fields.iter().map(|field| self.field(field, depth)).collect();
+        let additional = additional.as_ref().map(|AdditionalField { rust_name, ty }| (rust_name.as_str(), self.shape_of(ty, depth)));
+        self.visiting.remove(name.as_str());
+        let shape = StructShape { deprecated: def.deprecated, fields, additional };
+        let next = self.shapes.len();
+        let id = *self.shapes.entry(shape).or_insert(next);
+        self.ids.insert(name, Some(id));
+        Some(id)
+    }
+
+    fn field(&mut self, field: &'a Field, depth: usize) -> FieldShape<'a> {
+        let Field { json_name, rust_name, ty, presence, default, docs, deprecated, read_only_required, default_function: _ } = field;
+        let Docs { title, description, facts, examples, limits, pointer: _ } = docs;
+        FieldShape {
+            json_name,
+            rust_name,
+            ty: self.shape_of(ty, depth),
+            presence: *presence,
+            default: default.as_ref(),
+            deprecated: *deprecated,
+            read_only_required: *read_only_required,
+            title: title.as_deref(),
+            description: description.as_deref(),
+            facts,
+            examples,
+            limits,
+        }
+    }
+
+    /// `ty` with each name it holds replaced by what identifies the Rust type: an inline
+    /// struct's number (`#12`, not a Rust name), else the name, aliases followed.
+    fn shape_of(&mut self, ty: &'a TypeRef, depth: usize) -> TypeRef {
+        let mut names = Vec::new();
+        ty.visit_named(&mut |name, _| names.push(name));
+        let tokens: HashMap<&str, String> = names.into_iter().map(|name| (name, self.token(name, depth))).collect();
+        let mut shape = ty.clone();
+        shape.visit_named_mut(&mut |name| {
+            if let Some(token) = tokens.get(name.as_str()) {
+                name.clone_from(token);
+            }
+        });
+        shape
+    }
+
+    fn token(&mut self, name: &'a str, depth: usize) -> String {
+        let name = self.unalias(name);
+        if !self.components.contains(name) {
+            if let Some(id) = self.id(name, depth + 1) {
+                return format!("#{id}");
+            }
+        }
+        name.to_owned()
+    }
+
+    /// The type `name` is, through aliases of named types.
+    fn unalias(&self, mut name: &'a str) -> &'a str {
+        for _ in 0..MAX_DEPTH {
+            match self.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias(TypeRef::Named(target))) => name = target,
+                _ => break,
+            }
+        }
+        name
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Docs, EnumVariant};
+    use crate::diagnostics::Pointer;
+    use crate::ir::{EnumVariant, StructTag};
 
     fn def(name: &str, kind: TypeKind) -> (String, TypeDef) {
         (name.to_owned(), TypeDef { name: name.to_owned(), docs: Docs::default(), deprecated: false, kind })
@@ -95,6 +256,7 @@ mod tests {
             .map(|def| {
                 let kind = match &def.kind {
                     TypeKind::Alias(TypeRef::Named(target)) => format!("= {target}"),
+                    TypeKind::Struct(_) => "struct".to_owned(),
                     _ => "enum".to_owned(),
                 };
                 (def.name.as_str(), kind)
@@ -129,7 +291,7 @@ mod tests {
         .into_iter()
         .collect();
         let components: BTreeSet<&str> = ["Letters", "Ints", "Named", "Other"].into_iter().collect();
-        alias_identical_enums(&mut types, &components);
+        alias_identical_types(&mut types, &components, &BTreeSet::new());
         assert_eq!(
             kinds(&types),
             [
@@ -159,7 +321,161 @@ mod tests {
     fn without_a_component_the_first_copy_by_name_is_the_enum() {
         let mut types: BTreeMap<String, TypeDef> =
             [def("Zed", strings(&["a"])), def("Alpha", strings(&["a"])), def("Mid", strings(&["a"]))].into_iter().collect();
-        alias_identical_enums(&mut types, &BTreeSet::new());
+        alias_identical_types(&mut types, &BTreeSet::new(), &BTreeSet::new());
         assert_eq!(kinds(&types), [("Alpha", "enum"), ("Mid", "= Alpha"), ("Zed", "= Alpha")].map(|(n, k)| (n, k.to_owned())));
+    }
+
+    /// A field as the resolve stage makes it: its docs point where it was written, and a
+    /// defaulted one has a default function named after its struct.
+    fn field(owner: &str, name: &str, ty: TypeRef, description: &str) -> Field {
+        let docs = Docs {
+            description: Some(description.to_owned()),
+            pointer: Pointer::root().push("components").push("schemas").push(owner).push("properties").push(name),
+            ..Docs::default()
+        };
+        Field {
+            json_name: name.to_owned(),
+            rust_name: name.to_owned(),
+            ty,
+            presence: Presence::Defaulted,
+            default: Some(serde_json::json!(1)),
+            docs,
+            deprecated: false,
+            read_only_required: false,
+            default_function: Some(format!("default_{}_{name}", owner.to_lowercase())),
+        }
+    }
+
+    fn object(name: &str, fields: Vec<Field>) -> (String, TypeDef) {
+        def(name, TypeKind::Struct(Struct { fields, additional: None, tag: None }))
+    }
+
+    fn named(name: &str) -> TypeRef {
+        TypeRef::Named(name.to_owned())
+    }
+
+    fn int() -> TypeRef {
+        TypeRef::Primitive(crate::ir::Primitive::I64)
+    }
+
+    #[test]
+    fn inline_structs_with_the_same_fields_are_one_struct() {
+        let mut types: BTreeMap<String, TypeDef> = [
+            // Written in two places (pointers and default functions differ): one struct.
+            object("ARange", vec![field("ARange", "gt", int(), "Above."), field("ARange", "lt", int(), "Below.")]),
+            object("BRange", vec![field("BRange", "gt", int(), "Above."), field("BRange", "lt", int(), "Below.")]),
+            // A field's docs, or order, or a field more, make another struct.
+            object("CRange", vec![field("CRange", "gt", int(), "Greater than."), field("CRange", "lt", int(), "Below.")]),
+            object("DRange", vec![field("DRange", "lt", int(), "Below."), field("DRange", "gt", int(), "Above.")]),
+            object("ERange", vec![field("ERange", "gt", int(), "Above.")]),
+            // A component the same is the one they name; two components stay two.
+            object("Range", vec![field("Range", "x", int(), "X.")]),
+            object("Span", vec![field("Span", "x", int(), "X.")]),
+            object("FSpan", vec![field("FSpan", "x", int(), "X.")]),
+        ]
+        .into_iter()
+        .collect();
+        let components: BTreeSet<&str> = ["Range", "Span"].into_iter().collect();
+        alias_identical_types(&mut types, &components, &BTreeSet::new());
+        assert_eq!(
+            kinds(&types),
+            [
+                ("ARange", "struct"),
+                ("BRange", "= ARange"),
+                ("CRange", "struct"),
+                ("DRange", "struct"),
+                ("ERange", "struct"),
+                ("FSpan", "= Range"),
+                ("Range", "struct"),
+                ("Span", "struct"),
+            ]
+            .map(|(name, kind)| (name, kind.to_owned()))
+        );
+    }
+
+    #[test]
+    fn structs_holding_copies_are_one_struct_and_components_keep_theirs_apart() {
+        let mut types: BTreeMap<String, TypeDef> = [
+            // Two copies holding two copies (of a struct, in a `Vec`, and of an enum).
+            object("AOuter", vec![field("AOuter", "inner", TypeRef::Vec(Box::new(named("AOuterInner"))), "In."), field("AOuter", "kind", named("AOuterKind"), "K.")]),
+            object("AOuterInner", vec![field("AOuterInner", "x", int(), "Inner X.")]),
+            def("AOuterKind", strings(&["a"])),
+            object("BOuter", vec![field("BOuter", "inner", TypeRef::Vec(Box::new(named("BOuterInner"))), "In."), field("BOuter", "kind", named("BOuterKind"), "K.")]),
+            object("BOuterInner", vec![field("BOuterInner", "x", int(), "Inner X.")]),
+            def("BOuterKind", strings(&["a"])),
+            // The same fields naming two components that are the same: two structs.
+            object("CHolder", vec![field("CHolder", "value", named("Left"), "V.")]),
+            object("DHolder", vec![field("DHolder", "value", named("Right"), "V.")]),
+            object("Left", vec![field("Left", "x", int(), "X.")]),
+            object("Right", vec![field("Right", "x", int(), "X.")]),
+            // Copies that hold themselves are compared by name: kept apart, and no endless walk.
+            object("ESelf", vec![field("ESelf", "next", TypeRef::Boxed(Box::new(named("ESelf"))), "N.")]),
+            object("FSelf", vec![field("FSelf", "next", TypeRef::Boxed(Box::new(named("FSelf"))), "N.")]),
+        ]
+        .into_iter()
+        .collect();
+        let components: BTreeSet<&str> = ["Left", "Right"].into_iter().collect();
+        alias_identical_types(&mut types, &components, &BTreeSet::new());
+        assert_eq!(
+            kinds(&types),
+            [
+                ("AOuter", "struct"),
+                ("AOuterInner", "struct"),
+                ("AOuterKind", "enum"),
+                ("BOuter", "= AOuter"),
+                ("BOuterInner", "= AOuterInner"),
+                ("BOuterKind", "= AOuterKind"),
+                ("CHolder", "struct"),
+                ("DHolder", "struct"),
+                ("ESelf", "struct"),
+                ("FSelf", "struct"),
+                ("Left", "struct"),
+                ("Right", "struct"),
+            ]
+            .map(|(name, kind)| (name, kind.to_owned()))
+        );
+    }
+
+    #[test]
+    fn variants_deprecation_and_replaced_types_keep_structs_apart() {
+        let tag = |value: &str| StructTag { property: "kind".to_owned(), value: value.to_owned(), union: "U".to_owned() };
+        let variant = |name: &str| {
+            def(name, TypeKind::Struct(Struct { fields: vec![field(name, "x", int(), "X.")], additional: None, tag: Some(tag("a")) }))
+        };
+        let mut types: BTreeMap<String, TypeDef> = [
+            // Variants of a tagged union write their tag: never shared.
+            variant("AVariant"),
+            variant("BVariant"),
+            // A live struct is not the same as a deprecated one.
+            deprecated(object("COld", vec![field("COld", "y", int(), "Y.")])),
+            object("DNew", vec![field("DNew", "y", int(), "Y.")]),
+            // A replaced struct (and what holds it) is neither shared nor named; its copies are.
+            object("EHolder", vec![field("EHolder", "z", named("EHolderZ"), "Z.")]),
+            object("EHolderZ", vec![field("EHolderZ", "w", int(), "W.")]),
+            object("FHolder", vec![field("FHolder", "z", named("FHolderZ"), "Z.")]),
+            object("FHolderZ", vec![field("FHolderZ", "w", int(), "W.")]),
+            object("GHolder", vec![field("GHolder", "z", named("GHolderZ"), "Z.")]),
+            object("GHolderZ", vec![field("GHolderZ", "w", int(), "W.")]),
+        ]
+        .into_iter()
+        .collect();
+        let apart: BTreeSet<String> = ["EHolderZ".to_owned()].into();
+        alias_identical_types(&mut types, &BTreeSet::new(), &apart);
+        assert_eq!(
+            kinds(&types),
+            [
+                ("AVariant", "struct"),
+                ("BVariant", "struct"),
+                ("COld", "struct"),
+                ("DNew", "struct"),
+                ("EHolder", "struct"),
+                ("EHolderZ", "struct"),
+                ("FHolder", "struct"),
+                ("FHolderZ", "struct"),
+                ("GHolder", "= FHolder"),
+                ("GHolderZ", "= FHolderZ"),
+            ]
+            .map(|(name, kind)| (name, kind.to_owned()))
+        );
     }
 }

@@ -23,7 +23,11 @@ use crate::load::Loaded;
 use crate::naming::{self, Scope};
 
 /// Resolves a loaded document into the IR. Warnings come back with the API.
-pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
+///
+/// `apart` names types (by their generated names) never made one with another the same
+/// (`dedupe`): those the settings replace, so that a setting replaces what the document says it
+/// names and nothing else.
+pub fn resolve(loaded: &Loaded, apart: &BTreeSet<String>) -> Result<(Api, Vec<Diagnostic>), Error> {
     let arena = Arena::default();
     let mut resolver = Resolver::new(&loaded.document, &arena);
     resolver.define_components();
@@ -43,9 +47,9 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
     relax_read_only(&mut resolver.types, &operations);
     recursion::box_recursive_fields(&mut resolver.types);
     name_default_functions(&mut resolver.types);
-    let components: BTreeSet<&str> = resolver.component_names.values().map(String::as_str).collect();
-    let shared_enums = dedupe::alias_identical_enums(&mut resolver.types, &components);
     let operations = polar::attach_pagination(&resolver.types, &mut resolver.diagnostics, operations);
+    let components: BTreeSet<&str> = resolver.component_names.values().map(String::as_str).collect();
+    dedupe::alias_identical_types(&mut resolver.types, &components, apart);
     let info = &loaded.document.info;
     let description = info.description.clone().or_else(|| info.extensions.get("summary").and_then(|v| v.as_str()).map(str::to_owned));
     let api = Api {
@@ -56,7 +60,6 @@ pub fn resolve(loaded: &Loaded) -> Result<(Api, Vec<Diagnostic>), Error> {
         types: resolver.types,
         operations,
         groups,
-        shared_enums,
     };
     let warnings = resolver.diagnostics.finish(Stage::Resolve)?;
     Ok((api, warnings))

@@ -629,21 +629,7 @@ from_variant!(FilesListIds, Many, Vec<uuid::Uuid>);
 /// OrganizationID Filter
 ///
 /// Filter by organization ID.
-///
-/// Untagged: a value decodes into the variant that accounts for it best (the document's
-/// constraints met, every property kept), not merely the first that decodes (see [how
-/// untagged unions are read](crate::runtime::untagged)).
-#[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum FilesListOrganizationId {
-    /// A value of the `One` kind.
-    One(uuid::Uuid),
-    /// A value of the `Many` kind.
-    Many(Vec<uuid::Uuid>),
-}
-untagged!(FilesListOrganizationId { One, Many });
-from_variant!(FilesListOrganizationId, One, uuid::Uuid);
-from_variant!(FilesListOrganizationId, Many, Vec<uuid::Uuid>);
+pub type FilesListOrganizationId = FilesListIds;
 /// The `HttpValidationError` schema.
 ///
 /// Example: `{"detail":[{"loc":["body","upload","parts",0,"chunk_end"],"msg":"Field required","type":"missing","input":{"number":1,"chunk_start":0}}]}`

@@ -11,11 +11,15 @@
 //! - Structs (not the variants of a tagged union, which write their own tag) are the same when
 //!   their fields are: JSON and Rust names, types, presence, defaults, deprecation and docs
 //!   (examples and limits with them; only where in the document each was written differs), and
-//!   so is the map of unlisted properties. A field's type is compared through what it names: an
-//!   inline struct by what it is (so two copies of a struct holding two copies of another are one
-//!   type), any other type by its name, aliases followed (so two component schemas the document
-//!   names apart keep apart the structs that hold them). The default functions a struct's fields
-//!   get are named after it: the shared struct's are the ones written.
+//!   so is the map of unlisted properties. The default functions a struct's fields get are named
+//!   after it: the shared struct's are the ones written.
+//! - Untagged unions are the same when their variants are: names, types and the checks the
+//!   decoder ranks them by.
+//!
+//! A struct's or union's types are compared through what they name: an inline struct or union
+//! by what it is (so two copies of a struct holding two copies of another are one type), any
+//! other type by its name, aliases followed (so two component schemas the document names apart
+//! keep apart the types that hold them).
 //!
 //! The type they all name is a component schema's when one is the same (the document named it),
 //! else the first inline one by name, and never a deprecated one for a type that is not (whose
@@ -27,19 +31,21 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hash;
 
-use crate::ir::{AdditionalField, Docs, Field, IntegerValue, Limits, Presence, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    AdditionalField, Check, Docs, Field, IntegerValue, Limits, Presence, StringEnum, Struct, TypeDef, TypeKind, TypeRef, Untagged, UntaggedVariant,
+};
 
 /// Makes every inline type that is the same as another an alias of it (see the module docs),
-/// enums first, then structs (whose fields may name the enums). Types named in `apart` (those
+/// enums first, then structs and unions (which may hold the enums). Types named in `apart` (those
 /// the settings replace) are neither made aliases nor named by one.
 pub(super) fn alias_identical_types(types: &mut BTreeMap<String, TypeDef>, components: &BTreeSet<&str>, apart: &BTreeSet<String>) {
     let aliases = identical(types, components, apart, |def| enum_shape(&def.kind));
     make_aliases(types, aliases);
-    let mut ids = StructIds { types, components, apart, ids: HashMap::new(), visiting: HashSet::new(), shapes: HashMap::new() };
+    let mut ids = TypeIds { types, components, apart, ids: HashMap::new(), visiting: HashSet::new(), shapes: HashMap::new() };
     for name in types.keys() {
         ids.id(name, 0);
     }
-    let StructIds { ids, .. } = ids;
+    let TypeIds { ids, .. } = ids;
     let aliases = identical(types, components, apart, |def| ids.get(def.name.as_str()).copied().flatten());
     make_aliases(types, aliases);
 }
@@ -104,28 +110,56 @@ fn make_aliases(types: &mut BTreeMap<String, TypeDef>, aliases: Vec<(String, Str
     }
 }
 
-/// How deep a struct's shape follows the inline structs it holds; deeper ones are compared by
-/// name (which only keeps copies apart). Inline schemas nest at most 48 levels.
+/// How deep a type's shape follows the inline types it holds; deeper ones are compared by name
+/// (which only keeps copies apart). Inline schemas nest at most 48 levels.
 const MAX_DEPTH: usize = 64;
 
-/// Numbers structs by shape: two structs with the same number are the same Rust struct.
-struct StructIds<'a> {
+/// Numbers structs and untagged unions by shape: two with the same number are the same Rust type.
+struct TypeIds<'a> {
     types: &'a BTreeMap<String, TypeDef>,
     components: &'a BTreeSet<&'a str>,
     apart: &'a BTreeSet<String>,
-    /// Each struct's number (`None`: not a struct that can be shared).
+    /// Each type's number (`None`: not a type that can be shared).
     ids: HashMap<&'a str, Option<usize>>,
-    /// The structs whose shape is being worked out: a field naming one (a cycle) names it.
+    /// The types whose shape is being worked out: a position naming one (a cycle) names it.
     visiting: HashSet<&'a str>,
-    shapes: HashMap<StructShape<'a>, usize>,
+    shapes: HashMap<Shape<'a>, usize>,
 }
 
-/// What makes two structs the same Rust struct.
+/// What makes two structs, or two untagged unions, the same Rust type.
 #[derive(PartialEq, Eq, Hash)]
-struct StructShape<'a> {
-    deprecated: bool,
-    fields: Vec<FieldShape<'a>>,
-    additional: Option<(&'a str, TypeRef)>,
+enum Shape<'a> {
+    Struct { deprecated: bool, fields: Vec<FieldShape<'a>>, additional: Option<(&'a str, TypeRef)> },
+    /// Each variant's name, type and the checks it is ranked by.
+    Untagged { deprecated: bool, variants: Vec<(&'a str, TypeRef, Vec<CheckShape<'a>>)> },
+}
+
+/// A [`Check`], its numbers by their bits.
+#[derive(PartialEq, Eq, Hash)]
+enum CheckShape<'a> {
+    Strings(&'a [String]),
+    Integers(&'a [i64]),
+    Pattern(&'a str),
+    Minimum(u64, bool),
+    Maximum(u64, bool),
+    MinLength(usize),
+    MaxLength(usize),
+    Property(&'a str, Vec<CheckShape<'a>>),
+}
+
+impl<'a> CheckShape<'a> {
+    fn of(check: &'a Check) -> Self {
+        match check {
+            Check::Strings(values) => CheckShape::Strings(values),
+            Check::Integers(values) => CheckShape::Integers(values),
+            Check::Pattern(pattern) => CheckShape::Pattern(pattern),
+            Check::Minimum(bound, exclusive) => CheckShape::Minimum(bound.to_bits(), *exclusive),
+            Check::Maximum(bound, exclusive) => CheckShape::Maximum(bound.to_bits(), *exclusive),
+            Check::MinLength(length) => CheckShape::MinLength(*length),
+            Check::MaxLength(length) => CheckShape::MaxLength(*length),
+            Check::Property(name, checks) => CheckShape::Property(name, checks.iter().map(CheckShape::of).collect()),
+        }
+    }
 }
 
 /// A field but where it was written and its default function's name.
@@ -145,18 +179,16 @@ struct FieldShape<'a> {
     limits: &'a Limits,
 }
 
-impl<'a> StructIds<'a> {
-    /// The number of the struct `name`, if it is one that can be shared, worked out once.
+impl<'a> TypeIds<'a> {
+    /// The number of the type `name`, if it is one that can be shared (a struct that is not a
+    /// tagged variant, or an untagged union), worked out once.
     fn id(&mut self, name: &'a str, depth: usize) -> Option<usize> {
         if let Some(id) = self.ids.get(name) {
             return *id;
         }
         let (name, def) = self.types.get_key_value(name)?;
-        let TypeKind::Struct(Struct { fields, additional, tag: None }) = &def.kind else {
-            self.ids.insert(name, None);
-            return None;
-        };
-        if self.apart.contains(name) {
+        let shareable = matches!(def.kind, TypeKind::Struct(Struct { tag: None, .. }) | TypeKind::Untagged(_));
+        if !shareable || self.apart.contains(name) {
             self.ids.insert(name, None);
             return None;
         }
@@ -164,10 +196,29 @@ impl<'a> StructIds<'a> {
         if depth > MAX_DEPTH || !self.visiting.insert(name) {
             return None;
         }
-        let fields = fields.iter().map(|field| self.field(field, depth)).collect();
-        let additional = additional.as_ref().map(|AdditionalField { rust_name, ty }| (rust_name.as_str(), self.shape_of(ty, depth)));
+        let deprecated = def.deprecated;
+        let shape = match &def.kind {
+            TypeKind::Untagged(Untagged { variants }) => Some(Shape::Untagged {
+                deprecated,
+                variants: variants
+                    .iter()
+                    .map(|UntaggedVariant { rust_name, ty, checks }| {
+                        (rust_name.as_str(), self.shape_of(ty, depth), checks.iter().map(CheckShape::of).collect())
+                    })
+                    .collect(),
+            }),
+            TypeKind::Struct(Struct { fields, additional, .. }) => Some(Shape::Struct {
+                deprecated,
+                fields: fields.iter().map(|field| self.field(field, depth)).collect(),
+                additional: additional.as_ref().map(|AdditionalField { rust_name, ty }| (rust_name.as_str(), self.shape_of(ty, depth))),
+            }),
+            _ => None,
+        };
         self.visiting.remove(name.as_str());
-        let shape = StructShape { deprecated: def.deprecated, fields, additional };
+        let Some(shape) = shape else {
+            self.ids.insert(name, None);
+            return None;
+        };
         let next = self.shapes.len();
         let id = *self.shapes.entry(shape).or_insert(next);
         self.ids.insert(name, Some(id));
@@ -194,7 +245,7 @@ impl<'a> StructIds<'a> {
     }
 
     /// `ty` with each name it holds replaced by what identifies the Rust type: an inline
-    /// struct's number (`#12`, not a Rust name), else the name, aliases followed.
+    /// struct's or union's number (`#12`, not a Rust name), else the name, aliases followed.
     fn shape_of(&mut self, ty: &'a TypeRef, depth: usize) -> TypeRef {
         let mut names = Vec::new();
         ty.visit_named(&mut |name, _| names.push(name));
@@ -474,6 +525,50 @@ mod tests {
                 ("FHolderZ", "struct"),
                 ("GHolder", "= FHolder"),
                 ("GHolderZ", "= FHolderZ"),
+            ]
+            .map(|(name, kind)| (name, kind.to_owned()))
+        );
+    }
+
+    #[test]
+    fn untagged_unions_with_the_same_variants_are_one_union() {
+        let union = |variants: Vec<(&str, TypeRef, Vec<Check>)>| {
+            TypeKind::Untagged(Untagged {
+                variants: variants.into_iter().map(|(name, ty, checks)| UntaggedVariant { rust_name: name.to_owned(), ty, checks }).collect(),
+            })
+        };
+        let range = |owner: &str| object(owner, vec![field(owner, "gt", int(), "Above.")]);
+        let short = || vec![Check::MaxLength(5)];
+        let mut types: BTreeMap<String, TypeDef> = [
+            // Variants holding copies of a struct, and the same checks: one union.
+            def("ACreated", union(vec![("Range", named("ACreatedRange"), vec![]), ("Text", TypeRef::Primitive(crate::ir::Primitive::String), short())])),
+            range("ACreatedRange"),
+            def("BCreated", union(vec![("Range", named("BCreatedRange"), vec![]), ("Text", TypeRef::Primitive(crate::ir::Primitive::String), short())])),
+            range("BCreatedRange"),
+            // Another check, or another variant name, is another union.
+            def("CCreated", union(vec![("Range", named("CCreatedRange"), vec![]), ("Text", TypeRef::Primitive(crate::ir::Primitive::String), vec![Check::MaxLength(6)])])),
+            range("CCreatedRange"),
+            def("DCreated", union(vec![("Span", named("DCreatedRange"), vec![]), ("Text", TypeRef::Primitive(crate::ir::Primitive::String), short())])),
+            range("DCreatedRange"),
+        ]
+        .into_iter()
+        .collect();
+        alias_identical_types(&mut types, &BTreeSet::new(), &BTreeSet::new());
+        let union_kinds: Vec<(&str, String)> = kinds(&types)
+            .into_iter()
+            .map(|(name, kind)| (name, if matches!(types[name].kind, TypeKind::Untagged(_)) { "union".to_owned() } else { kind }))
+            .collect();
+        assert_eq!(
+            union_kinds,
+            [
+                ("ACreated", "union"),
+                ("ACreatedRange", "struct"),
+                ("BCreated", "= ACreated"),
+                ("BCreatedRange", "= ACreatedRange"),
+                ("CCreated", "union"),
+                ("CCreatedRange", "= ACreatedRange"),
+                ("DCreated", "union"),
+                ("DCreatedRange", "= ACreatedRange"),
             ]
             .map(|(name, kind)| (name, kind.to_owned()))
         );

@@ -768,7 +768,7 @@ impl<'a> Resolver<'a> {
             shapes.push(optional_if(shape));
         }
         self.expanding.remove(&address(schema));
-        let names = variant_names(&shapes);
+        let names = variant_names(&name, &shapes);
         let checks: Vec<Vec<Check>> = live.iter().map(|(_, member)| self.member_checks(SchemaRef::from(*member), 0)).collect();
         let variants = names
             .into_iter()
@@ -1363,15 +1363,26 @@ fn format_primitive(format: &str) -> Primitive {
     }
 }
 
-/// Meaningful names for untagged variants: `One`/`Many` for `T | [T]`, else by type.
-fn variant_names(types: &[TypeRef]) -> Vec<String> {
+/// Meaningful names for untagged variants: `One`/`Many` for `T | [T]`, else by type; a member
+/// written inline in the union `union` (its type named `{union}Variant0`) is `Variant0`, so the
+/// name says nothing twice and copies of a union name their variants alike.
+fn variant_names(union: &str, types: &[TypeRef]) -> Vec<String> {
     if let [single, TypeRef::Vec(many)] = types {
         if **many == *single {
             return vec!["One".to_owned(), "Many".to_owned()];
         }
     }
     let mut scope = Scope::default();
-    types.iter().map(|ty| scope.claim(&type_label(ty)).0).collect()
+    types
+        .iter()
+        .map(|ty| {
+            let label = match ty {
+                TypeRef::Named(name) => name.strip_prefix(union).filter(|rest| rest.starts_with("Variant")).map(str::to_owned),
+                _ => None,
+            };
+            scope.claim(&label.unwrap_or_else(|| type_label(ty))).0
+        })
+        .collect()
 }
 
 fn type_label(ty: &TypeRef) -> String {
@@ -1412,5 +1423,14 @@ mod tests {
         assert_eq!(integer_primitive(None, Some(-1.0), Some(1e19)), Primitive::I128);
         assert_eq!(integer_primitive(None, None, Some(1e19)), Primitive::I128);
         assert_eq!(integer_primitive(None, Some(-1e30), None), Primitive::I128);
+    }
+
+    #[test]
+    fn inline_members_are_named_without_their_union() {
+        let named = |name: &str| TypeRef::Named(name.to_owned());
+        assert_eq!(
+            variant_names("Created", &[named("CreatedVariant0"), TypeRef::Primitive(Primitive::I64), named("CreatedSelf"), named("Range")]),
+            ["Variant0", "Integer", "CreatedSelf", "Range"]
+        );
     }
 }

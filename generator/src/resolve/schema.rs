@@ -766,11 +766,10 @@ impl<'a> Resolver<'a> {
         for (index, member) in &live {
             let member_pointer = base.push(&index.to_string());
             let shape = self.schema_type(SchemaRef::from(*member), &member_pointer, Naming::Hint(format!("{stem}Variant{index}")));
-            // A member written inline is named after its place, whatever name its type got (a
-            // name cut short or made unique, or a union's own name made unique, would otherwise
-            // leak into the variant's): the type it defines is one defined at the member.
-            let defined_here = matches!(member, ReferenceOr::Item(_))
-                && matches!(&shape.ty, TypeRef::Named(ty) if self.types.get(ty).is_some_and(|def| def.docs.pointer == member_pointer));
+            // A member written inline is named after its place, whatever name its type got (the
+            // union's name in it, cut short or made unique, would otherwise leak into the
+            // variant's): the type it names (or lists, or maps) is one defined in the member.
+            let defined_here = matches!(member, ReferenceOr::Item(_)) && self.defined_within(&shape.ty, &member_pointer);
             written_here.push(defined_here.then_some(*index));
             shapes.push(optional_if(shape));
         }
@@ -786,6 +785,21 @@ impl<'a> Resolver<'a> {
         let docs = schema_docs(schema, pointer, &name);
         self.insert(name.clone(), docs, schema.schema_data.deprecated, TypeKind::Untagged(Untagged { variants }));
         TypeRef::Named(name)
+    }
+
+    /// Whether the type `ty` names, through lists, maps and `Option`s, is one defined at
+    /// `pointer` or inside it (an inline schema's, not one it refers to).
+    fn defined_within(&self, ty: &TypeRef, pointer: &Pointer) -> bool {
+        match ty {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => self.defined_within(inner, pointer),
+            TypeRef::Named(name) => self.types.get(name).is_some_and(|def| {
+                def.docs.pointer == *pointer || {
+                    let (within, at) = (def.docs.pointer.to_string(), pointer.to_string());
+                    within.strip_prefix(&at).is_some_and(|rest| rest.starts_with('/'))
+                }
+            }),
+            _ => false,
+        }
     }
 
     fn tagged_union(
@@ -1385,14 +1399,25 @@ fn variant_names(types: &[TypeRef], written_here: &[Option<usize>]) -> Vec<Strin
         .iter()
         .zip(written_here)
         .map(|(ty, place)| {
-            let label = match (ty, place) {
-                (TypeRef::Nullable(_), Some(index)) => format!("OptionalVariant{index}"),
-                (_, Some(index)) => format!("Variant{index}"),
-                (_, None) => type_label(ty),
+            let label = match place {
+                Some(index) => inline_label(ty, &format!("Variant{index}")),
+                None => type_label(ty),
             };
             scope.claim(&label).0
         })
         .collect()
+}
+
+/// A member written inline: its place (`Variant1`) where [`type_label`] has its type's name
+/// (`Variant1List` for a list of the objects it defines).
+fn inline_label(ty: &TypeRef, place: &str) -> String {
+    match ty {
+        TypeRef::Vec(inner) => format!("{}List", inline_label(inner, place)),
+        TypeRef::Map(inner) => format!("{}Map", inline_label(inner, place)),
+        TypeRef::Nullable(inner) => format!("Optional{}", inline_label(inner, place)),
+        TypeRef::Boxed(inner) => inline_label(inner, place),
+        _ => place.to_owned(),
+    }
 }
 
 fn type_label(ty: &TypeRef) -> String {
@@ -1447,10 +1472,13 @@ mod tests {
             ),
             ["Variant0", "Integer", "CreatedSelf", "CreatedVariant3"]
         );
-        // A nullable inline member, and a variant name already taken.
+        // A nullable inline member, a list and a map of inline objects, and a variant name
+        // already taken.
+        let list = TypeRef::Vec(Box::new(named("CreatedVariant2Item")));
+        let map = TypeRef::Map(Box::new(named("CreatedVariant3Value")));
         assert_eq!(
-            variant_names(&[TypeRef::Nullable(Box::new(named("X"))), named("Variant1"), named("Y")], &[Some(0), None, Some(1)]),
-            ["OptionalVariant0", "Variant1", "Variant1_2"]
+            variant_names(&[TypeRef::Nullable(Box::new(named("X"))), named("Variant1"), list, map, named("Y")], &[Some(0), None, Some(2), Some(3), Some(1)]),
+            ["OptionalVariant0", "Variant1", "Variant2List", "Variant3Map", "Variant1_2"]
         );
     }
 }

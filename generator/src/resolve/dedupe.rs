@@ -7,7 +7,8 @@
 //! becomes an alias of it (`pub type ..CategoriesItem = ..AllowedCategoriesItem;`): every name
 //! stays, each with its own docs, and the code is written once.
 //!
-//! - Enums (string or integer) are the same when their variants are: names and values, in order.
+//! - Enums (string or integer) are the same when their variants are: names and values, in order;
+//!   literals (`const`) when their values are.
 //! - Structs (not the variants of a tagged union, which write their own tag) are the same when
 //!   their fields are: JSON and Rust names, types, presence, defaults, deprecation and docs
 //!   (examples and limits with them; only where in the document each was written differs), and
@@ -57,6 +58,8 @@ enum EnumShape<'a> {
     String(&'a str, Vec<(&'a str, &'a str)>),
     /// Each constant's name and value.
     Integer(Vec<(&'a str, i64)>),
+    /// A literal (`const`), as JSON text.
+    Const(String),
 }
 
 fn enum_shape(kind: &TypeKind) -> Option<EnumShape<'_>> {
@@ -67,6 +70,7 @@ fn enum_shape(kind: &TypeKind) -> Option<EnumShape<'_>> {
         TypeKind::IntegerEnum(values) => {
             Some(EnumShape::Integer(values.iter().map(|IntegerValue { rust_name, value }| (rust_name.as_str(), *value)).collect()))
         }
+        TypeKind::Const(value) => Some(EnumShape::Const(value.to_string())),
         _ => None,
     }
 }
@@ -365,6 +369,30 @@ mod tests {
                 ("Other", "enum"),
             ]
             .map(|(name, kind)| (name, kind.to_owned()))
+        );
+    }
+
+    #[test]
+    fn literals_with_the_same_value_are_one_type() {
+        let literal = |value: serde_json::Value| TypeKind::Const(value);
+        let mut types: BTreeMap<String, TypeDef> = [
+            def("AObject", literal(serde_json::json!("list"))),
+            def("BObject", literal(serde_json::json!("list"))),
+            // Another value, or the same text as another JSON type, is another literal.
+            def("CObject", literal(serde_json::json!("page"))),
+            def("DOne", literal(serde_json::json!(1))),
+            def("EOne", literal(serde_json::json!("1"))),
+            // A component the same is the one they name.
+            def("Page", literal(serde_json::json!("page"))),
+        ]
+        .into_iter()
+        .collect();
+        let components: BTreeSet<&str> = ["Page"].into_iter().collect();
+        alias_identical_types(&mut types, &components, &BTreeSet::new());
+        assert_eq!(
+            kinds(&types),
+            [("AObject", "enum"), ("BObject", "= AObject"), ("CObject", "= Page"), ("DOne", "enum"), ("EOne", "enum"), ("Page", "enum")]
+                .map(|(name, kind)| (name, kind.to_owned()))
         );
     }
 

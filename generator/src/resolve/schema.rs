@@ -762,13 +762,19 @@ impl<'a> Resolver<'a> {
         let name = self.claim(naming);
         self.expanding.insert(address(schema), name.clone());
         let mut shapes = Vec::new();
+        let mut written_here = Vec::new();
         for (index, member) in &live {
             let member_pointer = base.push(&index.to_string());
             let shape = self.schema_type(SchemaRef::from(*member), &member_pointer, Naming::Hint(format!("{stem}Variant{index}")));
+            // A member written inline is named after its place, whatever name its type got (the
+            // union's name in it, cut short or made unique, would otherwise leak into the
+            // variant's): the type it names (or lists, or maps) is one defined in the member.
+            let defined_here = matches!(member, ReferenceOr::Item(_)) && self.defined_within(&shape.ty, &member_pointer);
+            written_here.push(defined_here.then_some(*index));
             shapes.push(optional_if(shape));
         }
         self.expanding.remove(&address(schema));
-        let names = variant_names(&name, &shapes);
+        let names = variant_names(&shapes, &written_here);
         let checks: Vec<Vec<Check>> = live.iter().map(|(_, member)| self.member_checks(SchemaRef::from(*member), 0)).collect();
         let variants = names
             .into_iter()
@@ -779,6 +785,21 @@ impl<'a> Resolver<'a> {
         let docs = schema_docs(schema, pointer, &name);
         self.insert(name.clone(), docs, schema.schema_data.deprecated, TypeKind::Untagged(Untagged { variants }));
         TypeRef::Named(name)
+    }
+
+    /// Whether the type `ty` names, through lists, maps and `Option`s, is one defined at
+    /// `pointer` or inside it (an inline schema's, not one it refers to).
+    fn defined_within(&self, ty: &TypeRef, pointer: &Pointer) -> bool {
+        match ty {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => self.defined_within(inner, pointer),
+            TypeRef::Named(name) => self.types.get(name).is_some_and(|def| {
+                def.docs.pointer == *pointer || {
+                    let (within, at) = (def.docs.pointer.to_string(), pointer.to_string());
+                    within.strip_prefix(&at).is_some_and(|rest| rest.starts_with('/'))
+                }
+            }),
+            _ => false,
+        }
     }
 
     fn tagged_union(
@@ -1364,9 +1385,10 @@ fn format_primitive(format: &str) -> Primitive {
 }
 
 /// Meaningful names for untagged variants: `One`/`Many` for `T | [T]`, else by type; a member
-/// written inline in the union `union` (its type named `{union}Variant0`) is `Variant0`, so the
-/// name says nothing twice and copies of a union name their variants alike.
-fn variant_names(union: &str, types: &[TypeRef]) -> Vec<String> {
+/// written inline (`written_here`: its place in the document, for a member that defines its own
+/// type) is `Variant0` after its place, whatever its type is named, so the name says nothing
+/// twice and copies of a union name their variants alike.
+fn variant_names(types: &[TypeRef], written_here: &[Option<usize>]) -> Vec<String> {
     if let [single, TypeRef::Vec(many)] = types {
         if **many == *single {
             return vec!["One".to_owned(), "Many".to_owned()];
@@ -1375,14 +1397,27 @@ fn variant_names(union: &str, types: &[TypeRef]) -> Vec<String> {
     let mut scope = Scope::default();
     types
         .iter()
-        .map(|ty| {
-            let label = match ty {
-                TypeRef::Named(name) => name.strip_prefix(union).filter(|rest| rest.starts_with("Variant")).map(str::to_owned),
-                _ => None,
+        .zip(written_here)
+        .map(|(ty, place)| {
+            let label = match place {
+                Some(index) => inline_label(ty, &format!("Variant{index}")),
+                None => type_label(ty),
             };
-            scope.claim(&label.unwrap_or_else(|| type_label(ty))).0
+            scope.claim(&label).0
         })
         .collect()
+}
+
+/// A member written inline: its place (`Variant1`) where [`type_label`] has its type's name
+/// (`Variant1List` for a list of the objects it defines).
+fn inline_label(ty: &TypeRef, place: &str) -> String {
+    match ty {
+        TypeRef::Vec(inner) => format!("{}List", inline_label(inner, place)),
+        TypeRef::Map(inner) => format!("{}Map", inline_label(inner, place)),
+        TypeRef::Nullable(inner) => format!("Optional{}", inline_label(inner, place)),
+        TypeRef::Boxed(inner) => inline_label(inner, place),
+        _ => place.to_owned(),
+    }
 }
 
 fn type_label(ty: &TypeRef) -> String {
@@ -1428,9 +1463,22 @@ mod tests {
     #[test]
     fn inline_members_are_named_without_their_union() {
         let named = |name: &str| TypeRef::Named(name.to_owned());
+        // Whatever the inline member's type is named (here cut short with a hash); a member that
+        // names a type is named after it, even one named like a variant.
         assert_eq!(
-            variant_names("Created", &[named("CreatedVariant0"), TypeRef::Primitive(Primitive::I64), named("CreatedSelf"), named("Range")]),
-            ["Variant0", "Integer", "CreatedSelf", "Range"]
+            variant_names(
+                &[named("CreatedVaX1b2c3d4"), TypeRef::Primitive(Primitive::I64), named("CreatedSelf"), named("CreatedVariant3")],
+                &[Some(0), None, None, None]
+            ),
+            ["Variant0", "Integer", "CreatedSelf", "CreatedVariant3"]
+        );
+        // A nullable inline member, a list and a map of inline objects, and a variant name
+        // already taken.
+        let list = TypeRef::Vec(Box::new(named("CreatedVariant2Item")));
+        let map = TypeRef::Map(Box::new(named("CreatedVariant3Value")));
+        assert_eq!(
+            variant_names(&[TypeRef::Nullable(Box::new(named("X"))), named("Variant1"), list, map, named("Y")], &[Some(0), None, Some(2), Some(3), Some(1)]),
+            ["OptionalVariant0", "Variant1", "Variant2List", "Variant3Map", "Variant1_2"]
         );
     }
 }

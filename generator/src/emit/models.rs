@@ -176,7 +176,7 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
     let mut parameters = Vec::new();
     let mut inits = Vec::new();
     let mut setters = Vec::new();
-    let mut taken: Vec<String> = vec!["new".to_owned()];
+    let mut taken: std::collections::HashSet<String> = ["new".to_owned()].into();
     for field in &s.fields {
         let ident = naming::ident(&field.rust_name);
         let inner = type_tokens(&field.ty);
@@ -198,11 +198,10 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
         }
         let bare = field.rust_name.trim_start_matches("r#");
         let setter_name = if RESERVED_METHODS.contains(&bare) { format!("with_{bare}") } else { field.rust_name.clone() };
-        if taken.contains(&setter_name) {
+        if !taken.insert(setter_name.clone()) {
             // A rare clash (`with_new` beside `new`): the field is public and assignable anyway.
             continue;
         }
-        taken.push(setter_name.clone());
         let setter = naming::ident(&setter_name);
         // One line per field, through the runtime's `setter!` / `optional_setter!`.
         let value_type = match field.presence {

@@ -509,8 +509,11 @@ fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
         structs.iter().map(|s| s.fields.iter().map(|f| (f.rust_name.as_str(), f)).collect()).collect();
     let mut accessors = Vec::new();
     for field in &first.fields {
+        // The same Rust type, whichever alias each variant names it by (an inline type the
+        // variants repeat is one type, `resolve::dedupe`).
+        let ty = unalias(api, &field.ty, 0);
         let shared = by_name.iter().all(|fields| {
-            fields.get(field.rust_name.as_str()).is_some_and(|f| f.ty == field.ty && f.presence == field.presence)
+            fields.get(field.rust_name.as_str()).is_some_and(|f| f.presence == field.presence && (f.ty == field.ty || unalias(api, &f.ty, 0) == ty))
         });
         if !shared || UNION_RESERVED_METHODS.contains(&field.rust_name.as_str()) {
             continue;

@@ -70,6 +70,16 @@ pub(crate) fn rename(api: &mut Api, settings: &Settings) -> Result<(), Error> {
             ty.visit_named_mut(&mut new_name);
         }
     }
+    api.unions = std::mem::take(&mut api.unions)
+        .into_iter()
+        .map(|(mut name, mut plan)| {
+            new_name(&mut name);
+            for accessor in &mut plan.accessors {
+                accessor.ty.visit_named_mut(&mut new_name);
+            }
+            (name, plan)
+        })
+        .collect();
     Ok(())
 }
 
@@ -373,6 +383,34 @@ mod tests {
         assert!(models.contains("pub type ASecond = AFirst;"), "{models}");
         let derive = models.split("pub enum AFirst").next().unwrap().rsplit("#[derive(").next().unwrap();
         assert!(derive.starts_with("Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, my::Derive)]"), "{derive}");
+    }
+
+    /// Renamed, a union keeps what resolve decided for it: its accessors (of a renamed type too),
+    /// its variants' tags and its `From` conversions.
+    #[test]
+    fn a_renamed_union_keeps_its_plan() {
+        let document = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                    "discriminator": {"propertyName": "kind"}},
+                "Owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "Cat": {"type": "object", "required": ["kind", "owner"], "properties": {"kind": {"const": "Cat"},
+                    "owner": {"$ref": "#/components/schemas/Owner"}}},
+                "Dog": {"type": "object", "required": ["kind", "owner"], "properties": {"kind": {"const": "Dog"},
+                    "owner": {"$ref": "#/components/schemas/Owner"}}}}}}"##;
+        let models = |renames: &[(&str, &str)]| {
+            let mut settings = Settings::standalone("t", "t.json");
+            settings.renames = renames.iter().map(|(from, to)| ((*from).to_owned(), (*to).to_owned())).collect();
+            let output = generate(document, &settings).unwrap();
+            output.files.iter().find(|f| f.path == "src/models.rs").unwrap().contents.clone()
+        };
+        let plain = models(&[]);
+        assert!(plain.contains("pub fn owner(&self) -> Option<&Owner>") && plain.contains("from_variant!(Pet, Cat, Cat);"), "{plain}");
+        assert!(plain.contains("Cat: \"Cat\", Dog: \"Dog\", ..Unknown"), "{plain}");
+        let renamed = models(&[("Pet", "Animal"), ("Owner", "Keeper"), ("Cat", "Feline")]);
+        assert_eq!(renamed.matches("pub fn owner(&self) -> Option<&Keeper>").count(), 1, "{renamed}");
+        assert!(renamed.contains("from_variant!(Animal, Cat, Feline);") && renamed.contains("Cat: \"Cat\", Dog: \"Dog\", ..Unknown"), "{renamed}");
+        assert_eq!(renamed.matches("with_tag").count(), plain.matches("with_tag").count(), "{renamed}");
     }
 
     /// Replacing an enum replaces it where the document uses it: the inline enums that are its

@@ -21,6 +21,38 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The groups operations are in, sorted by name.
     pub groups: Vec<Group>,
+    /// What each union's code needs from the rest of the type graph, by the union's name.
+    pub unions: BTreeMap<String, UnionPlan>,
+}
+
+/// What a union's code needs from the rest of the type graph (aliases followed, its variant
+/// structs' fields and tags), decided in resolve once the graph is final, so emit only renders.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnionPlan {
+    /// One per variant, in order: whether the union converts `From` the variant's type (no other
+    /// variant has the same Rust type: two aliases of `String` are one type).
+    pub from: Vec<bool>,
+    /// A tagged union's, one per variant, in order: whether the variant's struct writes the
+    /// union's tag itself (it is this union's variant alone); if not, the union sets its tag on
+    /// the variant's JSON object. Empty for an untagged union.
+    pub own_tag: Vec<bool>,
+    /// A tagged union's accessors (`file.name()`), one per field every variant struct has with
+    /// the same Rust type and presence, in the first variant's field order. Empty when a variant
+    /// holds no struct, and for an untagged union.
+    pub accessors: Vec<Accessor>,
+}
+
+/// A tagged union's method reading a field every variant struct has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accessor {
+    /// The field's Rust name, which the method takes.
+    pub rust_name: String,
+    /// The field's JSON property name.
+    pub json_name: String,
+    /// The field's type (as the first variant's struct names it).
+    pub ty: TypeRef,
+    /// The field's presence, the same in every variant.
+    pub presence: Presence,
 }
 
 /// A group of operations (`client.files()`).

@@ -142,6 +142,7 @@ mod tests {
             types: Default::default(),
             operations: Vec::new(),
             groups: Vec::new(),
+            unions: Default::default(),
         };
         let manifest = cargo_toml(&api, &Settings::standalone("a-b", "doc.yaml"));
         // TOML escapes: a backslash, a quote; the line break is a space, control characters

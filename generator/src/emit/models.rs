@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::docs;
 use super::types::type_tokens;
-use crate::ir::{Api, Field, Presence, Primitive, StringEnum, Struct, Tagged, TypeDef, TypeKind, TypeRef, Untagged};
+use crate::ir::{Api, Field, Presence, Primitive, StringEnum, Struct, Tagged, TypeDef, TypeKind, TypeRef, UnionPlan, Untagged};
 use crate::naming;
 
 pub(crate) fn models(api: &Api) -> TokenStream {
@@ -68,8 +68,9 @@ pub(crate) fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::StringEnum(e) => string_enum(&name, e, docs),
         TypeKind::IntegerEnum(values) => integer_enum(&name, values, docs),
         TypeKind::Tagged(t) => {
-            let accessors = common_field_accessors(api, t);
-            let union = tagged(api, &name, t, docs);
+            let plan = union_plan(api, def);
+            let accessors = accessors(t, plan);
+            let union = tagged(&name, t, plan, docs);
             // No empty `impl` block when the variants share no field.
             let accessors = if accessors.is_empty() { quote! {} } else { quote! { impl #name { #accessors } } };
             quote! {
@@ -77,13 +78,20 @@ pub(crate) fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 #accessors
             }
         }
-        TypeKind::Untagged(u) => untagged(api, &name, u, docs),
+        TypeKind::Untagged(u) => untagged(&name, u, union_plan(api, def), docs),
         TypeKind::Const(value) => const_def(&name, value, docs),
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ty);
             quote! { #docs pub type #name = #ty; }
         }
     }
+}
+
+/// A union's plan; resolve makes one for every union (a union without one gets no `From`
+/// conversions and no accessors, and sets its tag on every variant's object: still correct code).
+fn union_plan<'a>(api: &'a Api, def: &TypeDef) -> &'a UnionPlan {
+    static NONE: UnionPlan = UnionPlan { from: Vec::new(), own_tag: Vec::new(), accessors: Vec::new() };
+    api.unions.get(&def.name).unwrap_or(&NONE)
 }
 
 fn struct_def(def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
@@ -478,58 +486,24 @@ fn integer_enum(name: &proc_macro2::Ident, values: &[crate::ir::IntegerValue], d
     }
 }
 
-/// Names a union's field accessor (`fn name(&self)`) does not take: the union's own `tag`, a method
-/// of a derived or blanket trait it would hide (`u.clone()`, `u.to_owned()`, `u.into()`), an
-/// associated function a path call would find instead of the trait's (`Union::from(variant)`), and
-/// `new`, which clippy expects to return `Self` (`new_ret_no_self`).
-const UNION_RESERVED_METHODS: &[&str] = &[
-    "tag", "new", "clone", "clone_from", "clone_into", "fmt", "eq", "ne", "serialize", "deserialize", "from", "try_from",
-    "into", "try_into", "to_owned", "borrow", "borrow_mut", "type_id",
-];
-
-/// Accessors for the fields every variant struct of a union has, with the same type and presence:
-/// `file.name()` instead of a match over every kind. `None` for an unknown variant.
-fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
-    fn struct_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a Struct> {
-        match ty {
-            TypeRef::Boxed(inner) => struct_of(api, inner),
-            TypeRef::Named(name) => match api.types.get(name) {
-                Some(TypeDef { kind: TypeKind::Struct(s), .. }) => Some(s),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-    let structs: Vec<&Struct> = t.variants.iter().filter_map(|v| struct_of(api, &v.ty)).collect();
-    let (Some(first), true) = (structs.first(), structs.len() == t.variants.len()) else { return quote! {} };
+/// The union's accessors (`file.name()` instead of a match over every kind), as its plan lists
+/// them (`resolve::unions`). `None` for an unknown variant.
+fn accessors(t: &Tagged, plan: &UnionPlan) -> TokenStream {
     let unknown = naming::ident(&t.unknown_variant);
     let variants: Vec<_> = t.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
-    // Each variant's fields by Rust name (so many fields and variants cost linear time).
-    let by_name: Vec<std::collections::HashMap<&str, &Field>> =
-        structs.iter().map(|s| s.fields.iter().map(|f| (f.rust_name.as_str(), f)).collect()).collect();
-    let mut accessors = Vec::new();
-    for field in &first.fields {
-        // The same Rust type, whichever alias each variant names it by (an inline type the
-        // variants repeat is one type, `resolve::dedupe`).
-        let ty = unalias(api, &field.ty, 0);
-        let shared = by_name.iter().all(|fields| {
-            fields.get(field.rust_name.as_str()).is_some_and(|f| f.presence == field.presence && (f.ty == field.ty || unalias(api, &f.ty, 0) == ty))
-        });
-        if !shared || UNION_RESERVED_METHODS.contains(&field.rust_name.as_str()) {
-            continue;
-        }
-        let ident = naming::ident(&field.rust_name);
-        let inner = type_tokens(&field.ty);
+    let accessors = plan.accessors.iter().map(|accessor| {
+        let ident = naming::ident(&accessor.rust_name);
+        let inner = type_tokens(&accessor.ty);
         // `Copy` scalars (ids, numbers, times) by value, so `update(file.id()?, ..)` takes them.
-        let copy = is_copy(&field.ty);
-        let (returns, access) = match (field.presence, copy) {
+        let copy = is_copy(&accessor.ty);
+        let (returns, access) = match (accessor.presence, copy) {
             (Presence::Required | Presence::Defaulted, true) => (quote! { #inner }, quote! { ::std::option::Option::Some(value.#ident) }),
             (Presence::Required | Presence::Defaulted, false) => (quote! { &#inner }, quote! { ::std::option::Option::Some(&value.#ident) }),
             (_, true) => (quote! { #inner }, quote! { value.#ident.as_ref().copied() }),
             (_, false) => (quote! { &#inner }, quote! { value.#ident.as_ref() }),
         };
-        let doc = format!(" The {} of whichever variant this is (`None` for an unknown one, or when it is not set).", docs::code(&field.json_name));
-        accessors.push(quote! {
+        let doc = format!(" The {} of whichever variant this is (`None` for an unknown one, or when it is not set).", docs::code(&accessor.json_name));
+        quote! {
             #[doc = #doc]
             pub fn #ident(&self) -> ::std::option::Option<#returns> {
                 match self {
@@ -537,8 +511,8 @@ fn common_field_accessors(api: &Api, t: &Tagged) -> TokenStream {
                     Self::#unknown(_) => ::std::option::Option::None,
                 }
             }
-        });
-    }
+        }
+    });
     quote! { #(#accessors)* }
 }
 
@@ -562,7 +536,7 @@ fn is_copy(ty: &TypeRef) -> bool {
     )
 }
 
-fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -> TokenStream {
+fn tagged(name: &proc_macro2::Ident, t: &Tagged, plan: &UnionPlan, docs: TokenStream) -> TokenStream {
     let tag = &t.tag;
     let unknown = naming::ident(&t.unknown_variant);
     let variants: Vec<_> = t.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
@@ -570,30 +544,18 @@ fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -
     let types: Vec<_> = t.variants.iter().map(|v| type_tokens(&v.ty)).collect();
     let variant_docs: Vec<_> = values.iter().map(|v| format!(" {}", docs::code(&format!("{tag}: {v}")))).collect();
     let unknown_doc = format!(" A {} this version of the crate does not know: the whole JSON object, kept verbatim.", docs::code(tag));
-    let from_impls = from_impls(api, name, &variants, &t.variants.iter().map(|v| &v.ty).collect::<Vec<_>>());
+    let from_impls = from_impls(name, &variants, &t.variants.iter().map(|v| &v.ty).collect::<Vec<_>>(), plan);
     let union_doc = format!(
         " Tagged by the {1} property. An unknown tag decodes into the [`{0}`](Self::{0}) variant.",
         t.unknown_variant,
         docs::code(tag)
     );
-    // A variant struct that is this union's alone writes its own tag. Any other variant has this
-    // union's tag set on its JSON object (`with_tag`): a union in the union (a nested
-    // discriminated union), and a struct that is the variant of several tags (mapped twice, or in
-    // two unions) or also used outside its union, which keeps the tag property as a field if its
-    // schema lists one. The union's variant decides: `tag()` and what is written agree.
-    let writes_own_tag = |ty: &TypeRef, value: &str| {
-        let ty = match unalias(api, ty, 0) {
-            TypeRef::Boxed(inner) => *inner,
-            other => other,
-        };
-        let TypeRef::Named(name) = ty else { return false };
-        let Some(TypeDef { kind: TypeKind::Struct(s), .. }) = api.types.get(&name) else { return false };
-        s.tag.as_ref().is_some_and(|own| own.property == t.tag && own.value == value)
-    };
-    let entries = t.variants.iter().map(|v| {
+    // A variant struct that writes this union's tag itself (the plan says which) is written as
+    // it is; any other has the union's tag set on its JSON object (`with_tag`).
+    let entries = t.variants.iter().enumerate().map(|(index, v)| {
         let variant = naming::ident(&v.rust_name);
         let value = &v.tag_value;
-        if writes_own_tag(&v.ty, value) {
+        if plan.own_tag.get(index).copied().unwrap_or(false) {
             quote! { #variant: #value, }
         } else {
             quote! { #variant: #value with_tag, }
@@ -622,11 +584,11 @@ fn tagged(api: &Api, name: &proc_macro2::Ident, t: &Tagged, docs: TokenStream) -
     }
 }
 
-fn untagged(api: &Api, name: &proc_macro2::Ident, u: &Untagged, docs: TokenStream) -> TokenStream {
+fn untagged(name: &proc_macro2::Ident, u: &Untagged, plan: &UnionPlan, docs: TokenStream) -> TokenStream {
     let variants: Vec<_> = u.variants.iter().map(|v| naming::ident(&v.rust_name)).collect();
     let types: Vec<_> = u.variants.iter().map(|v| type_tokens(&v.ty)).collect();
     let variant_docs: Vec<_> = u.variants.iter().map(|v| format!(" A value of the `{}` kind.", v.rust_name)).collect();
-    let from_impls = from_impls(api, name, &variants, &u.variants.iter().map(|v| &v.ty).collect::<Vec<_>>());
+    let from_impls = from_impls(name, &variants, &u.variants.iter().map(|v| &v.ty).collect::<Vec<_>>(), plan);
     // The variants in document order, each with the checks its type does not make.
     let entries = u.variants.iter().map(|v| {
         let variant = naming::ident(&v.rust_name);
@@ -693,36 +655,14 @@ fn check_tokens(check: &crate::ir::Check) -> TokenStream {
     }
 }
 
-/// `From<Variant>` for a union, for each variant whose Rust type no other variant has (two
-/// aliases of `String`, or of `serde_json::Map`, are the same type: neither gets one).
-fn from_impls(api: &Api, name: &proc_macro2::Ident, variants: &[proc_macro2::Ident], types: &[&TypeRef]) -> TokenStream {
-    let rust_types: Vec<TypeRef> = types.iter().map(|ty| unalias(api, ty, 0)).collect();
-    let unique = |ty: &TypeRef| rust_types.iter().filter(|t| *t == ty).count() == 1;
-    let impls = variants.iter().zip(types).zip(&rust_types).filter(|(_, rust)| unique(rust)).map(|((variant, ty), _)| {
+/// `From<Variant>` for a union, for each variant its plan says (those whose Rust type no other
+/// variant has).
+fn from_impls(name: &proc_macro2::Ident, variants: &[proc_macro2::Ident], types: &[&TypeRef], plan: &UnionPlan) -> TokenStream {
+    let impls = variants.iter().zip(types).zip(&plan.from).filter(|(_, from)| **from).map(|((variant, ty), _)| {
         let ty = type_tokens(ty);
         quote! { crate::runtime::from_variant!(#name, #variant, #ty); }
     });
     quote! { #(#impls)* }
-}
-
-/// The type a position really has in Rust: aliases followed (also inside containers).
-pub(crate) fn unalias(api: &Api, ty: &TypeRef, depth: usize) -> TypeRef {
-    if depth > 64 {
-        return ty.clone();
-    }
-    let inner = |t: &TypeRef| Box::new(unalias(api, t, depth + 1));
-    match ty {
-        TypeRef::Named(name) => match api.types.get(name) {
-            Some(TypeDef { kind: TypeKind::Alias(target), .. }) => unalias(api, target, depth + 1),
-            _ => ty.clone(),
-        },
-        TypeRef::Vec(t) => TypeRef::Vec(inner(t)),
-        TypeRef::Map(t) => TypeRef::Map(inner(t)),
-        TypeRef::Boxed(t) => TypeRef::Boxed(inner(t)),
-        TypeRef::Nullable(t) => TypeRef::Nullable(inner(t)),
-        TypeRef::Tuple(items) => TypeRef::Tuple(items.iter().map(|t| unalias(api, t, depth + 1)).collect()),
-        TypeRef::Primitive(_) | TypeRef::Json | TypeRef::JsonObject => ty.clone(),
-    }
 }
 
 fn const_def(name: &proc_macro2::Ident, value: &Value, docs: TokenStream) -> TokenStream {

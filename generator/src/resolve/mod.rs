@@ -4,7 +4,7 @@
 //! Order matters for stable names: component schemas claim their names first (sorted by key),
 //! then component types are defined (sorted), then operations (document order), then webhooks.
 //! Analyses that need the whole type graph (tag ownership, recursion boxing, identical inline
-//! enums made aliases, pagination) run last.
+//! types made aliases, pagination, what unions need of other types) run last.
 
 mod dedupe;
 mod docs;
@@ -12,6 +12,7 @@ mod operation;
 mod polar;
 mod recursion;
 mod schema;
+mod unions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -57,6 +58,7 @@ pub fn resolve(loaded: &Loaded, apart: &BTreeSet<String>) -> Result<(Api, Vec<Di
         description,
         version: info.version.clone(),
         servers: servers(&loaded.document, &mut resolver.diagnostics),
+        unions: unions::plan(&resolver.types),
         types: resolver.types,
         operations,
         groups,

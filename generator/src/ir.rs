@@ -472,8 +472,9 @@ pub struct Operation {
     pub builder_type: String,
     /// The documented-errors enum's type name, such as `FilesListError`.
     pub error_type: String,
-    /// The success enum's type name, used when success statuses have different bodies.
-    pub response_type: String,
+    /// The success enum's type name, when the successes have different bodies (the call returns
+    /// an enum of them); otherwise the call returns their one body type, or `()`.
+    pub response_type: Option<String>,
     /// The HTTP method.
     pub method: Method,
     /// The path template, such as `/v1/files/{id}`, parsed.

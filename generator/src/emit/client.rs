@@ -47,7 +47,7 @@ pub(crate) fn head(api: &Api, settings: &Settings) -> TokenStream {
 pub(crate) fn declared_names(api: &Api) -> impl Iterator<Item = &str> {
     let groups = api.groups.iter().map(|group| group.type_name.as_str());
     let operations = api.operations.iter().flat_map(|op| {
-        let response = has_success_enum(op).then_some(op.response_type.as_str());
+        let response = op.response_type.as_deref();
         [op.builder_type.as_str(), op.error_type.as_str()].into_iter().chain(response)
     });
     ["Server", "DEFAULTS"].into_iter().chain(groups).chain(operations)
@@ -354,51 +354,38 @@ fn group_method(op: &Operation, settings: &Settings) -> TokenStream {
     }
 }
 
-/// The distinct bodies of an operation's successes (`None` for a success without one).
-fn distinct_success_bodies(op: &Operation) -> Vec<Option<&TypeRef>> {
-    let mut distinct: Vec<Option<&TypeRef>> = op.success.iter().map(|r| r.body.as_ref().map(|b| &b.ty)).collect();
-    distinct.sort();
-    distinct.dedup();
-    distinct
-}
-
-/// Whether a call returns an enum of its successes (they have different bodies).
-fn has_success_enum(op: &Operation) -> bool {
-    !matches!(distinct_success_bodies(op).as_slice(), [] | [None] | [Some(_)])
-}
-
-/// The type a call returns on success.
+/// The type a call returns on success: the successes' enum when resolve named one (their bodies
+/// differ), else their one body type, or `()`.
 fn success_type(op: &Operation) -> (TokenStream, Option<TokenStream>) {
-    let successes = &op.success;
-    match distinct_success_bodies(op).as_slice() {
-        [] | [None] => (quote! { () }, None),
-        [Some(ty)] => (type_tokens(ty), None),
-        _ => {
-            let name = naming::ident(&op.response_type);
-            let variants = successes.iter().map(|r| {
-                let variant = naming::ident(&r.rust_name);
-                let doc = response_doc(r);
-                match &r.body {
-                    Some(body) => {
-                        let ty = type_tokens(&body.ty);
-                        quote! { #[doc = #doc] #variant(#ty), }
-                    }
-                    None => quote! { #[doc = #doc] #variant, },
-                }
-            });
-            let doc = format!(" The successful responses of [`{}`].", op.builder_type);
-            let def = quote! {
-                #[doc = #doc]
-                #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-                #[allow(clippy::large_enum_variant)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #(#variants)*
-                }
-            };
-            (quote! { #name }, Some(def))
+    let Some(name) = &op.response_type else {
+        return match op.success.iter().find_map(|r| r.body.as_ref()) {
+            Some(body) => (type_tokens(&body.ty), None),
+            None => (quote! { () }, None),
+        };
+    };
+    let name = naming::ident(name);
+    let variants = op.success.iter().map(|r| {
+        let variant = naming::ident(&r.rust_name);
+        let doc = response_doc(r);
+        match &r.body {
+            Some(body) => {
+                let ty = type_tokens(&body.ty);
+                quote! { #[doc = #doc] #variant(#ty), }
+            }
+            None => quote! { #[doc = #doc] #variant, },
         }
-    }
+    });
+    let doc = format!(" The successful responses of [`{}`].", op.builder_type);
+    let def = quote! {
+        #[doc = #doc]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+    };
+    (quote! { #name }, Some(def))
 }
 
 fn response_doc(r: &Response) -> String {
@@ -464,7 +451,7 @@ pub(crate) fn operation(op: &Operation) -> TokenStream {
     }
 
     let request = build_request(op);
-    let decode = decode_response(op, success_def.is_some());
+    let decode = decode_response(op);
     // A call with only a bodiless `default` response decodes to `Ok(())` whatever comes back.
     let response = if mentions(&decode, "response") { quote! { response } } else { quote! { _ } };
     let pagination = pagination(op, &success, &error);
@@ -624,9 +611,9 @@ fn unsuffixed(code: u16) -> proc_macro2::Literal {
     proc_macro2::Literal::u16_unsuffixed(code)
 }
 
-fn decode_response(op: &Operation, enum_success: bool) -> TokenStream {
+fn decode_response(op: &Operation) -> TokenStream {
     let error = naming::ident(&op.error_type);
-    let response_type = naming::ident(&op.response_type);
+    let response_type = op.response_type.as_deref().map(naming::ident);
     let mut arms = Vec::new();
     let mut range_arms = Vec::new();
     let mut fallback = quote! { ::std::result::Result::Err(response.unexpected()) };
@@ -640,14 +627,15 @@ fn decode_response(op: &Operation, enum_success: bool) -> TokenStream {
             },
             None => quote! { ::std::result::Result::Ok(()) },
         };
-        let value = if enum_success {
-            let variant = naming::ident(&r.rust_name);
-            match &r.body {
-                Some(_) => quote! { #value.map(#response_type::#variant) },
-                None => quote! { ::std::result::Result::Ok(#response_type::#variant) },
+        let value = match &response_type {
+            Some(response_type) => {
+                let variant = naming::ident(&r.rust_name);
+                match &r.body {
+                    Some(_) => quote! { #value.map(#response_type::#variant) },
+                    None => quote! { ::std::result::Result::Ok(#response_type::#variant) },
+                }
             }
-        } else {
-            value
+            None => value,
         };
         match r.status {
             Status::Code(code) => {

@@ -36,7 +36,26 @@ struct Found<'a> {
 struct ClientNames {
     builder: String,
     error: String,
-    response: String,
+    /// Only for an operation whose successes have different bodies.
+    response: Option<String>,
+}
+
+/// What the client module's names of an operation's types are claimed by: its group, its method
+/// name in the group, the stem of its type names, and where it is (for warnings).
+struct ClientKey {
+    group: String,
+    name: String,
+    type_stem: String,
+    pointer: Pointer,
+}
+
+/// An operation resolved but for its client module's names, which are claimed once every
+/// operation is known (whether it needs a success enum is known only once its responses are).
+struct Unnamed<'a> {
+    /// Whether its successes have different bodies, so the call returns an enum of them.
+    success_enum: bool,
+    /// The operation, given its names.
+    build: Box<dyn FnOnce(ClientNames) -> Resolved + 'a>,
 }
 
 /// An operation resolved, with the name of its page parameter when it declares pagination
@@ -88,12 +107,14 @@ pub(crate) fn resolve_operations<'a>(
             found.push(Found { path, template: template.clone(), item, operation, method, pointer, id, group, name, type_stem, renamed });
         }
     }
-    let (groups, mut names, name_warnings) = name_client_types(resolver, &found);
-    let mut operations = Vec::new();
-    for (index, op) in found.into_iter().enumerate() {
-        let names = std::mem::take(&mut names[index]);
-        operations.push(resolve_operation(resolver, op, names));
-    }
+    let keys: Vec<ClientKey> = found
+        .iter()
+        .map(|op| ClientKey { group: op.group.clone(), name: op.name.clone(), type_stem: op.type_stem.clone(), pointer: op.pointer.clone() })
+        .collect();
+    let unnamed: Vec<Unnamed<'a>> = found.into_iter().map(|op| resolve_operation(resolver, op)).collect();
+    let success_enums: Vec<bool> = unnamed.iter().map(|op| op.success_enum).collect();
+    let (groups, names, name_warnings) = name_client_types(resolver, &keys, &success_enums);
+    let mut operations: Vec<Resolved> = unnamed.into_iter().zip(names).map(|(op, names)| (op.build)(names)).collect();
     for (name, item) in webhooks {
         let pointer = Pointer::parse("#/webhooks").push(name);
         let ReferenceOr::Item(item) = item else { continue };
@@ -113,10 +134,14 @@ pub(crate) fn resolve_operations<'a>(
 }
 
 /// Names the client module's types: group structs, then each operation's builder, errors and
-/// responses, claimed in sorted order (of group, then method name) from one scope. Returns the
-/// groups, each operation's names (in the order of `found`) and the warnings for names that had
-/// to change.
-fn name_client_types(resolver: &Resolver<'_>, found: &[Found<'_>]) -> (Vec<Group>, Vec<ClientNames>, Vec<(Pointer, String)>) {
+/// (when `success_enums` says it has one) success enum, claimed in sorted order (of group, then
+/// method name) from one scope. Returns the groups, each operation's names (in the order of
+/// `found`) and the warnings for names that had to change.
+fn name_client_types(
+    resolver: &Resolver<'_>,
+    found: &[ClientKey],
+    success_enums: &[bool],
+) -> (Vec<Group>, Vec<ClientNames>, Vec<(Pointer, String)>) {
     let mut scope = Scope::with_reserved(["Server", "DEFAULTS", "Client", "ClientBuilder", "Error"]);
     let mut warnings = Vec::new();
     let mut order: Vec<usize> = (0..found.len()).collect();
@@ -155,7 +180,7 @@ fn name_client_types(resolver: &Resolver<'_>, found: &[Found<'_>]) -> (Vec<Group
         names[index] = ClientNames {
             builder: claim(op.type_stem.clone(), "request builder"),
             error: claim(format!("{}Error", op.type_stem), "error enum"),
-            response: claim(format!("{}Response", op.type_stem), "response enum"),
+            response: success_enums.get(index).copied().unwrap_or(false).then(|| claim(format!("{}Response", op.type_stem), "response enum")),
         };
     }
     (groups, names, warnings)
@@ -175,7 +200,7 @@ fn parse_method(method: &str) -> Option<Method> {
     })
 }
 
-fn resolve_operation<'a>(resolver: &mut Resolver<'a>, found: Found<'a>, names: ClientNames) -> Resolved {
+fn resolve_operation<'a>(resolver: &mut Resolver<'a>, found: Found<'a>) -> Unnamed<'a> {
     let Found { path, template, item, operation, method, pointer, id, group, name, type_stem, renamed } = found;
     let pointer = &pointer;
     if let Some(warning) = renamed {
@@ -359,29 +384,39 @@ fn resolve_operation<'a>(resolver: &mut Resolver<'a>, found: Found<'a>, names: C
     }
     let security = polar::security(operation, resolver.doc);
     let page_parameter = polar::page_parameter(operation);
-    let operation = Operation {
-        id,
-        group,
-        name,
-        type_stem,
-        builder_type: names.builder,
-        error_type: names.error,
-        response_type: names.response,
-        method,
-        path,
-        summary: operation.summary.clone(),
-        description: operation.description.clone(),
-        deprecated: operation.deprecated,
-        scopes: security.scopes,
-        authenticated: security.authenticated,
-        parameters,
-        body,
-        success,
-        errors,
-        pagination: None,
-        pointer: pointer.to_string(),
+    // The distinct bodies of the successes (`None` for one without): more than one kind, and
+    // the call returns an enum of them.
+    let mut bodies: Vec<Option<&TypeRef>> = success.iter().map(|r| r.body.as_ref().map(|b| &b.ty)).collect();
+    bodies.sort();
+    bodies.dedup();
+    let success_enum = bodies.len() > 1;
+    let pointer = pointer.to_string();
+    let build = move |names: ClientNames| {
+        let operation = Operation {
+            id,
+            group,
+            name,
+            type_stem,
+            builder_type: names.builder,
+            error_type: names.error,
+            response_type: names.response,
+            method,
+            path,
+            summary: operation.summary.clone(),
+            description: operation.description.clone(),
+            deprecated: operation.deprecated,
+            scopes: security.scopes,
+            authenticated: security.authenticated,
+            parameters,
+            body,
+            success,
+            errors,
+            pagination: None,
+            pointer,
+        };
+        (operation, page_parameter)
     };
-    (operation, page_parameter)
+    Unnamed { success_enum, build: Box::new(build) }
 }
 
 /// Method names the generated request builders already use.
@@ -656,5 +691,34 @@ mod tests {
         assert_eq!(Status::Range(4).to_string(), "4XX");
         assert_eq!(Status::Range(2).codes(), Some(200..=299));
         assert!(Status::Range(2).is_success() && !Status::Default.is_success() && !Status::Code(302).is_success());
+    }
+
+    /// A success enum's name is claimed only by an operation whose successes have different
+    /// bodies: `list`'s one body leaves `ApiFilesListResponse` to the operation of that name, whose
+    /// successes differ (its enum's name is taken by the next operation's builder, which comes
+    /// later in sorted order).
+    #[test]
+    fn only_an_operation_that_returns_an_enum_claims_its_name() {
+        let document = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {
+            "/a": {"get": {"operationId": "files:list", "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}},
+                "201": {"description": "also", "content": {"application/json": {"schema": {"type": "string"}}}}}}},
+            "/b": {"get": {"operationId": "files:list_response", "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}},
+                "204": {"description": "none"}}}},
+            "/c": {"get": {"operationId": "files:list_response_response", "responses": {"204": {"description": "none"}}}}}}"##;
+        let output = crate::generate(document, &crate::Settings::standalone("t", "t.json")).unwrap();
+        let names: Vec<(&str, &str, Option<&str>)> =
+            output.api.operations.iter().map(|op| (op.builder_type.as_str(), op.error_type.as_str(), op.response_type.as_deref())).collect();
+        assert_eq!(
+            names,
+            [
+                ("ApiFilesList", "ApiFilesListError", None),
+                ("ApiFilesListResponse", "ApiFilesListResponseError", Some("ApiFilesListResponseResponse")),
+                ("ApiFilesListResponseResponse2", "ApiFilesListResponseResponseError", None),
+            ]
+        );
+        let warnings: Vec<&str> = output.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(warnings, ["the operation's request builder is `ApiFilesListResponseResponse2` in Rust: `ApiFilesListResponseResponse` is taken"]);
     }
 }

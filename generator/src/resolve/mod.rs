@@ -53,17 +53,12 @@ pub fn resolve(loaded: &Loaded, apart: &BTreeSet<String>) -> Result<(Api, Vec<Di
     dedupe::alias_identical_types(&mut resolver.types, &components, apart);
     let info = &loaded.document.info;
     let description = info.description.clone().or_else(|| info.extensions.get("summary").and_then(|v| v.as_str()).map(str::to_owned));
-    let api = Api {
-        title: info.title.clone(),
-        description,
-        version: info.version.clone(),
-        servers: servers(&loaded.document, &mut resolver.diagnostics),
-        unions: unions::plan(&resolver.types),
-        types: resolver.types,
-        operations,
-        groups,
-    };
+    let servers = servers(&loaded.document, &mut resolver.diagnostics);
     let warnings = resolver.diagnostics.finish(Stage::Resolve)?;
+    // Planned only for a graph without errors: a cycle of aliases (reported above) would have
+    // the plan follow it to its depth limit along every branch.
+    let unions = unions::plan(&resolver.types);
+    let api = Api { title: info.title.clone(), description, version: info.version.clone(), servers, unions, types: resolver.types, operations, groups };
     Ok((api, warnings))
 }
 

@@ -48,10 +48,18 @@ fn rust_type(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, depth: usize) -> T
     }
     let inner = |t: &TypeRef| Box::new(rust_type(types, t, depth + 1));
     match ty {
-        TypeRef::Named(name) => match types.get(name) {
-            Some(TypeDef { kind: TypeKind::Alias(target), .. }) => rust_type(types, target, depth + 1),
-            _ => ty.clone(),
-        },
+        TypeRef::Named(name) => {
+            // A chain of aliases (`A = B`, `B = C`, ...) is followed at no depth, however long: the
+            // depth bounds nesting, and a cycle of aliases ends after as many steps as there are types.
+            let (mut name, mut steps) = (name, 0);
+            while let Some(TypeDef { kind: TypeKind::Alias(target), .. }) = types.get(name) {
+                match target {
+                    TypeRef::Named(next) if steps < types.len() => (name, steps) = (next, steps + 1),
+                    target => return rust_type(types, target, depth + 1),
+                }
+            }
+            TypeRef::Named(name.clone())
+        }
         TypeRef::Vec(t) => TypeRef::Vec(inner(t)),
         TypeRef::Map(t) => TypeRef::Map(inner(t)),
         TypeRef::Boxed(t) => TypeRef::Boxed(inner(t)),
@@ -191,6 +199,30 @@ mod tests {
         assert_eq!(plans.keys().collect::<Vec<_>>(), ["U"]);
     }
 
+    /// A chain of aliases longer than the depth limit is followed to its end: `C0` is `String`,
+    /// so neither it nor the `String` variant converts `From` (two impls for one type conflict).
+    #[test]
+    fn a_long_chain_of_aliases_is_followed_to_its_end() {
+        let string = TypeRef::Primitive(Primitive::String);
+        let variant = |name: &str, ty: TypeRef| UntaggedVariant { rust_name: name.to_owned(), ty, checks: Vec::new() };
+        let mut types: BTreeMap<String, TypeDef> =
+            (0..100).map(|i| def(&format!("C{i}"), TypeKind::Alias(named(&format!("C{}", i + 1))))).collect();
+        types.extend([
+            def("C100", TypeKind::Alias(string.clone())),
+            def(
+                "U",
+                TypeKind::Untagged(Untagged {
+                    variants: vec![
+                        variant("C0", named("C0")),
+                        variant("String", string),
+                        variant("Integer", TypeRef::Primitive(Primitive::I64)),
+                    ],
+                }),
+            ),
+        ]);
+        assert_eq!(plan(&types)["U"].from, [false, false, true]);
+    }
+
     #[test]
     fn accessors_are_the_fields_every_variant_shares() {
         let id = TypeRef::Primitive(Primitive::Uuid);
@@ -237,6 +269,25 @@ mod tests {
             accessors: vec![accessor("id", id, Presence::Required), accessor("address", named("CatAddress"), Presence::Optional)],
         };
         assert_eq!(plans["Pet"], expected);
+    }
+
+    /// A document resolve refuses is refused before any plan is made: a cycle of tuple aliases
+    /// (an error) followed to the depth limit along each of its items would take exponential time
+    /// and memory. Refused at once, within seconds (the thread is left behind if not).
+    #[test]
+    fn a_refused_document_is_refused_before_unions_are_planned() {
+        let document = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "A": {"type": "array", "prefixItems": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/B"}], "items": false},
+                "B": {"type": "array", "prefixItems": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/A"}], "items": false},
+                "U": {"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "integer"}]}}}}"##;
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let result = crate::generate(document, &crate::Settings::standalone("t", "t.json"));
+            let _ = sender.send(result.err().map(|err| err.to_string()));
+        });
+        let error = receiver.recv_timeout(std::time::Duration::from_secs(5)).expect("the document is refused within seconds");
+        assert!(error.is_some_and(|error| error.contains("cyclic schema with no data")));
     }
 
     #[test]

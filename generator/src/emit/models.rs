@@ -91,6 +91,7 @@ pub(crate) fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 /// conversions and no accessors, and sets its tag on every variant's object: still correct code).
 fn union_plan<'a>(api: &'a Api, def: &TypeDef) -> &'a UnionPlan {
     static NONE: UnionPlan = UnionPlan { from: Vec::new(), own_tag: Vec::new(), accessors: Vec::new() };
+    debug_assert!(api.unions.contains_key(&def.name), "no plan for the union {}", def.name);
     api.unions.get(&def.name).unwrap_or(&NONE)
 }
 

@@ -313,6 +313,9 @@ pub struct Field {
     /// The name of the models module's function that gives the default, for a
     /// [`Presence::Defaulted`] field (claimed in one scope for the whole module).
     pub default_function: Option<String>,
+    /// The struct's builder method setting it: its Rust name, or `with_<name>` for a name a trait
+    /// method has (`clone`, `new`, ...).
+    pub setter: String,
 }
 
 /// Requiredness and nullability of a field.

@@ -168,24 +168,11 @@ fn serde_struct(def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-/// Methods a user would otherwise reach through a derived or blanket trait (`x.clone()`), and
-/// the standard traits' method names clippy's `should_implement_trait` keeps for them (`sub`,
-/// `next`, ...): a setter of a field with one of these names is called `with_<name>`.
-const RESERVED_METHODS: &[&str] = &[
-    "new", "clone", "clone_from", "clone_into", "fmt", "eq", "ne", "serialize", "deserialize", "default", "into", "try_into",
-    "from", "try_from", "to_owned", "borrow", "borrow_mut", "type_id", "is_known", "add", "as_mut", "as_ref", "bitand",
-    "bitor", "bitxor", "cmp", "deref", "deref_mut", "div", "drop", "from_iter", "from_str", "hash", "index", "index_mut",
-    "into_iter", "mul", "neg", "next", "not", "partial_cmp", "rem", "shl", "shr", "sub",
-];
-
-/// Structs are `#[non_exhaustive]` (the API adds fields), so they are built with `new(required
-/// fields)` and a setter per field: `FilePatch::new().name("v2.zip")`.
 fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStream {
     let name = naming::ident(&def.name);
     let mut parameters = Vec::new();
     let mut inits = Vec::new();
     let mut setters = Vec::new();
-    let mut taken: std::collections::HashSet<String> = ["new".to_owned()].into();
     for field in &s.fields {
         let ident = naming::ident(&field.rust_name);
         let inner = type_tokens(&field.ty);
@@ -205,20 +192,14 @@ fn struct_builder(def: &TypeDef, s: &Struct, derives_default: bool) -> TokenStre
                 inits.push(quote! { #ident: #function(), });
             }
         }
-        let bare = field.rust_name.trim_start_matches("r#");
-        let setter_name = if RESERVED_METHODS.contains(&bare) { format!("with_{bare}") } else { field.rust_name.clone() };
-        if !taken.insert(setter_name.clone()) {
-            // A rare clash (`with_new` beside `new`): the field is public and assignable anyway.
-            continue;
-        }
-        let setter = naming::ident(&setter_name);
+        let setter = naming::ident(&field.setter);
         // One line per field, through the runtime's `setter!` / `optional_setter!`.
         let value_type = match field.presence {
             Presence::Required | Presence::Defaulted | Presence::Optional => quote! { #inner },
             Presence::RequiredNullable => quote! { ::std::option::Option<#inner> },
             Presence::OptionalNullable => quote! { crate::runtime::Nullable<#inner> },
         };
-        let target = if setter_name == field.rust_name { quote! { #ident } } else { quote! { #setter = #ident } };
+        let target = if field.setter == field.rust_name { quote! { #ident } } else { quote! { #setter = #ident } };
         let deprecated = if field.deprecated { quote! { #[deprecated] #[allow(deprecated)] } } else { quote! {} };
         let mac = if field.presence == Presence::Optional { quote! { optional_setter } } else { quote! { setter } };
         setters.push(quote! {

@@ -171,6 +171,7 @@ impl<'a> CheckShape<'a> {
 struct FieldShape<'a> {
     json_name: &'a str,
     rust_name: &'a str,
+    setter: &'a str,
     ty: TypeRef,
     presence: Presence,
     default: Option<&'a serde_json::Value>,
@@ -230,11 +231,12 @@ impl<'a> TypeIds<'a> {
     }
 
     fn field(&mut self, field: &'a Field, depth: usize) -> FieldShape<'a> {
-        let Field { json_name, rust_name, ty, presence, default, docs, deprecated, read_only_required, default_function: _ } = field;
+        let Field { json_name, rust_name, ty, presence, default, docs, deprecated, read_only_required, default_function: _, setter } = field;
         let Docs { title, description, facts, examples, limits, pointer: _ } = docs;
         FieldShape {
             json_name,
             rust_name,
+            setter,
             ty: self.shape_of(ty, depth),
             presence: *presence,
             default: default.as_ref(),
@@ -422,6 +424,7 @@ mod tests {
             deprecated: false,
             read_only_required: false,
             default_function: Some(format!("default_{}_{name}", owner.to_lowercase())),
+            setter: name.to_owned(),
         }
     }
 

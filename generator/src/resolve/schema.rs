@@ -531,11 +531,16 @@ impl<'a> Resolver<'a> {
         let name = self.claim(naming);
         self.expanding.insert(address(schema), name.clone());
         let mut scope = Scope::default();
+        let rust_names: Vec<(String, bool)> = parts.properties.keys().map(|json_name| scope.claim(&naming::value_name(json_name))).collect();
+        let mut setters = setter_names(rust_names.iter().map(|(rust_name, _)| rust_name.as_str())).into_iter();
         let mut fields = Vec::new();
-        for (json_name, (property, property_pointer)) in &parts.properties {
-            let (rust_name, renamed) = scope.claim(&naming::value_name(json_name));
+        for ((json_name, (property, property_pointer)), (rust_name, renamed)) in parts.properties.iter().zip(rust_names) {
             if renamed {
                 self.diagnostics.warning(property_pointer, format!("the property is named `{rust_name}` in Rust: another property has the same Rust name"));
+            }
+            let (setter, wanted) = setters.next().unwrap_or_default();
+            if let Some(wanted) = wanted {
+                self.diagnostics.warning(property_pointer, format!("the property's builder method is `{setter}`: `{wanted}` is another property's"));
             }
             let hint = format!("{name}{}", naming::type_name(json_name));
             let shape = self.schema_type(*property, property_pointer, Naming::Hint(hint));
@@ -572,6 +577,7 @@ impl<'a> Resolver<'a> {
                 read_only_required,
                 // Named once every field's presence is final (`name_default_functions`).
                 default_function: None,
+                setter,
             });
         }
         for required in &parts.required {
@@ -1444,6 +1450,35 @@ fn type_label(ty: &TypeRef) -> String {
     }
 }
 
+/// Methods a user would otherwise reach through a derived or blanket trait (`x.clone()`), and
+/// the standard traits' method names clippy's `should_implement_trait` keeps for them (`sub`,
+/// `next`, ...): a builder method setting a field with one of these names is `with_<name>`.
+const RESERVED_SETTERS: &[&str] = &[
+    "new", "clone", "clone_from", "clone_into", "fmt", "eq", "ne", "serialize", "deserialize", "default", "into", "try_into",
+    "from", "try_from", "to_owned", "borrow", "borrow_mut", "type_id", "is_known", "add", "as_mut", "as_ref", "bitand",
+    "bitor", "bitxor", "cmp", "deref", "deref_mut", "div", "drop", "from_iter", "from_str", "hash", "index", "index_mut",
+    "into_iter", "mul", "neg", "next", "not", "partial_cmp", "rem", "shl", "shr", "sub",
+];
+
+/// Each field's builder method, by the fields' Rust names in order: the field's name, or
+/// `with_<name>` for a reserved one; a `with_` name another field's method has (a field named
+/// `with_clone` beside `clone`) takes the next number, fields keeping their own names first. With
+/// each, the name it wanted when it had to change.
+fn setter_names<'n>(rust_names: impl Iterator<Item = &'n str>) -> Vec<(String, Option<String>)> {
+    let rust_names: Vec<&str> = rust_names.collect();
+    let mut scope = Scope::with_reserved(["new"]);
+    let mut setters: Vec<(String, Option<String>)> = vec![Default::default(); rust_names.len()];
+    for (setter, name) in setters.iter_mut().zip(&rust_names).filter(|(_, name)| !RESERVED_SETTERS.contains(name)) {
+        *setter = (scope.claim(name).0, None);
+    }
+    for (setter, name) in setters.iter_mut().zip(&rust_names).filter(|(_, name)| RESERVED_SETTERS.contains(name)) {
+        let wanted = format!("with_{name}");
+        let (claimed, renamed) = scope.claim(&wanted);
+        *setter = (claimed, renamed.then_some(wanted));
+    }
+    setters
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1480,5 +1515,23 @@ mod tests {
             variant_names(&[TypeRef::Nullable(Box::new(named("X"))), named("Variant1"), list, map, named("Y")], &[Some(0), None, Some(2), Some(3), Some(1)]),
             ["OptionalVariant0", "Variant1", "Variant2List", "Variant3Map", "Variant1_2"]
         );
+    }
+
+    /// Every field has a builder method: its name, `with_<name>` for a reserved one, and the next
+    /// number for a `with_` name another field keeps as its own.
+    #[test]
+    fn every_field_has_a_setter() {
+        let setters = super::setter_names(["clone", "with_clone", "new", "id", "with_new2", "default"].into_iter());
+        let expected = [
+            ("with_clone2", Some("with_clone")),
+            ("with_clone", None),
+            ("with_new", None),
+            ("id", None),
+            ("with_new2", None),
+            ("with_default", None),
+        ];
+        let expected: Vec<(String, Option<String>)> =
+            expected.iter().map(|(setter, wanted)| ((*setter).to_owned(), wanted.map(str::to_owned))).collect();
+        assert_eq!(setters, expected);
     }
 }

@@ -216,6 +216,7 @@ mod tests {
             deprecated: false,
             read_only_required: false,
             default_function: None,
+            setter: name.to_owned(),
         }
     }
 

@@ -3,13 +3,9 @@
 //! union converts `From`, which variant structs write the union's tag themselves, and which
 //! fields every variant struct shares (the union's accessors).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::ir::{Accessor, Primitive, Struct, TypeDef, TypeKind, TypeRef, UnionPlan};
-
-/// How deep containers are followed through aliases (`A = Vec<B>`, `B = Vec<C>`, ...); an alias
-/// met deeper stands for itself, by its name. Chains of aliases (`A = B`) cost no depth.
-const MAX_DEPTH: usize = 64;
 
 /// Names a union's field accessor (`fn name(&self)`) does not take: the union's own `tag`, a method
 /// of a derived or blanket trait it would hide (`u.clone()`, `u.to_owned()`, `u.into()`), an
@@ -62,35 +58,40 @@ enum Shape<'a> {
 /// Rust types as numbers, aliases followed (also inside containers): two positions have one
 /// number when they are one Rust type (two aliases of `String` are `String`). What an alias
 /// stands for is worked out once, so aliases that name other aliases many times over (a tuple
-/// of six of the next, nine deep) cost time linear in the document, not in the type written out.
+/// of six of the next, nine deep) cost time linear in the document, not in the type written out;
+/// and with a stack of its own, so aliases nested or chained however deep cost no recursion. An
+/// alias's number does not depend on where it was first met: every alias is followed to its end.
 struct RustTypes<'a> {
     types: &'a BTreeMap<String, TypeDef>,
     /// Each shape's number.
     numbers: HashMap<Shape<'a>, usize>,
     /// What each alias worked out so far stands for.
     aliases: HashMap<&'a str, usize>,
+    /// The aliases being worked out: one met again (a cycle of aliases, which resolve refuses)
+    /// stands for itself, by its name.
+    open: HashSet<&'a str>,
     /// How many positions were numbered (each alias's target once): a test bounds it.
     visited: usize,
 }
 
 impl<'a> RustTypes<'a> {
     fn new(types: &'a BTreeMap<String, TypeDef>) -> Self {
-        RustTypes { types, numbers: HashMap::new(), aliases: HashMap::new(), visited: 0 }
+        RustTypes { types, numbers: HashMap::new(), aliases: HashMap::new(), open: HashSet::new(), visited: 0 }
     }
 
-    /// The number of the Rust type at a position `depth` containers deep.
-    fn number(&mut self, ty: &'a TypeRef, depth: usize) -> usize {
+    /// The number of the Rust type at a position.
+    fn number(&mut self, ty: &'a TypeRef) -> usize {
         self.visited += 1;
         let shape = match ty {
-            TypeRef::Named(name) => return self.named(name, depth),
+            TypeRef::Named(name) => return self.named(name),
             TypeRef::Primitive(primitive) => Shape::Primitive(*primitive),
             TypeRef::Json => Shape::Json,
             TypeRef::JsonObject => Shape::JsonObject,
-            TypeRef::Vec(inner) => Shape::Vec(self.number(inner, depth + 1)),
-            TypeRef::Map(inner) => Shape::Map(self.number(inner, depth + 1)),
-            TypeRef::Boxed(inner) => Shape::Boxed(self.number(inner, depth + 1)),
-            TypeRef::Nullable(inner) => Shape::Nullable(self.number(inner, depth + 1)),
-            TypeRef::Tuple(items) => Shape::Tuple(items.iter().map(|item| self.number(item, depth + 1)).collect()),
+            TypeRef::Vec(inner) => Shape::Vec(self.number(inner)),
+            TypeRef::Map(inner) => Shape::Map(self.number(inner)),
+            TypeRef::Boxed(inner) => Shape::Boxed(self.number(inner)),
+            TypeRef::Nullable(inner) => Shape::Nullable(self.number(inner)),
+            TypeRef::Tuple(items) => Shape::Tuple(items.iter().map(|item| self.number(item)).collect()),
         };
         self.intern(shape)
     }
@@ -100,38 +101,50 @@ impl<'a> RustTypes<'a> {
         *self.numbers.entry(shape).or_insert(next)
     }
 
-    /// A named type's number: what the chain of aliases from it ends at (followed at no depth;
-    /// at most as many steps as there are types), remembered for every alias of the chain.
-    fn named(&mut self, name: &'a str, depth: usize) -> usize {
-        let mut chain: Vec<&'a str> = Vec::new();
-        let mut end = name;
-        let number = loop {
-            if let Some(&number) = self.aliases.get(end) {
-                break number;
-            }
-            match self.types.get(end).map(|def| &def.kind) {
-                Some(TypeKind::Alias(TypeRef::Named(next))) if chain.len() < self.types.len() => {
-                    chain.push(end);
-                    end = next;
-                }
-                Some(TypeKind::Alias(target)) if depth < MAX_DEPTH => {
-                    chain.push(end);
-                    break self.number(target, depth + 1);
-                }
-                _ => break self.intern(Shape::Named(end)),
-            }
-        };
-        for alias in chain {
-            self.aliases.insert(alias, number);
+    fn target(&self, name: &str) -> Option<&'a TypeRef> {
+        match self.types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Alias(target)) => Some(target),
+            _ => None,
         }
-        number
+    }
+
+    /// A named type's number: a type that is no alias is itself; an alias is what it stands
+    /// for. The aliases it names are worked out first (depth first, on a stack of their own), so
+    /// numbering its target meets only aliases already worked out.
+    fn named(&mut self, name: &'a str) -> usize {
+        if let Some(&number) = self.aliases.get(name) {
+            return number;
+        }
+        if self.open.contains(name) || self.target(name).is_none() {
+            return self.intern(Shape::Named(name));
+        }
+        let mut stack: Vec<(&'a str, bool)> = vec![(name, false)];
+        while let Some((alias, named_done)) = stack.pop() {
+            if self.aliases.contains_key(alias) {
+                continue;
+            }
+            let Some(target) = self.target(alias) else { continue };
+            if named_done {
+                let number = self.number(target);
+                self.open.remove(alias);
+                self.aliases.insert(alias, number);
+            } else if self.open.insert(alias) {
+                stack.push((alias, true));
+                target.visit_named(&mut |next, _| {
+                    if !self.aliases.contains_key(next) && !self.open.contains(next) && self.target(next).is_some() {
+                        stack.push((next, false));
+                    }
+                });
+            }
+        }
+        self.aliases.get(name).copied().unwrap_or_else(|| self.intern(Shape::Named(name)))
     }
 }
 
 /// For each variant, whether no other variant has its Rust type (two aliases of `String`, or of
 /// `serde_json::Map`, are the same type: neither converts `From`).
 fn from_variants<'a>(rust_types: &mut RustTypes<'a>, variants: &[&'a TypeRef]) -> Vec<bool> {
-    let numbers: Vec<usize> = variants.iter().map(|ty| rust_types.number(ty, 0)).collect();
+    let numbers: Vec<usize> = variants.iter().map(|ty| rust_types.number(ty)).collect();
     let mut counts: HashMap<usize, usize> = HashMap::new();
     for number in &numbers {
         *counts.entry(*number).or_default() += 1;
@@ -180,9 +193,9 @@ fn accessors<'a>(rust_types: &mut RustTypes<'a>, variants: &[&'a TypeRef]) -> Ve
         if RESERVED_METHODS.contains(&field.rust_name.as_str()) {
             continue;
         }
-        let number = rust_types.number(&field.ty, 0);
+        let number = rust_types.number(&field.ty);
         let shared = by_name.iter().all(|fields| {
-            fields.get(field.rust_name.as_str()).is_some_and(|f| f.presence == field.presence && rust_types.number(&f.ty, 0) == number)
+            fields.get(field.rust_name.as_str()).is_some_and(|f| f.presence == field.presence && rust_types.number(&f.ty) == number)
         });
         if shared {
             let (rust_name, json_name) = (field.rust_name.clone(), field.json_name.clone());
@@ -262,7 +275,7 @@ mod tests {
         assert_eq!(plans.keys().collect::<Vec<_>>(), ["U"]);
     }
 
-    /// A chain of aliases longer than the depth limit is followed to its end: `C0` is `String`,
+    /// A long chain of aliases is followed to its end: `C0` is `String`,
     /// so neither it nor the `String` variant converts `From` (two impls for one type conflict).
     #[test]
     fn a_long_chain_of_aliases_is_followed_to_its_end() {
@@ -284,6 +297,33 @@ mod tests {
             ),
         ]);
         assert_eq!(plan(&types)["U"].from, [false, false, true]);
+    }
+
+    /// Aliases nested in lists however deep are one Rust type with the list written out, and
+    /// an alias's number does not depend on the union that met it first: `AUnion` numbers
+    /// `Deep0` (40 lists deep) first, and `BUnion`'s `Deep10` is still the 30 lists written out
+    /// beside it, as is `CUnion`'s `Deep0` the 40 (two `From` impls of one type conflict).
+    #[test]
+    fn aliases_nested_however_deep_are_their_type_written_out() {
+        let string = TypeRef::Primitive(Primitive::String);
+        let variant = |name: &str, ty: TypeRef| UntaggedVariant { rust_name: name.to_owned(), ty, checks: Vec::new() };
+        let lists = |n: usize| (0..n).fold(string.clone(), |inner, _| TypeRef::Vec(Box::new(inner)));
+        let union = |a: (&str, TypeRef), b: TypeRef| {
+            TypeKind::Untagged(Untagged { variants: vec![variant(a.0, a.1), variant("Written", b)] })
+        };
+        let mut types: BTreeMap<String, TypeDef> = (0..40)
+            .map(|i| def(&format!("Deep{i}"), TypeKind::Alias(TypeRef::Vec(Box::new(named(&format!("Deep{}", i + 1)))))))
+            .collect();
+        types.extend([
+            def("Deep40", TypeKind::Alias(string.clone())),
+            def("AUnion", union(("Deep0", named("Deep0")), TypeRef::Primitive(Primitive::I64))),
+            def("BUnion", union(("Deep10", named("Deep10")), lists(30))),
+            def("CUnion", union(("Deep0", named("Deep0")), lists(40))),
+        ]);
+        let plans = plan(&types);
+        assert_eq!(plans["AUnion"].from, [true, true]);
+        assert_eq!(plans["BUnion"].from, [false, false]);
+        assert_eq!(plans["CUnion"].from, [false, false]);
     }
 
     #[test]
@@ -359,11 +399,11 @@ mod tests {
         let written = (0..3).fold(TypeRef::Primitive(Primitive::String), |inner, _| TypeRef::Tuple(vec![inner; 6]));
         let (six, five) = (TypeRef::Tuple(vec![named("T1"); 6]), TypeRef::Tuple(vec![named("T1"); 5]));
         let mut rust_types = RustTypes::new(&types);
-        let first = rust_types.number(&t0, 0);
+        let first = rust_types.number(&t0);
         assert!(rust_types.visited <= 8 * 7 + 2, "{} positions numbered", rust_types.visited);
-        assert_eq!(rust_types.number(&written, 0), rust_types.number(&t5, 0));
-        assert_eq!(rust_types.number(&six, 0), first);
-        assert_ne!(rust_types.number(&five, 0), first);
+        assert_eq!(rust_types.number(&written), rust_types.number(&t5));
+        assert_eq!(rust_types.number(&six), first);
+        assert_ne!(rust_types.number(&five), first);
     }
 
     #[test]

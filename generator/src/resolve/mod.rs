@@ -34,6 +34,7 @@ pub fn resolve(loaded: &Loaded, apart: &BTreeSet<String>) -> Result<(Api, Vec<Di
     resolver.define_components();
     let (operations, groups) = operation::resolve_operations(&mut resolver, &loaded.webhooks);
     resolver.assign_tags(&operations);
+    schema::warn_renamed_setters(&resolver.types, &mut resolver.diagnostics);
     for cycle in recursion::alias_cycles(&resolver.types) {
         let pointers: Vec<String> =
             cycle.iter().map(|name| resolver.types.get(name).map_or_else(|| name.clone(), |def| def.docs.pointer.to_string())).collect();
@@ -247,6 +248,8 @@ impl<'a> Resolver<'a> {
                     if let crate::ir::TypeRef::Named(name) = field.ty {
                         removed_consts.insert(name);
                     }
+                    // The builder methods of the fields left, without the tag's in their way.
+                    schema::name_setters(&mut s.fields);
                 }
                 s.tag = Some(tag);
             }

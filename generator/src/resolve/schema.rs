@@ -538,10 +538,8 @@ impl<'a> Resolver<'a> {
             if renamed {
                 self.diagnostics.warning(property_pointer, format!("the property is named `{rust_name}` in Rust: another property has the same Rust name"));
             }
-            let (setter, wanted) = setters.next().unwrap_or_default();
-            if let Some(wanted) = wanted {
-                self.diagnostics.warning(property_pointer, format!("the property's builder method is `{setter}`: `{wanted}` is another property's"));
-            }
+            // Warned about once the struct's fields are final (`warn_renamed_setters`).
+            let setter = setters.next().unwrap_or_default();
             let hint = format!("{name}{}", naming::type_name(json_name));
             let shape = self.schema_type(*property, property_pointer, Naming::Hint(hint));
             // A write-only property is required of requests only: responses leave it out, so
@@ -1460,23 +1458,53 @@ const RESERVED_SETTERS: &[&str] = &[
     "into_iter", "mul", "neg", "next", "not", "partial_cmp", "rem", "shl", "shr", "sub",
 ];
 
-/// Each field's builder method, by the fields' Rust names in order: the field's name, or
-/// `with_<name>` for a reserved one; a `with_` name another field's method has (a field named
-/// `with_clone` beside `clone`) takes the next number, fields keeping their own names first. With
-/// each, the name it wanted when it had to change.
-fn setter_names<'n>(rust_names: impl Iterator<Item = &'n str>) -> Vec<(String, Option<String>)> {
+/// The builder method a field named `rust_name` wants: its name, or `with_<name>` for a reserved
+/// one.
+fn wanted_setter(rust_name: &str) -> String {
+    if RESERVED_SETTERS.contains(&rust_name) {
+        format!("with_{rust_name}")
+    } else {
+        rust_name.to_owned()
+    }
+}
+
+/// Each field's builder method, by the fields' Rust names in order: the name it wants
+/// ([`wanted_setter`]); a `with_` name another field's method has (a field named `with_clone`
+/// beside `clone`) takes the next number, fields keeping their own names first.
+fn setter_names<'n>(rust_names: impl Iterator<Item = &'n str>) -> Vec<String> {
     let rust_names: Vec<&str> = rust_names.collect();
     let mut scope = Scope::with_reserved(["new"]);
-    let mut setters: Vec<(String, Option<String>)> = vec![Default::default(); rust_names.len()];
-    for (setter, name) in setters.iter_mut().zip(&rust_names).filter(|(_, name)| !RESERVED_SETTERS.contains(name)) {
-        *setter = (scope.claim(name).0, None);
-    }
-    for (setter, name) in setters.iter_mut().zip(&rust_names).filter(|(_, name)| RESERVED_SETTERS.contains(name)) {
-        let wanted = format!("with_{name}");
-        let (claimed, renamed) = scope.claim(&wanted);
-        *setter = (claimed, renamed.then_some(wanted));
+    let mut setters: Vec<String> = vec![String::new(); rust_names.len()];
+    for reserved in [false, true] {
+        for (setter, name) in setters.iter_mut().zip(&rust_names).filter(|(_, name)| RESERVED_SETTERS.contains(name) == reserved) {
+            *setter = scope.claim(&wanted_setter(name)).0;
+        }
     }
     setters
+}
+
+/// Names the builder methods of a struct's fields again, after its fields changed (a variant
+/// struct's tag field taken out: the others' methods no longer make way for its).
+pub(crate) fn name_setters(fields: &mut [Field]) {
+    let setters = setter_names(fields.iter().map(|field| field.rust_name.as_str()));
+    for (field, setter) in fields.iter_mut().zip(setters) {
+        field.setter = setter;
+    }
+}
+
+/// A warning for each field whose builder method is not the name it wants (another field of its
+/// struct has that name), once every struct's fields are final.
+pub(crate) fn warn_renamed_setters(types: &std::collections::BTreeMap<String, TypeDef>, diagnostics: &mut crate::diagnostics::Diagnostics) {
+    for def in types.values() {
+        let TypeKind::Struct(s) = &def.kind else { continue };
+        for field in &s.fields {
+            let wanted = wanted_setter(&field.rust_name);
+            if field.setter != wanted {
+                let message = format!("the property's builder method is `{}`: `{wanted}` is another property's", field.setter);
+                diagnostics.warning(&field.docs.pointer, message);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1522,16 +1550,33 @@ mod tests {
     #[test]
     fn every_field_has_a_setter() {
         let setters = super::setter_names(["clone", "with_clone", "new", "id", "with_new2", "default"].into_iter());
-        let expected = [
-            ("with_clone2", Some("with_clone")),
-            ("with_clone", None),
-            ("with_new", None),
-            ("id", None),
-            ("with_new2", None),
-            ("with_default", None),
-        ];
-        let expected: Vec<(String, Option<String>)> =
-            expected.iter().map(|(setter, wanted)| ((*setter).to_owned(), wanted.map(str::to_owned))).collect();
-        assert_eq!(setters, expected);
+        assert_eq!(setters, ["with_clone2", "with_clone", "with_new", "id", "with_new2", "with_default"]);
+    }
+
+    /// A variant struct's tag field, taken out (the struct writes its tag), is in no other field's
+    /// way: `clone`'s method is `with_clone` beside a tag named `with_clone`, and nothing is warned.
+    #[test]
+    fn a_tag_field_taken_out_leaves_its_setter_name_free() {
+        let document = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "Tagged": {"oneOf": [{"$ref": "#/components/schemas/V1"}, {"$ref": "#/components/schemas/V2"}],
+                    "discriminator": {"propertyName": "with_clone"}},
+                "V1": {"type": "object", "required": ["with_clone"], "properties": {"with_clone": {"type": "string"}, "clone": {"type": "string"}}},
+                "V2": {"type": "object", "required": ["with_clone"], "properties": {"with_clone": {"type": "string"}}},
+                "Plain": {"type": "object", "properties": {"with_clone": {"type": "string"}, "clone": {"type": "string"}}}}}}"##;
+        let output = crate::generate(document, &crate::Settings::standalone("t", "t.json")).unwrap();
+        let setters = |name: &str| match &output.api.types[name].kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| (f.rust_name.clone(), f.setter.clone())).collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        let pair = |field: &str, setter: &str| (field.to_owned(), setter.to_owned());
+        assert_eq!(setters("V1"), [pair("clone", "with_clone")]);
+        // A struct that keeps both fields numbers one, and says so.
+        assert_eq!(setters("Plain"), [pair("with_clone", "with_clone"), pair("clone", "with_clone2")]);
+        let warnings: Vec<(&str, &str)> = output.warnings.iter().map(|w| (w.pointer.as_str(), w.message.as_str())).collect();
+        assert_eq!(
+            warnings,
+            [("#/components/schemas/Plain/properties/clone", "the property's builder method is `with_clone2`: `with_clone` is another property's")]
+        );
     }
 }

@@ -119,6 +119,8 @@ pub(crate) struct Resolver<'a> {
     pub(crate) deep_in_progress: BTreeSet<String>,
     /// Component key → the components whose `allOf` refers to it (built on first use).
     pub(crate) allof_children: Option<BTreeMap<String, Vec<String>>>,
+    /// The cycles of components that are only `$ref`s (found on first use).
+    pub(crate) ref_cycles: Option<schema::RefCycles<'a>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -137,6 +139,7 @@ impl<'a> Resolver<'a> {
             deep_refs: BTreeMap::new(),
             deep_in_progress: BTreeSet::new(),
             allof_children: None,
+            ref_cycles: None,
         }
     }
 

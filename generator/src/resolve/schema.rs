@@ -50,6 +50,15 @@ struct ObjectParts<'a> {
     additional: Option<(&'a AdditionalProperties, Pointer)>,
 }
 
+/// The cycles of components that are only `$ref`s (`A: $ref B`, `B: $ref A`).
+#[derive(Debug, Default)]
+pub(crate) struct RefCycles<'a> {
+    /// Each cycle's components, in the order the `$ref`s go.
+    cycles: Vec<Vec<&'a str>>,
+    /// Each component on a cycle: which cycle, and its place on it.
+    members: std::collections::HashMap<&'a str, (usize, usize)>,
+}
+
 impl<'a> Resolver<'a> {
     pub(crate) fn define_component(&mut self, key: &str, schema: &'a ReferenceOr<Schema>) {
         let pointer = Pointer::parse("#/components/schemas").push(key);
@@ -78,28 +87,69 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Follows a chain of components that are only `$ref`s; returns it if it loops.
-    fn reference_cycle(&self, start: &str) -> Option<Vec<String>> {
-        let mut chain = vec![start.to_owned()];
-        let mut key = start.to_owned();
-        loop {
-            let next = match self.component(&key)? {
-                ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/")?.to_owned(),
-                ReferenceOr::Item(schema) => match single_ref(schema) {
-                    Some(reference) => reference.strip_prefix("#/components/schemas/")?.to_owned(),
-                    None => return None,
-                },
-            };
-            if next == start {
-                chain.push(next);
-                return Some(chain.iter().map(|k| format!("#/components/schemas/{k}")).collect());
-            }
-            if chain.contains(&next) {
-                return None;
-            }
-            chain.push(next.clone());
-            key = next;
+    /// The component a component that is only a `$ref` (or one `$ref` beside `null`s) names.
+    fn next_in_ref_chain(&self, key: &str) -> Option<&'a str> {
+        let reference = match self.component(key)? {
+            ReferenceOr::Reference { reference } => reference.as_str(),
+            ReferenceOr::Item(schema) => single_ref(schema)?,
+        };
+        reference.strip_prefix("#/components/schemas/")
+    }
+
+    /// The cycle of components that are only `$ref`s a component is on, from it back to it (its
+    /// pointers); `None` when its chain of `$ref`s ends. Every chain is followed once, for all
+    /// components on first use: a chain of n components costs n steps, not n for each of them.
+    fn reference_cycle(&mut self, start: &str) -> Option<Vec<String>> {
+        if self.ref_cycles.is_none() {
+            self.ref_cycles = Some(self.find_ref_cycles());
         }
+        let cycles = self.ref_cycles.as_ref()?;
+        let &(index, position) = cycles.members.get(start)?;
+        let cycle = cycles.cycles.get(index)?;
+        // A long cycle is named by its first components and its length, so that each of its
+        // components' errors stays short.
+        const SHOWN: usize = 16;
+        let pointer = |key: &str| format!("#/components/schemas/{key}");
+        let mut chain: Vec<String> = cycle[position..].iter().chain(&cycle[..position]).take(SHOWN).map(|key| pointer(key)).collect();
+        if cycle.len() > SHOWN {
+            chain.push(format!("… ({} components in all)", cycle.len()));
+        }
+        chain.push(pointer(start));
+        Some(chain)
+    }
+
+    /// The cycles of the graph in which each component names at most one other
+    /// ([`Self::next_in_ref_chain`]): each component is walked once.
+    fn find_ref_cycles(&self) -> RefCycles<'a> {
+        let keys: Vec<&'a str> = self.doc.components.iter().flat_map(|c| c.schemas.keys()).map(String::as_str).collect();
+        let mut cycles = RefCycles::default();
+        // A component's place on the walk now, or `None` once a walk is done with it.
+        let mut seen: std::collections::HashMap<&'a str, Option<usize>> = std::collections::HashMap::new();
+        for key in keys {
+            let mut path: Vec<&'a str> = Vec::new();
+            let mut next = Some(key);
+            while let Some(current) = next {
+                match seen.get(current) {
+                    Some(None) => break,
+                    Some(Some(start)) => {
+                        let cycle: Vec<&'a str> = path[*start..].to_vec();
+                        for (position, member) in cycle.iter().enumerate() {
+                            cycles.members.insert(member, (cycles.cycles.len(), position));
+                        }
+                        cycles.cycles.push(cycle);
+                        break;
+                    }
+                    None => {}
+                }
+                seen.insert(current, Some(path.len()));
+                path.push(current);
+                next = self.next_in_ref_chain(current);
+            }
+            for member in path {
+                seen.insert(member, None);
+            }
+        }
+        cycles
     }
 
     /// The type of a schema position.
@@ -1578,5 +1628,29 @@ mod tests {
             warnings,
             [("#/components/schemas/Plain/properties/clone", "the property's builder method is `with_clone2`: `with_clone` is another property's")]
         );
+    }
+
+    /// Every component of a cycle of `$ref`s is an error naming the cycle from it (a long one by its
+    /// first sixteen and its length); a component whose chain runs into the cycle is not on it.
+    #[test]
+    fn cycles_of_refs_are_found_once_and_named_short() {
+        let mut schemas: Vec<String> = (0..20).map(|i| format!(r##""C{i}": {{"$ref": "#/components/schemas/C{}"}}"##, (i + 1) % 20)).collect();
+        schemas.push(r##""Tail": {"$ref": "#/components/schemas/C5"}"##.to_owned());
+        schemas.push(r##""A": {"$ref": "#/components/schemas/B"}, "B": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]}"##.to_owned());
+        let document = format!(
+            r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "paths": {{}}, "components": {{"schemas": {{{}}}}}}}"#,
+            schemas.join(", ")
+        );
+        let error = crate::generate(&document, &crate::Settings::standalone("t", "t.json")).unwrap_err();
+        let messages: Vec<(&str, &str)> = error.diagnostics.iter().map(|d| (d.pointer.as_str(), d.message.as_str())).collect();
+        let pointer = |key: &str| format!("#/components/schemas/{key}");
+        let first: Vec<String> = (3..19).map(|i| pointer(&format!("C{i}"))).collect();
+        let c3 = format!("cyclic $ref: {} → … (20 components in all) → {}", first.join(" → "), pointer("C3"));
+        assert!(messages.contains(&("#/components/schemas/C3", c3.as_str())), "{messages:#?}");
+        let a = format!("cyclic $ref: {} → {} → {}", pointer("A"), pointer("B"), pointer("A"));
+        assert!(messages.contains(&("#/components/schemas/A", a.as_str())), "{messages:#?}");
+        let cyclic: Vec<&str> = messages.iter().filter(|(_, m)| m.starts_with("cyclic $ref")).map(|(p, _)| *p).collect();
+        assert_eq!(cyclic.len(), 21, "{cyclic:?}");
+        assert!(!cyclic.contains(&"#/components/schemas/Tail") && !cyclic.contains(&"#/components/schemas/B"), "{cyclic:?}");
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as OaResponse, StatusCode,
+    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as OaResponse, Schema, StatusCode,
 };
 use super::schema::Naming;
 use super::{polar, Resolver, SchemaRef};
@@ -349,6 +349,7 @@ fn resolve_operation<'a>(resolver: &mut Resolver<'a>, found: Found<'a>) -> Unnam
         .and_then(|body| request_body(resolver, body, &pointer.push("requestBody"), &format!("{type_stem}Body")));
 
     let mut success = Vec::new();
+    let mut success_bodies = SuccessBodies::new();
     let mut errors = Vec::new();
     let mut response_scope = Scope::default();
     let responses_pointer = pointer.push("responses");
@@ -361,7 +362,8 @@ fn resolve_operation<'a>(resolver: &mut Resolver<'a>, found: Found<'a>) -> Unnam
         };
         let (rust_name, _) = response_scope.claim(&status_name(status));
         let hint = if status.is_success() { format!("{type_stem}Response") } else { format!("{type_stem}{rust_name}") };
-        let resolved = response(resolver, response_ref, &response_pointer, &hint, status, rust_name);
+        let bodies = status.is_success().then_some(&mut success_bodies);
+        let resolved = response(resolver, response_ref, &response_pointer, &hint, status, rust_name, bodies);
         if status.is_success() {
             success.push(resolved);
         } else {
@@ -370,8 +372,9 @@ fn resolve_operation<'a>(resolver: &mut Resolver<'a>, found: Found<'a>) -> Unnam
     }
     if let Some(response_ref) = &operation.responses.default {
         let rust_name = response_scope.claim("Default").0;
-        let resolved =
-            response(resolver, response_ref, &responses_pointer.push("default"), &format!("{type_stem}Default"), Status::Default, rust_name);
+        let bodies = success.is_empty().then_some(&mut success_bodies);
+        let default_pointer = responses_pointer.push("default");
+        let resolved = response(resolver, response_ref, &default_pointer, &format!("{type_stem}Default"), Status::Default, rust_name, bodies);
         // `default` is the success when no 2xx is documented, else an error like the others.
         if success.is_empty() {
             success.push(resolved);
@@ -596,6 +599,12 @@ fn media_type<'a>(resolver: &mut Resolver<'a>, media: &'a MediaType, encoding: B
     }
 }
 
+/// The bodies of an operation's successes resolved so far: their media type, schema and type.
+type SuccessBodies<'a> = Vec<(&'a str, &'a ReferenceOr<Schema>, TypeRef)>;
+
+/// A response. A success (`earlier` holds the bodies of the successes before it) whose body has
+/// the media type and schema of an earlier success's (a `201` the same inline object as the
+/// `200`) has that body's type, not a copy: the call then returns it rather than an enum.
 fn response<'a>(
     resolver: &mut Resolver<'a>,
     response: &'a ReferenceOr<OaResponse>,
@@ -603,6 +612,7 @@ fn response<'a>(
     hint: &str,
     status: Status,
     rust_name: String,
+    earlier: Option<&mut SuccessBodies<'a>>,
 ) -> Response {
     let (found, pointer) = match local_item(resolver, response, "responses", |c| &c.responses, pointer) {
         Some((r, pointer)) => (Some(r), pointer),
@@ -611,8 +621,21 @@ fn response<'a>(
     let body = found.and_then(|r| {
         let (content_type, media) = pick_media(&r.content)?;
         let encoding = encoding_of(content_type);
-        let schema_pointer = pointer.push("content").push(content_type).push("schema");
-        let ty = media_type(resolver, media, encoding, &schema_pointer, hint);
+        let same = |(media_type, schema, _): &&(&str, &ReferenceOr<Schema>, TypeRef)| {
+            *media_type == content_type.as_str() && media.schema.as_ref() == Some(*schema)
+        };
+        let seen = earlier.as_deref().and_then(|bodies| bodies.iter().find(same)).map(|(_, _, ty)| ty.clone());
+        let ty = match seen {
+            Some(ty) => ty,
+            None => {
+                let schema_pointer = pointer.push("content").push(content_type).push("schema");
+                let ty = media_type(resolver, media, encoding, &schema_pointer, hint);
+                if let (Some(bodies), Some(schema)) = (earlier, &media.schema) {
+                    bodies.push((content_type, schema, ty.clone()));
+                }
+                ty
+            }
+        };
         Some(ResponseBody { content_type: content_type.clone(), encoding, ty })
     });
     Response { status, rust_name, body, description: found.map(|r| r.description.clone()).filter(|d| !d.is_empty()) }
@@ -670,7 +693,7 @@ fn status_name(status: Status) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{PathSegment, Status};
+    use crate::ir::{PathSegment, Status, TypeRef};
 
     /// The path template is parsed once, in resolve: literal pieces and the path parameters with
     /// their Rust names; statuses are one enum.
@@ -720,5 +743,34 @@ mod tests {
         );
         let warnings: Vec<&str> = output.warnings.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(warnings, ["the operation's request builder is `ApiFilesListResponseResponse2` in Rust: `ApiFilesListResponseResponse` is taken"]);
+    }
+
+    /// A success whose body is an earlier success's (the same media type and schema, written out
+    /// again inline) has that body's type: one type, and the call returns it, not an enum. A body
+    /// that differs in anything makes the enum.
+    #[test]
+    fn successes_with_one_body_written_twice_return_it() {
+        let object = r#"{"type": "object", "properties": {"id": {"type": "string"}}}"#;
+        let other = r#"{"type": "object", "properties": {"id": {"type": "integer"}}}"#;
+        let success = |status: &str, schema: &str| {
+            format!(r#""{status}": {{"description": "ok", "content": {{"application/json": {{"schema": {schema}}}}}}}"#)
+        };
+        let document = format!(
+            r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "paths": {{
+                "/same": {{"post": {{"operationId": "same", "responses": {{{}, {}}}}}}},
+                "/other": {{"post": {{"operationId": "other", "responses": {{{}, {}}}}}}}}}}}"#,
+            success("200", object),
+            success("201", object),
+            success("200", object),
+            success("201", other)
+        );
+        let output = crate::generate(&document, &crate::Settings::standalone("t", "t.json")).unwrap();
+        let op = |id: &str| output.api.operations.iter().find(|op| op.id == id).unwrap();
+        let bodies = |id: &str| op(id).success.iter().map(|r| r.body.as_ref().map(|b| b.ty.clone())).collect::<Vec<_>>();
+        let named = |name: &str| Some(TypeRef::Named(name.to_owned()));
+        assert_eq!((bodies("same"), op("same").response_type.as_deref()), (vec![named("ApiSameResponse"); 2], None));
+        assert_eq!(bodies("other"), [named("ApiOtherResponse"), named("ApiOtherResponse2")]);
+        assert_eq!(op("other").response_type.as_deref(), Some("ApiOtherResponse"));
+        assert!(!output.api.types.contains_key("ApiSameResponse2"));
     }
 }

@@ -56,8 +56,8 @@ pub fn resolve(loaded: &Loaded, apart: &BTreeSet<String>) -> Result<(Api, Vec<Di
     let description = info.description.clone().or_else(|| info.extensions.get("summary").and_then(|v| v.as_str()).map(str::to_owned));
     let servers = servers(&loaded.document, &mut resolver.diagnostics);
     let warnings = resolver.diagnostics.finish(Stage::Resolve)?;
-    // Planned only for a graph without errors: a cycle of aliases (reported above) would have
-    // the plan follow it to its depth limit along every branch.
+    // Planned only for a graph without errors: no cycle of aliases (reported above) is left for
+    // the plan to follow.
     let unions = unions::plan(&resolver.types);
     let api = Api { title: info.title.clone(), description, version: info.version.clone(), servers, unions, types: resolver.types, operations, groups };
     Ok((api, warnings))

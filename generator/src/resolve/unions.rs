@@ -43,7 +43,7 @@ pub(crate) fn plan(types: &BTreeMap<String, TypeDef>) -> BTreeMap<String, UnionP
 /// A Rust type's shape, the types in it by their numbers.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Shape<'a> {
-    /// A named type that is no alias (or an alias met too deep to follow).
+    /// A named type that is no alias (or an alias met again while it is worked out: a cycle).
     Named(&'a str),
     Primitive(Primitive),
     Json,
